@@ -1,2 +1,7 @@
 #!/usr/bin/env node
-console.log('verify-deps');
+import { runCli } from './main.js';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});

@@ -1,0 +1,64 @@
+// Typed errors with stable codes. A package that fails verification is a Finding (data); these
+// errors are for runs that cannot go on: bad input, bad configuration, an unreachable source.
+
+// Exit codes of the CLI contract.
+export const EXIT = {
+  pass: 0,
+  policyFailure: 1,
+  badInput: 2,
+  incomplete: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export interface ErrorDetails {
+  // The file the problem is in, when there is one.
+  file?: string;
+  // The field (JSON path) the problem is in, when there is one.
+  field?: string;
+  // What the user can do about it, in one sentence.
+  hint?: string;
+}
+
+// The one base class: a stable code, an exit code and what the user needs to fix it.
+export class VerifyDepsError<Code extends string = string> extends Error {
+  readonly code: Code;
+  readonly exitCode: ExitCode;
+  readonly file: string | undefined;
+  readonly field: string | undefined;
+  readonly hint: string | undefined;
+
+  constructor(code: Code, message: string, exitCode: ExitCode, details: ErrorDetails = {}, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    this.file = details.file;
+    this.field = details.field;
+    this.hint = details.hint;
+  }
+}
+
+export type UsageErrorCode = 'USAGE' | 'UNKNOWN_OPTION' | 'INVALID_OPTION';
+
+// The command line itself is wrong.
+export class UsageError extends VerifyDepsError<UsageErrorCode> {
+  constructor(code: UsageErrorCode, message: string, details: ErrorDetails = {}) {
+    super(code, message, EXIT.badInput, { hint: 'Run `verify-deps --help` for usage.', ...details });
+  }
+}
+
+export type InputErrorCode =
+  | 'PROJECT_DIR_MISSING'
+  | 'NO_LOCKFILE'
+  | 'LOCKFILE_UNREADABLE'
+  | 'LOCKFILE_UNPARSEABLE'
+  | 'LOCKFILE_INVALID'
+  | 'PACKAGE_JSON_UNPARSEABLE';
+
+// A file the user gave us (directly or by location) cannot be used.
+export class InputError extends VerifyDepsError<InputErrorCode> {
+  constructor(code: InputErrorCode, message: string, details: ErrorDetails = {}, cause?: unknown) {
+    super(code, message, EXIT.badInput, details, cause);
+  }
+}

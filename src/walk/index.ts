@@ -1,0 +1,166 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import Arborist, { type Node } from '@npmcli/arborist';
+import { InputError } from '../errors.js';
+import { PACKAGE_SOURCES, type Inventory, type OmitType, type PackageRef, type PackageSource } from '../types.js';
+import { assertPackageJsonParses, assertProjectDir, locateTreeSource, type TreeSource } from './lockfile.js';
+import { classifySource, registryHostOf } from './source.js';
+
+export { assertLockfileShape, type TreeSource } from './lockfile.js';
+export { classifySource, isRegistryTarballUrl } from './source.js';
+
+export interface WalkOptions {
+  omit?: readonly OmitType[];
+}
+
+export interface WalkResult extends Inventory {
+  // How the tree was read; `hidden-lockfile` and `node_modules` mean there was no lockfile.
+  treeSource: TreeSource;
+  warnings: string[];
+}
+
+// Reads the project's lockfile (never node_modules when a lockfile exists) and returns every
+// distinct package of the tree with every location it is installed at.
+export async function walkTree(dir: string, options: WalkOptions = {}): Promise<WalkResult> {
+  const projectDir = resolve(dir);
+  await assertProjectDir(projectDir);
+  await assertPackageJsonParses(projectDir);
+  const treeSource = await locateTreeSource(projectDir);
+  const root = await loadTree(projectDir, treeSource);
+  const omit = new Set(options.omit ?? []);
+
+  const byKey = new Map<string, PackageRef>();
+  for (const node of root.inventory.values()) {
+    if (node.isProjectRoot || isRepresentedByLink(node) || isOmitted(node, omit)) continue;
+    const ref = toPackageRef(node, projectDir);
+    const key = [ref.name, ref.version, ref.integrity, ref.source, ref.registryHost, ref.source === 'registry' ? '' : ref.resolved].join('\0');
+    const seen = byKey.get(key);
+    byKey.set(key, seen ? mergeRefs(seen, ref) : ref);
+  }
+
+  const packages = [...byKey.values()].sort(comparePackages);
+  for (const ref of packages) ref.locations.sort();
+  return {
+    schemaVersion: 1,
+    lockfile: treeSource.relPath,
+    lockfileVersion: treeSource.lockfileVersion,
+    treeSource,
+    warnings: treeSourceWarnings(treeSource),
+    packages,
+    counts: countBySource(packages),
+  };
+}
+
+async function loadTree(projectDir: string, treeSource: TreeSource): Promise<Node> {
+  const arborist = new Arborist({ path: projectDir });
+  try {
+    return treeSource.kind === 'npm-shrinkwrap.json' || treeSource.kind === 'package-lock.json'
+      ? await arborist.loadVirtual()
+      : await arborist.loadActual();
+  } catch (cause) {
+    const error = cause as Error;
+    throw new InputError('LOCKFILE_INVALID', `${resolve(projectDir, treeSource.relPath)}: cannot be loaded (${error.message.split('\n')[0]})`, {
+      file: resolve(projectDir, treeSource.relPath),
+      hint: 'Regenerate it with `npm install --package-lock-only` and commit it.',
+    }, cause);
+  }
+}
+
+function treeSourceWarnings(treeSource: TreeSource): string[] {
+  switch (treeSource.kind) {
+    case 'hidden-lockfile':
+      return ['No package-lock.json or npm-shrinkwrap.json: read the tree npm installed (node_modules/.package-lock.json). Commit a lockfile so the gate can run before install.'];
+    case 'node_modules':
+      return ['No lockfile of any kind: read the packages installed in node_modules. Commit a lockfile so the gate can run before install.'];
+    default:
+      return [];
+  }
+}
+
+// A link's target carries the same package as the link; it is reported once, as the link.
+function isRepresentedByLink(node: Node): boolean {
+  return !node.isLink && node.linksIn.size > 0;
+}
+
+// npm's own omit rule (arborist Node#shouldOmit): only for trees whose top is the project or a
+// workspace, by the node's dependency flags.
+function isOmitted(node: Node, omit: ReadonlySet<OmitType>): boolean {
+  if (omit.size === 0) return false;
+  const top = node.top;
+  if (!top.isProjectRoot && !top.isWorkspace) return false;
+  return (
+    (node.peer && omit.has('peer')) ||
+    (node.dev && omit.has('dev')) ||
+    (node.optional && omit.has('optional')) ||
+    (node.devOptional && omit.has('optional') && omit.has('dev'))
+  );
+}
+
+function toPackageRef(node: Node, projectDir: string): PackageRef {
+  const source = classifySource(node, projectDir);
+  const name = node.packageName ?? node.name;
+  const resolved = displayResolved(node, source, projectDir);
+  return {
+    name,
+    version: node.version ?? '',
+    integrity: node.integrity ?? null,
+    resolved,
+    registryHost: source === 'registry' ? registryHostOf(resolved) : null,
+    source,
+    dev: node.dev,
+    optional: node.optional,
+    devOptional: node.devOptional,
+    peer: node.peer,
+    bundled: node.inDepBundle,
+    extraneous: node.extraneous,
+    aliases: node.name !== name && !node.isLink ? [node.name] : [],
+    locations: [node.location],
+  };
+}
+
+// `file:` paths are shown relative to the project so that reports do not depend on where the
+// project was checked out.
+function displayResolved(node: Node, source: PackageSource, projectDir: string): string | null {
+  if (source === 'link' || source === 'workspace' || source === 'directory') {
+    return `file:${relative(projectDir, node.isLink ? node.realpath : node.path) || '.'}`;
+  }
+  const resolved = node.resolved ?? null;
+  if (resolved?.startsWith('file:')) {
+    const path = resolved.slice('file:'.length);
+    return isAbsolute(path) ? `file:${relative(projectDir, path)}` : resolved;
+  }
+  return resolved;
+}
+
+// Flags hold for the package only if they hold at every location: one production install of a
+// package makes it a production package, one fetched copy means it must be verified.
+function mergeRefs(a: PackageRef, b: PackageRef): PackageRef {
+  return {
+    ...a,
+    dev: a.dev && b.dev,
+    optional: a.optional && b.optional,
+    devOptional: a.devOptional && b.devOptional,
+    peer: a.peer && b.peer,
+    bundled: a.bundled && b.bundled,
+    extraneous: a.extraneous && b.extraneous,
+    aliases: [...new Set([...a.aliases, ...b.aliases])].sort(),
+    locations: [...a.locations, ...b.locations],
+  };
+}
+
+function comparePackages(a: PackageRef, b: PackageRef): number {
+  return compareText(a.name, b.name) || compareText(a.version, b.version) || compareText(a.locations[0] ?? '', b.locations[0] ?? '');
+}
+
+// Code-point order, so that output is byte-identical whatever the machine's locale.
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function countBySource(packages: readonly PackageRef[]): Inventory['counts'] {
+  const counts = Object.fromEntries([...PACKAGE_SOURCES, 'bundled'].map((key) => [key, 0])) as Inventory['counts'];
+  for (const ref of packages) {
+    if (ref.bundled) counts.bundled++;
+    else counts[ref.source]++;
+  }
+  return counts;
+}

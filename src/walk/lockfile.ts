@@ -1,0 +1,137 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+
+// Where the tree comes from: a lockfile the project commits, or (only when there is none) what
+// npm left in node_modules.
+export type TreeSourceKind = 'npm-shrinkwrap.json' | 'package-lock.json' | 'hidden-lockfile' | 'node_modules';
+
+export interface TreeSource {
+  kind: TreeSourceKind;
+  // Relative to the project directory, as printed in reports.
+  relPath: string;
+  lockfileVersion: number | null;
+}
+
+const REGENERATE_HINT = 'Regenerate it with `npm install --package-lock-only` and commit it.';
+const SUPPORTED_VERSIONS = [1, 2, 3];
+
+// Checks that the project directory exists and is a directory.
+export async function assertProjectDir(dir: string): Promise<void> {
+  const info = await stat(dir).catch(() => null);
+  if (!info || !info.isDirectory()) {
+    throw new InputError('PROJECT_DIR_MISSING', `${dir}: no such directory`, {
+      file: dir,
+      hint: 'Pass the directory that holds package.json and package-lock.json.',
+    });
+  }
+}
+
+// Checks that package.json, when present, parses: arborist falls back to the lockfile's copy of
+// the root silently, and npm would refuse to install from this project anyway.
+export async function assertPackageJsonParses(dir: string): Promise<void> {
+  const path = join(dir, 'package.json');
+  const text = await readFile(path, 'utf8').catch(() => null);
+  if (text === null) return;
+  try {
+    JSON.parse(text);
+  } catch (cause) {
+    throw new InputError('PACKAGE_JSON_UNPARSEABLE', `${path}: not valid JSON (${(cause as Error).message})`, {
+      file: path,
+      hint: 'Fix the JSON syntax of package.json.',
+    }, cause);
+  }
+}
+
+// Finds the file npm itself would install from, in npm's order of precedence.
+export async function locateTreeSource(dir: string): Promise<TreeSource> {
+  for (const name of ['npm-shrinkwrap.json', 'package-lock.json'] as const) {
+    const path = join(dir, name);
+    if (await isFile(path)) {
+      return { kind: name, relPath: name, lockfileVersion: await readLockfileVersion(path, name) };
+    }
+  }
+  const hidden = join('node_modules', '.package-lock.json');
+  if (await isFile(join(dir, hidden))) {
+    return { kind: 'hidden-lockfile', relPath: hidden, lockfileVersion: await readLockfileVersion(join(dir, hidden), hidden) };
+  }
+  if (await isDirectory(join(dir, 'node_modules'))) {
+    return { kind: 'node_modules', relPath: 'node_modules', lockfileVersion: null };
+  }
+  throw new InputError('NO_LOCKFILE', `${join(dir, 'package-lock.json')}: not found (nor npm-shrinkwrap.json, nor node_modules)`, {
+    file: join(dir, 'package-lock.json'),
+    hint: 'Create one first with `npm install --package-lock-only`.',
+  });
+}
+
+// Parses and shape-checks a lockfile, because arborist silently treats a broken one as empty,
+// and an empty tree would pass the gate.
+async function readLockfileVersion(path: string, relPath: string): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new InputError('LOCKFILE_UNREADABLE', `${path}: cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, { file: path }, cause);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw new InputError('LOCKFILE_UNPARSEABLE', `${path}: not valid JSON (${(cause as Error).message})`, {
+      file: path,
+      hint: REGENERATE_HINT,
+    }, cause);
+  }
+  return assertLockfileShape(data, path, relPath);
+}
+
+function invalid(path: string, field: string, expected: string): InputError {
+  return new InputError('LOCKFILE_INVALID', `${path}: ${field}: expected ${expected}`, {
+    file: path,
+    field,
+    hint: REGENERATE_HINT,
+  });
+}
+
+// Narrows parsed JSON to the parts of a lockfile the walker relies on; returns its version.
+export function assertLockfileShape(data: unknown, path: string, relPath = path): number {
+  if (!isRecord(data)) throw invalid(path, '(root)', 'an object (an npm lockfile)');
+  const version = data.lockfileVersion;
+  if (typeof version !== 'number' || !SUPPORTED_VERSIONS.includes(version)) {
+    throw invalid(path, 'lockfileVersion', `1, 2 or 3, got ${JSON.stringify(version) ?? 'nothing'}`);
+  }
+  if (version >= 2 || relPath.endsWith('.package-lock.json')) {
+    if (!isRecord(data.packages)) throw invalid(path, 'packages', 'an object of install locations');
+    for (const [location, entry] of Object.entries(data.packages)) {
+      if (!isRecord(entry)) throw invalid(path, `packages["${location}"]`, 'an object');
+    }
+  } else if (data.dependencies !== undefined) {
+    if (!isRecord(data.dependencies)) throw invalid(path, 'dependencies', 'an object of dependencies');
+    assertLegacyDependencies(data.dependencies, path, 'dependencies');
+  }
+  return version;
+}
+
+function assertLegacyDependencies(deps: Record<string, unknown>, path: string, field: string): void {
+  for (const [name, entry] of Object.entries(deps)) {
+    const here = `${field}["${name}"]`;
+    if (!isRecord(entry)) throw invalid(path, here, 'an object');
+    if (typeof entry.version !== 'string') throw invalid(path, `${here}.version`, 'a string');
+    if (entry.dependencies !== undefined) {
+      if (!isRecord(entry.dependencies)) throw invalid(path, `${here}.dependencies`, 'an object');
+      assertLegacyDependencies(entry.dependencies, path, `${here}.dependencies`);
+    }
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isFile() ?? false;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() ?? false;
+}

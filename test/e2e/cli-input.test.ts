@@ -1,0 +1,118 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { copyFixtureProject, makeTempDir } from '../support/fixture-project.js';
+import { runCli } from '../support/run-cli.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+async function tempProject(files: Record<string, string>): Promise<string> {
+  const { dir, cleanup } = await makeTempDir();
+  cleanups.push(cleanup);
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+  return dir;
+}
+
+const STACK_FRAME = /^\s+at /m;
+const PACKAGE_JSON = '{"name":"app","version":"1.0.0"}';
+
+// Each bad input: exit 2, exactly one line on stderr that names the file and the code, no stack.
+function expectOneLineError(run: { code: number | null; stdout: string; stderr: string }, code: string, file: string): void {
+  expect(run.code).toBe(2);
+  expect(run.stdout).toBe('');
+  const lines = run.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toContain(`error ${code}:`);
+  expect(lines[0]).toContain(file);
+  expect(run.stderr).not.toMatch(STACK_FRAME);
+}
+
+describe('the CLI contract', () => {
+  it('prints help and version, exit 0', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage:/m);
+    expect(help.stdout).toMatch(/Exit codes:/);
+    const version = await runCli(['--version']);
+    expect(version.code).toBe(0);
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(version.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('keeps --json output alone on stdout and the human summary on stderr', async () => {
+    const { dir, cleanup } = await copyFixtureProject('firepit-builder-small');
+    cleanups.push(cleanup);
+    const run = await runCli(['inventory', dir, '--json']);
+    expect(run.code).toBe(0);
+    expect(() => JSON.parse(run.stdout)).not.toThrow();
+    expect(run.stderr).toMatch(/distinct packages/);
+  });
+
+  it('a missing directory: exit 2, one line naming it', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    cleanups.push(cleanup);
+    const missing = join(dir, 'no-such-project');
+    expectOneLineError(await runCli(['inventory', missing]), 'PROJECT_DIR_MISSING', missing);
+  });
+
+  it('a directory without a lockfile: exit 2, one line naming the lockfile it looked for', async () => {
+    const dir = await tempProject({ 'package.json': PACKAGE_JSON });
+    const run = await runCli(['inventory', dir]);
+    expectOneLineError(run, 'NO_LOCKFILE', join(dir, 'package-lock.json'));
+    expect(run.stderr).toContain('npm install --package-lock-only');
+  });
+
+  it('a truncated lockfile: exit 2, one line naming the file', async () => {
+    const { dir, cleanup } = await copyFixtureProject('firepit-builder-small');
+    cleanups.push(cleanup);
+    const lockfile = join(dir, 'package-lock.json');
+    const text = await readFile(lockfile, 'utf8');
+    await writeFile(lockfile, text.slice(0, Math.floor(text.length / 2)));
+    expectOneLineError(await runCli(['check', dir]), 'LOCKFILE_UNPARSEABLE', lockfile);
+  });
+
+  it('valid JSON that is not a lockfile: exit 2, naming the file and the field', async () => {
+    const dir = await tempProject({ 'package.json': PACKAGE_JSON, 'package-lock.json': '{"name":"app","dependencies":[]}' });
+    const run = await runCli(['inventory', dir]);
+    expectOneLineError(run, 'LOCKFILE_INVALID', join(dir, 'package-lock.json'));
+    expect(run.stderr).toContain('lockfileVersion: expected 1, 2 or 3');
+  });
+
+  it('a v3 lockfile whose packages are not an object: exit 2, naming the field', async () => {
+    const dir = await tempProject({ 'package.json': PACKAGE_JSON, 'package-lock.json': '{"lockfileVersion":3,"packages":[]}' });
+    const run = await runCli(['inventory', dir]);
+    expectOneLineError(run, 'LOCKFILE_INVALID', join(dir, 'package-lock.json'));
+    expect(run.stderr).toContain('packages: expected an object');
+  });
+
+  it('an unparseable package.json beside a good lockfile: exit 2, naming package.json', async () => {
+    const { dir, cleanup } = await copyFixtureProject('firepit-builder-small');
+    cleanups.push(cleanup);
+    await writeFile(join(dir, 'package.json'), '{"name": ');
+    expectOneLineError(await runCli(['inventory', dir]), 'PACKAGE_JSON_UNPARSEABLE', join(dir, 'package.json'));
+  });
+
+  it('an unknown flag: exit 2, one line naming the flag', async () => {
+    const run = await runCli(['inventory', '--frobnicate']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('error UNKNOWN_OPTION: unknown option --frobnicate');
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it('an invalid --omit value: exit 2', async () => {
+    const run = await runCli(['inventory', '--omit', 'prod']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--omit prod: expected one of dev, optional, peer');
+  });
+
+  it('--debug adds the stack trace', async () => {
+    const dir = await tempProject({ 'package.json': PACKAGE_JSON });
+    const run = await runCli(['inventory', dir, '--debug']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(STACK_FRAME);
+  });
+});

@@ -1,0 +1,38 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The real lockfiles of test/fixtures/lockfiles (see its PROVENANCE.md).
+export const LOCKFILES_DIR = fileURLToPath(new URL('../fixtures/lockfiles/', import.meta.url));
+
+export const LOCKFILE_FIXTURES = [
+  'actions-checkout',
+  'axios-1.7.9',
+  'firebase-tools-shrinkwrap',
+  'firebase-vscode',
+  'firepit-builder-small',
+  'firepit-standalone',
+  'mocha-12.0.0-rc.6',
+  'mocha-8.3.2-v1',
+  'mocha-docs-site',
+  'npm-cli-10.9.0',
+  'socket.io-4.3.2-v1',
+  'socket.io-monorepo',
+] as const;
+
+export type LockfileFixture = (typeof LOCKFILE_FIXTURES)[number];
+
+// Copies a fixture project into a fresh temp dir, so no test can alter the shared copy.
+export async function copyFixtureProject(name: LockfileFixture): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const base = await mkdtemp(join(tmpdir(), 'verify-deps-'));
+  const dir = join(base, name);
+  await cp(join(LOCKFILES_DIR, name), dir, { recursive: true });
+  return { dir, cleanup: () => rm(base, { recursive: true, force: true }) };
+}
+
+// A fresh, empty temp dir for tests that build their own project.
+export async function makeTempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'verify-deps-'));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
