@@ -11,6 +11,9 @@ export interface CliIo {
   stderr: (text: string) => void;
 }
 
+const NOT_VERIFIED_NOTICE =
+  'NOT VERIFIED: this version of verify-deps reads the lockfile only; registry signatures and provenance are not checked yet.\n';
+
 const packageJson = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 // Runs one CLI invocation and returns its exit code; the only place that decides what is printed.
@@ -29,6 +32,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       case 'check': {
         const result = await walkTree(args.dir, { omit: args.omit });
         io.stderr(renderInventorySummary(result));
+        // Said on every run until the verification stage exists, so nobody mistakes a walk for a gate.
+        if (args.command === 'check') io.stderr(NOT_VERIFIED_NOTICE);
         if (args.json) io.stdout(`${JSON.stringify(toInventoryJson(result), null, 2)}\n`);
         return EXIT.pass;
       }
