@@ -1,0 +1,56 @@
+// Parses one Sigstore bundle strictly. @sigstore/bundle's bundleFromJSON checks the shape
+// for the v0.1 and v0.2 media types and treats ANY other string as "latest"; here only the
+// media types Sigstore has defined are accepted.
+
+import {
+  BUNDLE_V01_MEDIA_TYPE,
+  BUNDLE_V02_MEDIA_TYPE,
+  BUNDLE_V03_LEGACY_MEDIA_TYPE,
+  BUNDLE_V03_MEDIA_TYPE,
+  ValidationError,
+  bundleFromJSON,
+  type Bundle,
+} from '@sigstore/bundle';
+import { isRecord } from '../encoding.js';
+import { toFinding } from '../findings.js';
+import { requiresInclusionProof } from '../timestamp/index.js';
+import type { Finding } from '../types.js';
+
+const MEDIA_TYPES: ReadonlySet<string> = new Set([
+  BUNDLE_V01_MEDIA_TYPE,
+  BUNDLE_V02_MEDIA_TYPE,
+  BUNDLE_V03_LEGACY_MEDIA_TYPE,
+  BUNDLE_V03_MEDIA_TYPE,
+]);
+
+// Returns the parsed bundle, or the finding that says why it cannot be one.
+export function toBundle(raw: unknown): { bundle: Bundle } | { findings: Finding[] } {
+  if (!isRecord(raw)) {
+    return { findings: [toFinding('BUNDLE_MALFORMED', 'expected the bundle to be an object')] };
+  }
+  const mediaType = raw.mediaType;
+  if (typeof mediaType !== 'string' || !MEDIA_TYPES.has(mediaType)) {
+    return {
+      findings: [toFinding('BUNDLE_MALFORMED', `expected a Sigstore bundle media type (${[...MEDIA_TYPES].join(', ')}), got ${JSON.stringify(mediaType)}`)],
+    };
+  }
+  // npm serves DSSE bundles only; a message-signature bundle would sign an artifact we do not have.
+  if (!isRecord(raw.dsseEnvelope)) {
+    return { findings: [toFinding('BUNDLE_MALFORMED', 'expected the bundle to carry a dsseEnvelope, got none')] };
+  }
+  try {
+    return { bundle: bundleFromJSON(raw) };
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      // The parser refuses v0.2+ bundles without inclusion proofs; name that for what it is.
+      const missingProof = err.fields.filter((f) => /inclusionProof/.test(f));
+      if (missingProof.length > 0 && requiresInclusionProof(mediaType)) {
+        return {
+          findings: [toFinding('MISSING_INCLUSION_PROOF', `expected every tlog entry of a ${mediaType} bundle to carry an inclusion proof with a checkpoint, got none at ${missingProof.join(', ')}`)],
+        };
+      }
+      return { findings: [toFinding('BUNDLE_MALFORMED', `expected a valid ${mediaType} bundle, got invalid fields: ${err.fields.join(', ')}`, { fields: err.fields })] };
+    }
+    return { findings: [toFinding('BUNDLE_MALFORMED', `expected a valid ${mediaType} bundle, got: ${(err as Error).message}`)] };
+  }
+}

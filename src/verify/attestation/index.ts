@@ -1,0 +1,149 @@
+// Verifies one entry of the attestations document: parse the bundle, verify it with
+// @sigstore/verify, check the signer is the kind its predicate calls for, check time, then bind
+// the signed statement to this package.
+
+import type { Bundle } from '@sigstore/bundle';
+import { toFinding } from '../findings.js';
+import {
+  getVerifiedTimestamps,
+  verifyInclusionProofs,
+  verifyNotInFuture,
+  verifyTimestampPresent,
+  type VerifiedTimestamp,
+} from '../timestamp/index.js';
+import type { Trust } from '../trust/index.js';
+import type { AttestationFacts, Finding, SignerFacts, TLogFacts } from '../types.js';
+import { verifyPredicateType, verifySubjects } from './binding.js';
+import { toBundle } from './bundle.js';
+import type { AttestationEntry } from './document.js';
+import { getCertificateSigner } from './identity.js';
+import { verifyBundle } from './sigstore.js';
+import { toStatement } from './statement.js';
+
+export { toAttestationEntries, type AttestationEntry } from './document.js';
+export { toPurl, verifyPredicateType, verifySubjects } from './binding.js';
+export { toStatement, type Statement } from './statement.js';
+
+export const PUBLISH_PREDICATE_TYPE = 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1';
+export const PROVENANCE_PREDICATE_TYPES: ReadonlySet<string> = new Set(['https://slsa.dev/provenance/v0.2', 'https://slsa.dev/provenance/v1']);
+
+export type AttestationRole = 'publish' | 'provenance' | 'other';
+
+export interface AttestationContext {
+  name: string;
+  version: string;
+  // The lockfile's sha512, hex; undefined when it pins none.
+  sha512Hex: string | undefined;
+  trust: Trust;
+  now: Date;
+}
+
+export interface AttestationResult {
+  facts: AttestationFacts;
+  role: AttestationRole;
+  // The verified timestamps (empty unless the bundle verified).
+  timestamps: VerifiedTimestamp[];
+}
+
+// Returns what the predicate type makes an attestation: npm's publish attestation, SLSA
+// provenance, or something this tool records but does not interpret.
+export function getRole(predicateType: string): AttestationRole {
+  if (predicateType === PUBLISH_PREDICATE_TYPE) return 'publish';
+  if (PROVENANCE_PREDICATE_TYPES.has(predicateType)) return 'provenance';
+  return 'other';
+}
+
+// Verifies one attestation entry; never throws.
+export function verifyAttestation(entry: AttestationEntry, ctx: AttestationContext): AttestationResult {
+  const parsed = toBundle(entry.bundle);
+  if ('findings' in parsed) {
+    return failed(entry.predicateType, parsed.findings);
+  }
+  const { bundle } = parsed;
+  const base = { bundleMediaType: bundle.mediaType, tlog: toTLogFacts(bundle) };
+
+  // Guard, see timestamp/index.ts: the bundle parser enforces this today, we do not rely on it.
+  const proofFindings = verifyInclusionProofs(bundle);
+  if (proofFindings.length > 0) {
+    return failed(entry.predicateType, proofFindings, base);
+  }
+
+  const result = verifyBundle(bundle, ctx.trust);
+  if (!result.ok) {
+    // The payload is unauthenticated: no statement facts, no identity, nothing bound.
+    return failed(entry.predicateType, result.findings, base);
+  }
+
+  const findings: Finding[] = [];
+  const timestamps = getVerifiedTimestamps(result.entity);
+  findings.push(...verifyTimestampPresent(timestamps), ...verifyNotInFuture(timestamps, ctx.now));
+
+  let predicateType = entry.predicateType;
+  if (bundle.content.$case === 'dsseEnvelope') {
+    const decoded = toStatement(bundle.content.dsseEnvelope);
+    if ('finding' in decoded) {
+      findings.push(decoded.finding);
+    } else {
+      predicateType = decoded.statement.predicateType;
+      findings.push(
+        ...verifyPredicateType(entry.predicateType, decoded.statement),
+        ...verifySubjects(decoded.statement, ctx.name, ctx.version, ctx.sha512Hex),
+      );
+    }
+  }
+
+  const signer: SignerFacts =
+    result.entity.key.$case === 'certificate'
+      ? getCertificateSigner(result.entity.key.certificate)
+      : { kind: 'public-key', keyid: result.entity.key.hint };
+  const role = getRole(predicateType);
+  findings.push(...verifySignerKind(role, signer));
+
+  return {
+    role,
+    timestamps,
+    facts: {
+      predicateType,
+      status: findings.length === 0 ? 'verified' : 'failed',
+      ...base,
+      signer,
+      timestamps: timestamps.map((t) => ({ source: t.source, time: t.time.toISOString() })),
+      findings,
+    },
+  };
+}
+
+// The publish attestation must be signed by the registry's key and provenance by a Fulcio
+// certificate. Without this, anyone with a CI identity could mint a "publish attestation" and
+// choose the publish time that registry keys are judged at, and the registry could sign
+// "provenance" for a build that never happened.
+export function verifySignerKind(role: AttestationRole, signer: SignerFacts): Finding[] {
+  const expected = role === 'publish' ? 'public-key' : role === 'provenance' ? 'certificate' : undefined;
+  if (expected === undefined || signer.kind === expected) {
+    return [];
+  }
+  const describe = (kind: SignerFacts['kind']) => (kind === 'public-key' ? 'a registry key' : 'a Fulcio certificate');
+  return [toFinding('UNEXPECTED_SIGNER', `expected the ${role} attestation to be signed by ${describe(expected)}, got ${describe(signer.kind)}`, { role, signer: signer.kind })];
+}
+
+function toTLogFacts(bundle: Bundle): TLogFacts[] {
+  return bundle.verificationMaterial.tlogEntries.map((e) => {
+    const seconds = Number(e.integratedTime);
+    return {
+      logId: e.logId?.keyId.toString('base64') ?? '',
+      logIndex: e.logIndex,
+      kind: `${e.kindVersion?.kind ?? ''}/${e.kindVersion?.version ?? ''}`,
+      ...(seconds > 0 ? { integratedTime: new Date(seconds * 1000).toISOString() } : {}),
+      inclusionPromise: e.inclusionPromise !== undefined,
+      inclusionProof: e.inclusionProof?.checkpoint !== undefined,
+    };
+  });
+}
+
+function failed(predicateType: string, findings: Finding[], base: Partial<AttestationFacts> = {}): AttestationResult {
+  return {
+    role: getRole(predicateType),
+    timestamps: [],
+    facts: { predicateType, status: 'failed', tlog: [], ...base, timestamps: [], findings },
+  };
+}

@@ -1,0 +1,70 @@
+// The trust a run verifies against, built once: the parsed trusted root, @sigstore/verify's
+// TrustMaterial and Verifier over it, and the registry keys parsed into KeyObjects.
+
+import { createHash } from 'node:crypto';
+import { Verifier, VerificationError, toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
+import { TrustMaterialError } from '../errors.js';
+import { toParsedDocument } from '../encoding.js';
+import type { RegistryKey, TrustDigests } from '../types.js';
+import { isKeyValidAt, toRegistryKeyIndex, toRegistryKeys, type RegistryKeyIndex } from './registry-keys.js';
+import { toTrustedRoot } from './trusted-root.js';
+
+export { getSeedTargets, type SeedTargets } from './seeds.js';
+export { isKeyValidAt, toRegistryKeys, toRegistryKeyIndex, type RegistryKeyIndex } from './registry-keys.js';
+export { toTrustedRoot, type TrustedRoot } from './trusted-root.js';
+
+export interface Trust {
+  readonly material: TrustMaterial;
+  readonly verifier: Verifier;
+  readonly registryKeys: RegistryKeyIndex;
+  readonly digests: TrustDigests;
+}
+
+export interface TrustInput {
+  // trusted_root.json: raw bytes/text (preferred, the digest is then of those bytes) or parsed.
+  trustedRoot: unknown;
+  // npm keys in either shape: raw bytes/text or parsed; null for a registry that publishes none
+  // (every registry signature and publish attestation then fails with UNKNOWN_KEY).
+  registryKeys: unknown;
+}
+
+// A registry without keys: the digest recorded is that of the empty string.
+const NO_KEYS = { value: null, sha256: createHash('sha256').update('').digest('hex'), basis: 'bytes' as const };
+
+// Builds the trust for a run. Throws TrustMaterialError when either document is unusable.
+export function createTrust(input: TrustInput): Trust {
+  const root = toParsedDocument(input.trustedRoot);
+  if ('error' in root) {
+    throw new TrustMaterialError('TRUSTED_ROOT_INVALID', `trusted root: ${root.error}`);
+  }
+  const keys = input.registryKeys === null ? NO_KEYS : toParsedDocument(input.registryKeys);
+  if ('error' in keys) {
+    throw new TrustMaterialError('REGISTRY_KEYS_INVALID', `registry keys: ${keys.error}`);
+  }
+  const registryKeys = toRegistryKeyIndex(keys === NO_KEYS ? [] : toRegistryKeys(keys.value));
+  const attestationKeys = registryKeys.get('npm:attestations') ?? new Map<string, RegistryKey>();
+
+  // Only npm:attestations keys can sign a bundle: a key published for registry signatures is not
+  // thereby trusted to vouch for a publish attestation. Keys are looked up, never re-parsed.
+  const material = toTrustMaterial(toTrustedRoot(root.value), (hint: string) => {
+    const key = attestationKeys.get(hint);
+    if (key === undefined) {
+      throw new VerificationError({ code: 'PUBLIC_KEY_ERROR', message: `key not found: ${hint}` });
+    }
+    return { publicKey: key.publicKey, validFor: (date: Date) => isKeyValidAt(key, date) };
+  });
+
+  // Thresholds spelled out, not left to the library's defaults: one verified tlog entry, one SCT
+  // and one verified timestamp per bundle are the minimum this tool accepts.
+  const verifier = new Verifier(material, { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
+  return {
+    material,
+    verifier,
+    registryKeys,
+    digests: {
+      trustedRoot: root.sha256,
+      registryKeys: keys.sha256,
+      basis: { trustedRoot: root.basis, registryKeys: keys.basis },
+    },
+  };
+}
