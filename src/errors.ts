@@ -62,3 +62,12 @@ export class InputError extends VerifyDepsError<InputErrorCode> {
     super(code, message, EXIT.badInput, details, cause);
   }
 }
+
+export type ConfigErrorCode = 'NPM_CONFIG_INVALID' | 'REGISTRY_URL_INVALID' | 'REGISTRY_KEYS_INVALID' | 'TRUSTED_ROOT_INVALID';
+
+// The configuration (npm's, or a trust file we were pointed at) cannot be used.
+export class ConfigError extends VerifyDepsError<ConfigErrorCode> {
+  constructor(code: ConfigErrorCode, message: string, details: ErrorDetails = {}, cause?: unknown) {
+    super(code, message, EXIT.badInput, details, cause);
+  }
+}

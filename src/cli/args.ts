@@ -13,6 +13,16 @@ export interface CliArgs {
   json: boolean;
   omit: OmitType[];
   debug: boolean;
+  registry?: string;
+  registryKeys?: string;
+  trustedRoot?: string;
+  cache?: string;
+  offline: boolean;
+  concurrency: number;
+  // Per HTTP request, milliseconds.
+  fetchTimeoutMs: number;
+  retries: number;
+  now?: Date;
 }
 
 const OMIT_TYPES: readonly OmitType[] = ['dev', 'optional', 'peer'];
@@ -23,7 +33,18 @@ const OPTIONS = {
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+  registry: { type: 'string' },
+  'registry-keys': { type: 'string' },
+  'trusted-root': { type: 'string' },
+  cache: { type: 'string' },
+  offline: { type: 'boolean' },
+  concurrency: { type: 'string' },
+  'fetch-timeout': { type: 'string' },
+  retries: { type: 'string' },
+  now: { type: 'string' },
 } as const;
+
+export const DEFAULTS = { concurrency: 32, fetchTimeoutMs: 30_000, retries: 3 } as const;
 
 // Turns argv into a command and its options; every mistake is a UsageError naming the argument.
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -34,19 +55,53 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw toUsageError(cause as Error & { code?: string });
   }
   const { values, positionals } = parsed;
-  const debug = values.debug ?? false;
-  if (values.help) return { command: 'help', dir: '.', json: false, omit: [], debug };
-  if (values.version) return { command: 'version', dir: '.', json: false, omit: [], debug };
-
-  let command: CommandName = 'check';
+  let command: CliArgs['command'] = 'check';
   const rest = [...positionals];
-  if (rest[0] !== undefined && (COMMANDS as readonly string[]).includes(rest[0])) {
-    command = rest.shift() as CommandName;
-  }
+  if (values.help) command = 'help';
+  else if (values.version) command = 'version';
+  else if (rest[0] !== undefined && (COMMANDS as readonly string[]).includes(rest[0])) command = rest.shift() as CommandName;
   if (rest.length > 1) {
     throw new UsageError('USAGE', `too many arguments: expected at most one directory, got ${rest.map((arg) => `"${arg}"`).join(' ')}`);
   }
-  return { command, dir: rest[0] ?? '.', json: values.json ?? false, omit: parseOmit(values.omit ?? []), debug };
+  return {
+    command,
+    dir: rest[0] ?? '.',
+    json: values.json ?? false,
+    omit: parseOmit(values.omit ?? []),
+    debug: values.debug ?? false,
+    ...optional('registry', values.registry),
+    ...optional('registryKeys', values['registry-keys']),
+    ...optional('trustedRoot', values['trusted-root']),
+    ...optional('cache', values.cache),
+    offline: values.offline ?? false,
+    concurrency: parseInteger('--concurrency', values.concurrency, DEFAULTS.concurrency, 1, 256),
+    fetchTimeoutMs: parseInteger('--fetch-timeout', values['fetch-timeout'], DEFAULTS.fetchTimeoutMs, 100, 600_000),
+    retries: parseInteger('--retries', values.retries, DEFAULTS.retries, 0, 10),
+    ...optional('now', values.now === undefined ? undefined : parseNow(values.now)),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function parseInteger(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new UsageError('INVALID_OPTION', `${flag} ${raw}: expected a whole number from ${min} to ${max}`, { field: flag });
+  }
+  return value;
+}
+
+// --now pins the run's clock for reproducible runs; only full ISO 8601 instants are accepted,
+// because a date without a zone would mean different instants on different machines.
+function parseNow(raw: string): Date {
+  const date = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) || Number.isNaN(date.getTime())) {
+    throw new UsageError('INVALID_OPTION', `--now ${raw}: expected an ISO 8601 time with a zone, e.g. 2026-01-31T12:00:00Z`, { field: '--now' });
+  }
+  return date;
 }
 
 function parseOmit(raw: readonly string[]): OmitType[] {

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { EXIT, type ExitCode } from '../errors.js';
 import { walkTree } from '../walk/index.js';
-import { parseCliArgs } from './args.js';
+import { runCheck, type CheckOptions } from '../check/index.js';
+import { parseCliArgs, type CliArgs } from './args.js';
+import { renderCheckSummary, toCheckJson } from './render-check.js';
 import { HELP_TEXT } from './help.js';
 import { formatError } from './render-error.js';
 import { renderInventorySummary, toInventoryJson } from './render-inventory.js';
@@ -11,13 +13,34 @@ export interface CliIo {
   stderr: (text: string) => void;
 }
 
-const NOT_VERIFIED_NOTICE =
-  'NOT VERIFIED: this version of verify-deps reads the lockfile only; registry signatures and provenance are not checked yet.\n';
+const VERDICT_EXIT = { pass: EXIT.pass, fail: EXIT.policyFailure, incomplete: EXIT.incomplete } as const;
+
+// How long the Sigstore TUF refresh may take before the embedded trust root is used instead.
+const TUF_REFRESH_TIMEOUT_MS = 5_000;
+
+function toCheckOptions(args: CliArgs, clockAtStart: Date): CheckOptions {
+  return {
+    dir: args.dir,
+    omit: args.omit,
+    concurrency: args.concurrency,
+    timeoutMs: args.fetchTimeoutMs,
+    retries: args.retries,
+    offline: args.offline,
+    now: args.now ?? clockAtStart,
+    refreshTimeoutMs: TUF_REFRESH_TIMEOUT_MS,
+    ...(args.registry === undefined ? {} : { registry: args.registry }),
+    ...(args.registryKeys === undefined ? {} : { registryKeysFile: args.registryKeys }),
+    ...(args.trustedRoot === undefined ? {} : { trustedRootFile: args.trustedRoot }),
+    ...(args.cache === undefined ? {} : { cacheDir: args.cache }),
+  };
+}
 
 const packageJson = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 // Runs one CLI invocation and returns its exit code; the only place that decides what is printed.
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  // The run's one clock reading; every time comparison uses it (or --now).
+  const clockAtStart = new Date();
   const debug = argv.includes('--debug');
   try {
     const args = parseCliArgs(argv);
@@ -28,14 +51,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       case 'version':
         io.stdout(`${packageJson.version}\n`);
         return EXIT.pass;
-      case 'inventory':
-      case 'check': {
+      case 'inventory': {
         const result = await walkTree(args.dir, { omit: args.omit });
         io.stderr(renderInventorySummary(result));
-        // Said on every run until the verification stage exists, so nobody mistakes a walk for a gate.
-        if (args.command === 'check') io.stderr(NOT_VERIFIED_NOTICE);
         if (args.json) io.stdout(`${JSON.stringify(toInventoryJson(result), null, 2)}\n`);
         return EXIT.pass;
+      }
+      case 'check': {
+        const result = await runCheck(toCheckOptions(args, clockAtStart));
+        io.stderr(renderCheckSummary(result));
+        if (args.json) io.stdout(`${JSON.stringify(toCheckJson(result), null, 2)}\n`);
+        return VERDICT_EXIT[result.verdict];
       }
     }
   } catch (error) {

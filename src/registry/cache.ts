@@ -1,0 +1,56 @@
+import cacache from 'cacache';
+import type { FetchedEvidence } from './evidence.js';
+import type { RegistryKeysSource } from './keys.js';
+
+// The on-disk cache of evidence that verified, content-addressed by cacache (which checks every
+// read against its sha512). A hit saves the network round trips, never the verification: cached
+// evidence is verified again on every run, against this run's trust material and clock.
+export class EvidenceCache {
+  readonly #dir: string;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  async getEvidence(registry: string, name: string, version: string, integrity: string | null): Promise<FetchedEvidence | undefined> {
+    return this.#get<FetchedEvidence>(evidenceKey(registry, name, version, integrity));
+  }
+
+  async putEvidence(registry: string, evidence: FetchedEvidence): Promise<void> {
+    await this.#put(evidenceKey(registry, evidence.name, evidence.version, evidence.lockfileIntegrity), evidence);
+  }
+
+  async getKeys(registry: string): Promise<RegistryKeysSource | undefined> {
+    const cached = await this.#get<{ registry: string; document: unknown; origin: RegistryKeysSource['origin'] }>(keysKey(registry));
+    return cached;
+  }
+
+  async putKeys(source: RegistryKeysSource): Promise<void> {
+    const document = Buffer.isBuffer(source.document) ? JSON.parse(source.document.toString('utf8')) : source.document;
+    await this.#put(keysKey(source.registry), { ...source, document });
+  }
+
+  async #get<T>(key: string): Promise<T | undefined> {
+    try {
+      const { data } = await cacache.get(this.#dir, key);
+      return JSON.parse(data.toString('utf8')) as T;
+    } catch {
+      // A miss, or an entry cacache found corrupt: either way the network (or, offline, a
+      // fail-closed miss) decides.
+      return undefined;
+    }
+  }
+
+  async #put(key: string, value: unknown): Promise<void> {
+    await cacache.put(this.#dir, key, JSON.stringify(value));
+  }
+}
+
+// The lockfile's integrity is part of the key: evidence is only ever reused for the same bytes.
+function evidenceKey(registry: string, name: string, version: string, integrity: string | null): string {
+  return `verify-deps:evidence:v1:${registry}:${name}@${version}:${integrity ?? 'none'}`;
+}
+
+function keysKey(registry: string): string {
+  return `verify-deps:keys:v1:${registry}`;
+}

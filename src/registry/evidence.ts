@@ -1,0 +1,57 @@
+import npa from 'npm-package-arg';
+import type { PackageEvidence } from '../verify/types.js';
+import { FetchError } from './fetch-error.js';
+import type { RegistryHttp } from './http.js';
+import { toVersionManifest, type VersionManifest } from './manifest.js';
+
+export interface EvidenceRequest {
+  name: string;
+  version: string;
+  integrity: string | null;
+}
+
+export interface FetchedEvidence extends PackageEvidence {
+  manifest: VersionManifest;
+}
+
+// Fetches one package's evidence with the fewest bytes that answer every check: the version
+// manifest (`/NAME/VERSION`, a few KB; the full packument can be megabytes), the attestations
+// document when the manifest advertises one, and the packument's `time` only when a registry
+// key's validity must be judged without a signed publish time.
+export async function fetchEvidence(
+  http: RegistryHttp,
+  ref: EvidenceRequest,
+  needsPublishTime: (manifest: VersionManifest) => boolean,
+): Promise<FetchedEvidence> {
+  const escaped = npa(ref.name).escapedName ?? encodeURIComponent(ref.name);
+  const manifestPath = `/${escaped}/${encodeURIComponent(ref.version)}`;
+  const manifestResponse = await http.getJson(manifestPath, { name: ref.name });
+  if (manifestResponse.status === 404) {
+    throw new FetchError('not-found', manifestPath, `the registry has no ${ref.name}@${ref.version} (${manifestPath}: HTTP 404)`, 404);
+  }
+  const manifest = toVersionManifest(manifestResponse.body, ref.name, ref.version, manifestPath);
+  const evidence: FetchedEvidence = { name: ref.name, version: ref.version, lockfileIntegrity: ref.integrity, manifest };
+
+  if (manifest.attestationsPath !== undefined) {
+    const response = await http.getJson(manifest.attestationsPath, { name: ref.name });
+    // Advertised but absent is not "no provenance": the registry promised evidence it withholds.
+    if (response.status === 404) {
+      throw new FetchError('not-found', manifest.attestationsPath, `${ref.name}@${ref.version} advertises attestations but ${manifest.attestationsPath} answered HTTP 404`, 404);
+    }
+    evidence.attestations = response.body;
+  }
+
+  if (needsPublishTime(manifest)) {
+    const time = await fetchPublishTime(http, ref.name, ref.version, escaped);
+    if (time !== undefined) manifest.time = time;
+  }
+  return evidence;
+}
+
+async function fetchPublishTime(http: RegistryHttp, name: string, version: string, escaped: string): Promise<string | undefined> {
+  const response = await http.getJson(`/${escaped}`, { name });
+  if (response.status === 404) return undefined;
+  const body = response.body as { time?: Record<string, unknown> } | null;
+  const time = body && typeof body === 'object' && body.time && typeof body.time === 'object' ? body.time[version] : undefined;
+  return typeof time === 'string' ? time : undefined;
+}

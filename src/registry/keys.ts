@@ -1,0 +1,35 @@
+import { readTrustFile, type TrustOrigin } from './trust-source.js';
+import type { RegistryHttp } from './http.js';
+import { FetchError } from './fetch-error.js';
+
+// A registry's signing keys as fetched (or given), before the verify stage parses them.
+export interface RegistryKeysSource {
+  registry: string;
+  // Raw document (npm's /-/npm/v1/keys shape or the TUF keys.json shape); null: no keys.
+  document: Buffer | unknown | null;
+  origin: TrustOrigin | 'registry' | 'none';
+}
+
+const NPMJS_HOST = 'registry.npmjs.org';
+
+// Finds the keys a registry signs with: --registry-keys when given; for registry.npmjs.org, the
+// TUF-distributed copy (a registry-served copy would let a mirror vouch for itself); otherwise
+// the registry's own /-/npm/v1/keys, where 404 means it publishes none.
+export async function loadRegistryKeys(
+  registry: string,
+  http: RegistryHttp,
+  options: { file?: string; npmKeys: Buffer; npmKeysOrigin: TrustOrigin },
+): Promise<RegistryKeysSource> {
+  if (options.file !== undefined) {
+    return { registry, document: await readTrustFile(options.file, 'REGISTRY_KEYS_INVALID', '--registry-keys'), origin: 'file' };
+  }
+  if (new URL(registry).host === NPMJS_HOST) {
+    return { registry, document: options.npmKeys, origin: options.npmKeysOrigin };
+  }
+  const response = await http.getJson('/-/npm/v1/keys', { registry });
+  if (response.status === 404) return { registry, document: null, origin: 'none' };
+  if (response.body === null || typeof response.body !== 'object') {
+    throw new FetchError('malformed', `${registry}/-/npm/v1/keys`, `${registry}/-/npm/v1/keys: expected a keys document`);
+  }
+  return { registry, document: response.body, origin: 'registry' };
+}

@@ -1,0 +1,63 @@
+import type { ManifestEvidence } from '../verify/types.js';
+import { FetchError } from './fetch-error.js';
+
+// What the registry's version manifest says, narrowed: the gate reads nothing else from it.
+export interface VersionManifest extends ManifestEvidence {
+  // The path of dist.attestations.url, resolved later against the configured registry.
+  attestationsPath?: string;
+  // The package's declared repository (package.json `repository`), for the policy stage.
+  repository?: string;
+}
+
+// Narrows a registry's version manifest to the evidence fields, refusing one that describes
+// another package: a registry answering with another version's document must not be trusted.
+export function toVersionManifest(body: unknown, name: string, version: string, url: string): VersionManifest {
+  const malformed = (field: string, expected: string): FetchError =>
+    new FetchError('malformed', url, `${url}: ${field}: expected ${expected}`);
+  if (!isRecord(body)) throw malformed('(root)', 'a version manifest object');
+  if (body.name !== name || body.version !== version) {
+    throw malformed('name/version', `${name}@${version}, got ${String(body.name)}@${String(body.version)}`);
+  }
+  const dist = body.dist;
+  if (!isRecord(dist)) throw malformed('dist', 'an object');
+  const manifest: VersionManifest = { attestationsAdvertised: false };
+  if (dist.integrity !== undefined) {
+    if (typeof dist.integrity !== 'string') throw malformed('dist.integrity', 'a string');
+    manifest.integrity = dist.integrity;
+  }
+  if (dist.signatures !== undefined) {
+    if (!Array.isArray(dist.signatures) || !dist.signatures.every((s) => isRecord(s) && typeof s.keyid === 'string' && typeof s.sig === 'string')) {
+      throw malformed('dist.signatures', 'an array of {keyid, sig} strings');
+    }
+    manifest.signatures = dist.signatures.map((s) => ({ keyid: String(s.keyid), sig: String(s.sig) }));
+  }
+  if (dist.attestations !== undefined) {
+    if (!isRecord(dist.attestations) || typeof dist.attestations.url !== 'string') throw malformed('dist.attestations.url', 'a URL');
+    manifest.attestationsAdvertised = true;
+    manifest.attestationsPath = attestationsPathOf(dist.attestations.url, () => malformed('dist.attestations.url', 'a URL'));
+  }
+  const repository = repositoryUrl(body.repository);
+  if (repository) manifest.repository = repository;
+  return manifest;
+}
+
+// Only the path is kept: the packument is unsigned, so its host must not decide where we connect
+// (or where npm's credentials for the configured registry would be sent).
+function attestationsPathOf(url: string, onError: () => FetchError): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.pathname + parsed.search;
+  } catch {
+    throw onError();
+  }
+}
+
+function repositoryUrl(repository: unknown): string | undefined {
+  if (typeof repository === 'string') return repository;
+  if (isRecord(repository) && typeof repository.url === 'string') return repository.url;
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,64 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import Config from '@npmcli/config';
+import { ConfigError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+const { definitions, flatten, shorthands } = require('@npmcli/config/lib/definitions') as {
+  definitions: Record<string, unknown>;
+  flatten: (obj: Record<string, unknown>, flat?: Record<string, unknown>) => Record<string, unknown>;
+  shorthands: Record<string, unknown>;
+};
+
+// npm's flattened options, as npm hands them to npm-registry-fetch: registry, `@scope:registry`,
+// `//host/:_authToken` and friends, cafile/ca, proxy, strict-ssl. Holds secrets: never print it.
+export type NpmFlatOptions = Record<string, unknown> & { registry: string };
+
+export interface NpmSettings {
+  flat: NpmFlatOptions;
+  // npm's cache directory (`cache`), under which verify-deps keeps its own cache.
+  npmCacheDir: string;
+}
+
+// Reads npm's configuration exactly as npm does for this project (project, user and global
+// .npmrc, npm_config_* environment), with `--registry` taking precedence over all of them.
+export async function loadNpmSettings(projectDir: string, overrides: { registry?: string } = {}): Promise<NpmSettings> {
+  const config = new Config({
+    npmPath: dirname(require.resolve('@npmcli/config/package.json')),
+    definitions,
+    shorthands,
+    flatten,
+    // npm's own CLI flags are not ours: ours are parsed by the CLI, so npm sees none.
+    argv: [process.execPath, 'verify-deps'],
+    cwd: projectDir,
+    env: process.env,
+    execPath: process.execPath,
+    platform: process.platform,
+  } as ConstructorParameters<typeof Config>[0]);
+  try {
+    await config.load();
+  } catch (cause) {
+    throw new ConfigError('NPM_CONFIG_INVALID', `npm configuration cannot be loaded: ${(cause as Error).message.split('\n')[0]}`, {
+      hint: 'Check the .npmrc files npm reads (`npm config ls -l`).',
+    }, cause);
+  }
+  if (overrides.registry !== undefined) {
+    assertRegistryUrl(overrides.registry, '--registry');
+    config.set('registry', overrides.registry, 'cli');
+  }
+  const flat = { ...config.flat } as NpmFlatOptions;
+  assertRegistryUrl(flat.registry, 'registry');
+  return { flat, npmCacheDir: String(config.get('cache') ?? join(process.env.HOME ?? '.', '.npm')) };
+}
+
+function assertRegistryUrl(value: unknown, field: string): void {
+  let url: URL | null = null;
+  try {
+    url = new URL(String(value));
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new ConfigError('REGISTRY_URL_INVALID', `${field}: expected an http(s) URL, got ${JSON.stringify(value)}`, { field });
+  }
+}

@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { initTUF } from '@sigstore/tuf';
+import { ConfigError } from '../errors.js';
+import { getSeedTargets } from '../verify/index.js';
+
+const require = createRequire(import.meta.url);
+
+export const SIGSTORE_TUF_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
+const NPM_KEYS_TARGET = 'registry.npmjs.org/keys.json';
+
+// Where the run's Sigstore trusted root and npm's registry keys came from, for the report.
+export type TrustOrigin = 'file' | 'tuf-refreshed' | 'tuf-embedded';
+
+export interface TrustSource {
+  trustedRoot: Buffer;
+  trustedRootOrigin: TrustOrigin;
+  // npm's keys for registry.npmjs.org, from the same TUF repository as the trusted root.
+  npmKeys: Buffer;
+  npmKeysOrigin: TrustOrigin;
+  // Why a TUF refresh was not used, when it was tried and failed.
+  refreshError?: string;
+}
+
+export interface TrustSourceOptions {
+  trustedRootFile?: string;
+  // Refresh through Sigstore's TUF repository; off with --offline or --trusted-root.
+  refresh: boolean;
+  tufCacheDir: string;
+  tufMirror?: string;
+  refreshTimeoutMs: number;
+}
+
+// Loads the trust material: the file given, else a fresh copy through Sigstore's TUF repository
+// when it answers in time, else the copy embedded in @sigstore/tuf (offline, possibly older:
+// trust roots rotate, so a refresh is preferred whenever it is reachable).
+export async function loadTrustSource(options: TrustSourceOptions): Promise<TrustSource> {
+  const embedded = getSeedTargets(JSON.parse(await readFile(require.resolve('@sigstore/tuf/seeds.json'), 'utf8')));
+  let trustedRoot = embedded.trustedRoot;
+  let trustedRootOrigin: TrustOrigin = 'tuf-embedded';
+  let npmKeys = embedded.registryKeys;
+  let npmKeysOrigin: TrustOrigin = 'tuf-embedded';
+  let refreshError: string | undefined;
+
+  if (options.refresh) {
+    try {
+      const refreshed = await withTimeout(refreshFromTuf(options), options.refreshTimeoutMs);
+      ({ trustedRoot, npmKeys } = refreshed);
+      trustedRootOrigin = npmKeysOrigin = 'tuf-refreshed';
+    } catch (error) {
+      refreshError = (error as Error).message.split('\n')[0];
+    }
+  }
+  if (options.trustedRootFile !== undefined) {
+    trustedRoot = await readTrustFile(options.trustedRootFile, 'TRUSTED_ROOT_INVALID', '--trusted-root');
+    trustedRootOrigin = 'file';
+  }
+  return { trustedRoot, trustedRootOrigin, npmKeys, npmKeysOrigin, ...(refreshError ? { refreshError } : {}) };
+}
+
+// Reads a trust file the user pointed at; its content is validated by the verify stage.
+export async function readTrustFile(path: string, code: 'TRUSTED_ROOT_INVALID' | 'REGISTRY_KEYS_INVALID', flag: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (cause) {
+    throw new ConfigError(code, `${path}: cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, {
+      file: path,
+      field: flag,
+      hint: `Pass an existing file to ${flag}.`,
+    }, cause);
+  }
+}
+
+async function refreshFromTuf(options: TrustSourceOptions): Promise<{ trustedRoot: Buffer; npmKeys: Buffer }> {
+  const tuf = await initTUF({
+    mirrorURL: options.tufMirror ?? SIGSTORE_TUF_MIRROR,
+    cachePath: join(options.tufCacheDir, 'tuf'),
+    retry: false,
+    timeout: options.refreshTimeoutMs,
+  });
+  const [trustedRoot, npmKeys] = await Promise.all([tuf.getTarget('trusted_root.json'), tuf.getTarget(NPM_KEYS_TARGET)]);
+  return { trustedRoot: Buffer.from(trustedRoot), npmKeys: Buffer.from(npmKeys) };
+}
+
+// Never hang on an unreachable CDN: `npm audit signatures` waits ~70 s and dies where it is blocked.
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
