@@ -1,0 +1,244 @@
+// A fixture npm registry on 127.0.0.1 (port 0) serving a scenario: packuments (full and
+// abbreviated), version manifests, tarballs, /-/npm/v1/keys and attestations, with gzip, ETag/304,
+// a request log for assertions and per-path fault injection. close() leaves no open handles.
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { abbreviatedPackument, fullPackument, tarballFileName, versionManifest } from './registry-documents.js';
+import { type Fault, type FaultRule, NON_JSON_BODY, takeFault } from './registry-faults.js';
+import type { RegistryScenario, ScenarioPackage } from './scenario-types.js';
+
+// One request as the registry saw it.
+export interface RecordedRequest {
+  method: string;
+  rawPath: string; // as sent (e.g. /@scope%2fname)
+  path: string; // percent-decoded
+  headers: Record<string, string | undefined>;
+  status?: number;
+  at: number;
+}
+
+const HEADERS_OF_INTEREST = ['accept', 'accept-encoding', 'if-none-match', 'user-agent', 'authorization', 'npm-command', 'npm-session'];
+const ABBREVIATED = 'application/vnd.npm.install-v1+json';
+
+interface Reply {
+  status: number;
+  body: Buffer;
+  contentType: string;
+  compressible: boolean;
+}
+
+const json = (status: number, value: unknown, contentType = 'application/json'): Reply => ({
+  status,
+  body: Buffer.from(JSON.stringify(value)),
+  contentType,
+  compressible: true,
+});
+const notFound = (): Reply => json(404, { error: 'Not found' });
+
+// The fixture registry server.
+export class FixtureRegistry {
+  readonly requests: RecordedRequest[] = [];
+  maxInFlight = 0;
+  private inFlight = 0;
+  private server: http.Server | null = null;
+  private readonly sockets = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly faults: FaultRule[] = [];
+  private baseUrl = '';
+
+  constructor(public scenario: RegistryScenario) {}
+
+  // Base URL, e.g. http://127.0.0.1:41234 (no trailing slash); valid after start().
+  get url(): string {
+    if (!this.baseUrl) throw new Error('registry not started');
+    return this.baseUrl;
+  }
+
+  // Starts listening on 127.0.0.1 with an ephemeral port.
+  async start(): Promise<this> {
+    const server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`fixture registry bug: ${String(error)}`);
+      });
+    });
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.server = server;
+    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  // Stops the server, ending stalled responses and pending delays.
+  async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    server.closeAllConnections();
+    await closed;
+  }
+
+  // Injects a fault for paths matching a glob (`*`) or RegExp (tested against raw and decoded path).
+  // Returns a function that removes it.
+  addFault(pattern: string | RegExp, fault: Fault): () => void {
+    const rule: FaultRule = { pattern, fault, remaining: fault.times ?? Number.POSITIVE_INFINITY };
+    this.faults.push(rule);
+    return () => {
+      const i = this.faults.indexOf(rule);
+      if (i >= 0) this.faults.splice(i, 1);
+    };
+  }
+
+  // Removes all faults.
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  // Requests whose decoded path matches (exact string, or RegExp).
+  requestsFor(path: string | RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => (typeof path === 'string' ? r.path === path : path.test(r.path)));
+  }
+
+  // Number of requests for a path.
+  count(path: string | RegExp): number {
+    return this.requestsFor(path).length;
+  }
+
+  // Forgets recorded requests and the in-flight maximum.
+  resetLog(): void {
+    this.requests.length = 0;
+    this.maxInFlight = this.inFlight;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    let path = rawPath;
+    try {
+      path = decodeURIComponent(rawPath);
+    } catch {
+      // keep raw
+    }
+    const headers = Object.fromEntries(HEADERS_OF_INTEREST.map((h) => [h, req.headers[h] as string | undefined]));
+    const record: RecordedRequest = { method: req.method ?? 'GET', rawPath, path, headers, at: Date.now() };
+    this.requests.push(record);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    res.on('close', () => {
+      this.inFlight -= 1;
+    });
+
+    const fault = takeFault(this.faults, [rawPath, path]);
+    const delay = (fault?.latencyMs ?? 0) + (fault?.jitterMs ? Math.random() * fault.jitterMs : 0);
+    if (delay > 0) await this.sleep(delay);
+    if (!this.server) return;
+    if (fault?.reset) {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    let reply = this.route(req, path);
+    if (fault?.status !== undefined) reply = json(fault.status, { error: `injected ${fault.status}` });
+    if (fault?.nonJson) reply = { ...reply, body: Buffer.from(NON_JSON_BODY) };
+    if (fault?.contentType) reply = { ...reply, contentType: fault.contentType };
+    record.status = reply.status;
+    this.send(req, res, reply, fault);
+  }
+
+  private route(req: http.IncomingMessage, path: string): Reply {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'method not allowed' });
+    if (path === '/-/npm/v1/keys') return this.scenario.keys ? json(200, this.scenario.keys) : notFound();
+    const attPrefix = '/-/npm/v1/attestations/';
+    if (path.startsWith(attPrefix)) {
+      const spec = path.slice(attPrefix.length);
+      const at = spec.lastIndexOf('@');
+      const pkg = at > 0 ? this.find(spec.slice(0, at), spec.slice(at + 1)) : undefined;
+      return pkg?.attestations ? json(200, pkg.attestations) : notFound();
+    }
+    const segments = path.split('/').filter(Boolean);
+    const nameLen = segments[0]?.startsWith('@') ? 2 : 1;
+    const name = segments.slice(0, nameLen).join('/');
+    const rest = segments.slice(nameLen);
+    const versions = this.scenario.packages.filter((p) => p.name === name);
+    if (versions.length === 0) return notFound();
+    if (rest.length === 0) {
+      const accept = req.headers.accept ?? '';
+      return accept.includes(ABBREVIATED)
+        ? json(200, abbreviatedPackument(versions, this.url), ABBREVIATED)
+        : json(200, fullPackument(versions, this.url));
+    }
+    if (rest[0] === '-' && rest.length === 2) {
+      const pkg = versions.find((p) => tarballFileName(p.name, p.version) === rest[1]);
+      if (!pkg?.tarball) return notFound();
+      return { status: 200, body: pkg.tarball, contentType: 'application/octet-stream', compressible: false };
+    }
+    if (rest.length === 1) {
+      const wanted = rest[0] === 'latest' ? (fullPackument(versions, this.url)['dist-tags'] as { latest: string }).latest : rest[0];
+      const pkg = versions.find((p) => p.version === wanted);
+      return pkg ? json(200, versionManifest(pkg, this.url)) : notFound();
+    }
+    return notFound();
+  }
+
+  private find(name: string, version: string): ScenarioPackage | undefined {
+    return this.scenario.packages.find((p) => p.name === name && p.version === version);
+  }
+
+  private send(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply, fault: Fault | undefined): void {
+    const etag = `"${crypto.createHash('sha1').update(reply.body).digest('hex')}"`;
+    if (reply.status === 200 && req.headers['if-none-match'] === etag) {
+      record304(this.requests, req);
+      res.writeHead(304, { etag });
+      res.end();
+      return;
+    }
+    const gzip = reply.compressible && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+    const body = gzip ? gzipSync(reply.body) : reply.body;
+    const head: http.OutgoingHttpHeaders = { 'content-type': reply.contentType, 'content-length': body.length, etag };
+    if (gzip) head['content-encoding'] = 'gzip';
+    if (fault?.status !== undefined && fault.retryAfter !== undefined) head['retry-after'] = String(fault.retryAfter);
+    res.writeHead(reply.status, head);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    if (fault?.truncateAt !== undefined) {
+      res.write(body.subarray(0, Math.min(fault.truncateAt, body.length - 1)), () => req.socket.destroy());
+      return;
+    }
+    if (fault?.stall) {
+      const cut = Math.min(fault.stallAfterBytes ?? Math.floor(body.length / 2), body.length - 1);
+      res.write(body.subarray(0, cut));
+      if (fault.stallMs !== undefined) this.sleep(fault.stallMs).then(() => res.end(body.subarray(cut)), () => {});
+      return;
+    }
+    res.end(body);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        resolve();
+      }, ms);
+      this.timers.add(t);
+    });
+  }
+}
+
+function record304(requests: RecordedRequest[], req: http.IncomingMessage): void {
+  const last = [...requests].reverse().find((r) => r.rawPath === (req.url ?? '/').split('?')[0]);
+  if (last) last.status = 304;
+}
+
+// Creates and starts a fixture registry for a scenario.
+export async function startFixtureRegistry(scenario: RegistryScenario): Promise<FixtureRegistry> {
+  return new FixtureRegistry(scenario).start();
+}
