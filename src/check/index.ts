@@ -151,7 +151,7 @@ async function checkPackage(
       return { ref, registry, fromCache, findings: [{ code: 'OFFLINE_CACHE_MISS', message: `--offline: no cached evidence for ${ref.name}@${ref.version}` }] };
     }
     try {
-      evidence = await fetchEvidence(http, ref, (manifest) => needsPublishTime(manifest, trust));
+      evidence = await fetchEvidence(http, ref, (manifest, attestations) => needsPublishTime(manifest, attestations, trust));
     } catch (error) {
       if (!(error instanceof FetchError)) throw error;
       return { ref, registry, fromCache, findings: [{ code: 'FETCH_FAILED', message: error.message, details: { kind: error.kind, url: error.url } }] };
@@ -165,16 +165,21 @@ async function checkPackage(
   return { ref, registry, facts, fromCache, findings };
 }
 
-// Without a publish attestation, a key with a validity window can only be judged at the
-// packument's publish time, which only the full packument carries: fetched only then.
-function needsPublishTime(manifest: VersionManifest, trust: Trust): boolean {
-  if (manifest.attestationsAdvertised || !manifest.signatures) return false;
+// A key with an end date can only be judged at the publish time. Without a publish attestation
+// (whose log time is signed) that is the packument's `time`, which only the full packument
+// carries: it is fetched only then.
+function needsPublishTime(manifest: VersionManifest, attestations: unknown, trust: Trust): boolean {
+  if (!manifest.signatures || hasPublishAttestation(attestations)) return false;
   const keys = trust.registryKeys.get('npm:signatures');
-  return manifest.signatures.some((signature) => {
-    const key = keys?.get(signature.keyid);
-    return key !== undefined && (key.validFrom !== undefined || key.validUntil !== undefined);
-  });
+  return manifest.signatures.some((signature) => keys?.get(signature.keyid)?.validUntil !== undefined);
 }
+
+function hasPublishAttestation(document: unknown): boolean {
+  const list = (document as { attestations?: unknown } | undefined)?.attestations;
+  return Array.isArray(list) && list.some((entry) => String((entry as { predicateType?: unknown })?.predicateType).startsWith(NPM_PUBLISH_PREDICATE_PREFIX));
+}
+
+const NPM_PUBLISH_PREDICATE_PREFIX = 'https://github.com/npm/attestation/tree/main/specs/publish/';
 
 function normaliseRegistry(registry: string): string {
   return registry.endsWith('/') ? registry : `${registry}/`;

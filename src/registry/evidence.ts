@@ -21,7 +21,7 @@ export interface FetchedEvidence extends PackageEvidence {
 export async function fetchEvidence(
   http: RegistryHttp,
   ref: EvidenceRequest,
-  needsPublishTime: (manifest: VersionManifest) => boolean,
+  needsPublishTime: (manifest: VersionManifest, attestations: unknown) => boolean,
 ): Promise<FetchedEvidence> {
   const escaped = npa(ref.name).escapedName ?? encodeURIComponent(ref.name);
   const manifestPath = `/${escaped}/${encodeURIComponent(ref.version)}`;
@@ -41,7 +41,7 @@ export async function fetchEvidence(
     evidence.attestations = response.body;
   }
 
-  if (needsPublishTime(manifest)) {
+  if (needsPublishTime(manifest, evidence.attestations)) {
     const time = await fetchPublishTime(http, ref.name, ref.version, escaped);
     if (time !== undefined) manifest.time = time;
   }

@@ -65,8 +65,10 @@ export function verifyRegistrySignatures(
       findings.push(toFinding('UNKNOWN_KEY', `expected a registry signature by a known npm:signatures key, got keyid ${keyid}`, { keyid }));
       continue;
     }
-    const bounded = key.validFrom !== undefined || key.validUntil !== undefined;
-    if (bounded && input.publishTime === undefined) {
+    // Only an end date makes the publish time decisive: a key that has expired must not vouch for
+    // versions published after it expired. A start date alone is checked when a time is known,
+    // but does not demand one (npm's current key starts in 2025 and has no end).
+    if (key.validUntil !== undefined && input.publishTime === undefined) {
       findings.push(
         toFinding('PUBLISH_TIME_UNKNOWN', `expected a publish time to judge key ${keyid} (valid ${describeWindow(key.validFrom, key.validUntil)}), got none`, { keyid }),
       );

@@ -106,9 +106,16 @@ describe('verifyRegistrySignatures', () => {
     expect(r.findings[0]?.message).toContain('unsigned');
   });
 
-  it('fails a time-bounded key when no publish time is known (PUBLISH_TIME_UNKNOWN)', () => {
-    const r = verifyRegistrySignatures({ name: NAME, version: VERSION, integrity: INTEGRITY, signatures: good() }, trust.registryKeys);
+  it('fails a key with an end date when no publish time is known (PUBLISH_TIME_UNKNOWN)', () => {
+    const ending = trustWith({ start: '2020-01-01T00:00:00Z', end: '2030-01-01T00:00:00Z' });
+    const r = verifyRegistrySignatures({ name: NAME, version: VERSION, integrity: INTEGRITY, signatures: good() }, ending.registryKeys);
     expect(codes(r.findings)).toEqual(['PUBLISH_TIME_UNKNOWN']);
+  });
+
+  it('does not demand a publish time for a key with a start date and no end', () => {
+    const open = trustWith({ start: '2020-01-01T00:00:00Z' });
+    const r = verifyRegistrySignatures({ name: NAME, version: VERSION, integrity: INTEGRITY, signatures: good() }, open.registryKeys);
+    expect(r.findings).toEqual([]);
   });
 
   it('reports SIGNATURE_MISSING for no or empty signatures', () => {

@@ -1,0 +1,31 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface LockfilePackage {
+  name: string;
+  version: string;
+  integrity: string;
+  // Install under this name (an npm: alias), so several versions of one package fit in one tree.
+  installAs?: string;
+}
+
+// Writes package.json and a lockfileVersion 3 package-lock.json installing exactly these
+// packages, with no `resolved` (as npm writes with omit-lockfile-registry-resolved), so the
+// packages are fetched from whichever registry the run is pointed at.
+export async function writeLockfileProject(dir: string, packages: readonly LockfilePackage[]): Promise<void> {
+  const dependencies: Record<string, string> = {};
+  const entries: Record<string, Record<string, unknown>> = {};
+  for (const pkg of packages) {
+    const installName = pkg.installAs ?? pkg.name;
+    dependencies[installName] = pkg.installAs ? `npm:${pkg.name}@${pkg.version}` : pkg.version;
+    entries[`node_modules/${installName}`] = {
+      ...(pkg.installAs ? { name: pkg.name } : {}),
+      version: pkg.version,
+      integrity: pkg.integrity,
+    };
+  }
+  const root = { name: 'fixture-app', version: '1.0.0', dependencies };
+  await writeFile(join(dir, 'package.json'), `${JSON.stringify(root, null, 2)}\n`);
+  const lockfile = { name: root.name, version: root.version, lockfileVersion: 3, requires: true, packages: { '': root, ...entries } };
+  await writeFile(join(dir, 'package-lock.json'), `${JSON.stringify(lockfile, null, 2)}\n`);
+}
