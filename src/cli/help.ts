@@ -1,8 +1,8 @@
-// The --help text: the commands, the options that exist today, and the exit codes.
+// The --help text: the commands, their options, and the exit codes.
 export const HELP_TEXT = `verify-deps: a pre-build dependency verification gate for npm projects
 
 Usage:
-  verify-deps [check] [dir] [options]      the gate: walk the lockfile and verify every package
+  verify-deps [check] [dir] [options]      the gate: verify every registry package of the lockfile
   verify-deps inventory [dir] [options]    list what the lockfile installs (no network)
 
   dir defaults to the current directory. The tree is read from npm-shrinkwrap.json or
@@ -11,6 +11,15 @@ Usage:
 Options:
   --omit <dev|optional|peer>   leave out these dependency types, as npm does (repeatable)
   --json                       print the result as JSON on stdout (human output stays on stderr)
+  --registry <url>             fetch evidence from this registry (default: npm's configuration)
+  --registry-keys <file>       registry keys (npm's /-/npm/v1/keys or the TUF keys.json shape)
+  --trusted-root <file>        Sigstore trusted_root.json (default: the public-good root)
+  --cache <dir>                evidence cache (default: <npm cache>/_verify-deps)
+  --offline                    use only the cache; anything missing fails closed (exit 3)
+  --concurrency <n>            requests in flight at once (default 32)
+  --fetch-timeout <ms>         timeout of one request, body included (default 30000)
+  --retries <n>                retries on 408/429/5xx and network errors (default 3)
+  --now <iso-time>             the run's clock, for reproducible runs (default: now)
   --debug                      print stack traces with errors
   -h, --help                   print this help
   -v, --version                print the version
