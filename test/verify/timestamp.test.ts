@@ -59,12 +59,17 @@ describe('pure time checks', () => {
     expect(codes(verifyCertificateWindow(cert, [t('2023-01-11T17:31:51Z')]))).toEqual(['CERT_WINDOW']);
   });
 
-  it('MISSING_INCLUSION_PROOF: required from bundle v0.2, not for v0.1', () => {
-    const entry = { logIndex: '1', inclusionPromise: { signedEntryTimestamp: Buffer.alloc(1) } } as any;
+  it('MISSING_INCLUSION_PROOF: required from bundle v0.2, and for v0.1 entries logged from 2024', () => {
+    const entry = { logIndex: '1', integratedTime: String(Date.parse('2023-05-16T17:32:54Z') / 1000), inclusionPromise: { signedEntryTimestamp: Buffer.alloc(1) } } as any;
     const vm = (e: any) => ({ tlogEntries: [e] }) as any;
     expect(verifyInclusionProofs({ mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1', verificationMaterial: vm(entry) })).toEqual([]);
     expect(codes(verifyInclusionProofs({ mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.2', verificationMaterial: vm(entry) }))).toEqual(['MISSING_INCLUSION_PROOF']);
     expect(codes(verifyInclusionProofs({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial: vm(entry) }))).toEqual(['MISSING_INCLUSION_PROOF']);
+    // A v0.2 bundle stripped of its proof and relabelled v0.1 is still refused: the label is unsigned.
+    const recent = { ...entry, integratedTime: String(Date.parse('2024-05-16T17:12:03Z') / 1000) };
+    expect(codes(verifyInclusionProofs({ mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1', verificationMaterial: vm(recent) }))).toEqual(['MISSING_INCLUSION_PROOF']);
+    const timeless = { ...entry, integratedTime: '0' };
+    expect(codes(verifyInclusionProofs({ mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1', verificationMaterial: vm(timeless) }))).toEqual(['MISSING_INCLUSION_PROOF']);
     const proved = { ...entry, inclusionProof: { checkpoint: { envelope: 'x' } } };
     expect(verifyInclusionProofs({ mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.2', verificationMaterial: vm(proved) })).toEqual([]);
   });

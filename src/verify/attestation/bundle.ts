@@ -13,7 +13,6 @@ import {
 } from '@sigstore/bundle';
 import { isRecord } from '../encoding.js';
 import { toFinding } from '../findings.js';
-import { requiresInclusionProof } from '../timestamp/index.js';
 import type { Finding } from '../types.js';
 
 const MEDIA_TYPES: ReadonlySet<string> = new Set([
@@ -44,7 +43,7 @@ export function toBundle(raw: unknown): { bundle: Bundle } | { findings: Finding
     if (err instanceof ValidationError) {
       // The parser refuses v0.2+ bundles without inclusion proofs; name that for what it is.
       const missingProof = err.fields.filter((f) => /inclusionProof/.test(f));
-      if (missingProof.length > 0 && requiresInclusionProof(mediaType)) {
+      if (missingProof.length > 0 && mediaType !== 'application/vnd.dev.sigstore.bundle+json;version=0.1') {
         return {
           findings: [toFinding('MISSING_INCLUSION_PROOF', `expected every tlog entry of a ${mediaType} bundle to carry an inclusion proof with a checkpoint, got none at ${missingProof.join(', ')}`)],
         };

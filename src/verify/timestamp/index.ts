@@ -67,15 +67,17 @@ export function verifyNotInFuture(timestamps: readonly VerifiedTimestamp[], now:
     );
 }
 
-// Requires an inclusion proof with a checkpoint on every tlog entry of a v0.2+ bundle. An
+// Requires an inclusion proof (with a checkpoint) for every tlog entry that should have one. An
 // inclusion promise is only the log's word that it will include the entry; the proof shows it
-// did. v0.1 bundles predate inclusion proofs and are accepted with the promise.
+// did. Bundles v0.2 and later always carry proofs. v0.1 bundles predate them, but the media type
+// is not signed: relabelling a stripped v0.2 bundle as v0.1 must not waive the proof. So a v0.1
+// entry is excused only when the log integrated it before V01_WITHOUT_PROOF_UNTIL, the time by
+// which every npm-published bundle carried a proof (npm's v0.1 bundles without proofs, recorded
+// in test/fixtures, end in May 2023; from August 2023 they carry proofs; npm moved to v0.2 later
+// that year).
 export function verifyInclusionProofs(bundle: Pick<Bundle, 'mediaType' | 'verificationMaterial'>): Finding[] {
-  if (!requiresInclusionProof(bundle.mediaType)) {
-    return [];
-  }
   return bundle.verificationMaterial.tlogEntries.flatMap((entry, i) =>
-    entry.inclusionProof?.checkpoint?.envelope
+    entry.inclusionProof?.checkpoint?.envelope || !requiresInclusionProof(bundle.mediaType, toIntegratedTime(entry.integratedTime))
       ? []
       : [
           toFinding('MISSING_INCLUSION_PROOF', `expected tlog entry ${i} (log index ${entry.logIndex}) of a ${bundle.mediaType} bundle to carry an inclusion proof with a checkpoint, got none`, {
@@ -85,9 +87,22 @@ export function verifyInclusionProofs(bundle: Pick<Bundle, 'mediaType' | 'verifi
   );
 }
 
-// Whether bundles of this media type must carry inclusion proofs (all but v0.1).
-export function requiresInclusionProof(mediaType: string): boolean {
-  return mediaType !== 'application/vnd.dev.sigstore.bundle+json;version=0.1';
+// The end of the time when a v0.1 bundle could lack an inclusion proof (see above).
+export const V01_WITHOUT_PROOF_UNTIL = new Date('2024-01-01T00:00:00Z');
+
+const V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
+
+// Whether a tlog entry of a bundle of this media type, integrated at this time, must carry an
+// inclusion proof: always from v0.2; for v0.1, when logged on or after V01_WITHOUT_PROOF_UNTIL
+// (or when the entry states no time to excuse it).
+export function requiresInclusionProof(mediaType: string, integratedTime: Date | undefined): boolean {
+  if (mediaType !== V01) return true;
+  return integratedTime === undefined || integratedTime >= V01_WITHOUT_PROOF_UNTIL;
+}
+
+function toIntegratedTime(value: unknown): Date | undefined {
+  const seconds = Number(value);
+  return value === undefined || value === null || value === '' || !Number.isFinite(seconds) || seconds <= 0 ? undefined : new Date(seconds * 1000);
 }
 
 // Fails each timestamp at which the signing certificate is not valid. @sigstore/verify enforces
