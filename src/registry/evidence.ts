@@ -27,16 +27,16 @@ export async function fetchEvidence(
   const manifestPath = `/${escaped}/${encodeURIComponent(ref.version)}`;
   const manifestResponse = await http.getJson(manifestPath, { name: ref.name });
   if (manifestResponse.status === 404) {
-    throw new FetchError('not-found', manifestPath, `the registry has no ${ref.name}@${ref.version} (${manifestPath}: HTTP 404)`, 404);
+    throw new FetchError('not-found', manifestResponse.url, `the registry has no ${ref.name}@${ref.version} (${manifestResponse.url}: HTTP 404)`, 404);
   }
-  const manifest = toVersionManifest(manifestResponse.body, ref.name, ref.version, manifestPath);
+  const manifest = toVersionManifest(manifestResponse.body, ref.name, ref.version, manifestResponse.url);
   const evidence: FetchedEvidence = { name: ref.name, version: ref.version, lockfileIntegrity: ref.integrity, manifest };
 
   if (manifest.attestationsPath !== undefined) {
     const response = await http.getJson(manifest.attestationsPath, { name: ref.name });
     // Advertised but absent is not "no provenance": the registry promised evidence it withholds.
     if (response.status === 404) {
-      throw new FetchError('not-found', manifest.attestationsPath, `${ref.name}@${ref.version} advertises attestations but ${manifest.attestationsPath} answered HTTP 404`, 404);
+      throw new FetchError('not-found', response.url, `${ref.name}@${ref.version} advertises attestations but ${response.url} answered HTTP 404`, 404);
     }
     evidence.attestations = response.body;
   }

@@ -15,6 +15,8 @@ export class FetchError extends Error {
   readonly kind: FetchFailureKind;
   readonly url: string;
   readonly status: number | undefined;
+  // True when the headers arrived but the body did not (cut off, stalled): worth another try.
+  bodyFailed = false;
 
   constructor(kind: FetchFailureKind, url: string, message: string, status?: number, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });

@@ -18,9 +18,9 @@ const ABBREVIATED = 'application/vnd.npm.install-v1+json';
 export async function fetchVersionHistory(http: RegistryHttp, name: string, version: string): Promise<VersionHistoryEntry[]> {
   const path = `/${npa(name).escapedName ?? encodeURIComponent(name)}`;
   const response = await http.getJson(path, { name, accept: ABBREVIATED });
-  if (response.status === 404) throw new FetchError('not-found', path, `the registry has no packument for ${name} (${path}: HTTP 404)`, 404);
+  if (response.status === 404) throw new FetchError('not-found', response.url, `the registry has no packument for ${name} (${response.url}: HTTP 404)`, 404);
   const versions = (response.body as { versions?: unknown } | null)?.versions;
-  if (!versions || typeof versions !== 'object') throw new FetchError('malformed', path, `${path}: versions: expected an object`);
+  if (!versions || typeof versions !== 'object') throw new FetchError('malformed', response.url, `${response.url}: versions: expected an object`);
   return Object.entries(versions as Record<string, unknown>)
     .filter(([candidate]) => semver.valid(candidate) !== null && semver.valid(version) !== null && semver.lt(candidate, version))
     .sort(([a], [b]) => semver.rcompare(a, b))

@@ -16,6 +16,8 @@ export interface HttpOptions {
 export interface JsonResponse {
   status: number;
   body: unknown;
+  // The full URL requested, without credentials: safe to print and report.
+  url: string;
 }
 
 export interface HttpStats {
@@ -39,30 +41,44 @@ export class RegistryHttp {
   // 404 is returned, not thrown, because for keys it means "this registry publishes none".
   getJson(pathOrUrl: string, spec: { name?: string; registry?: string; accept?: string } = {}): Promise<JsonResponse> {
     return this.#limit(async () => {
-      this.stats.requests++;
       const opts = this.#requestOptions(spec);
-      const where = redactUrl(describe(pathOrUrl, opts.registry as string));
-      let response;
-      try {
-        response = await npmFetch(pathOrUrl, opts);
-      } catch (cause) {
-        const error = cause as Error & { statusCode?: number; code?: string };
-        if (error.statusCode === 404) return { status: 404, body: undefined };
-        const reason = error.statusCode ? `HTTP ${error.statusCode}` : (error.code ?? error.message.split('\n')[0]);
-        throw new FetchError('unreachable', where, `${where}: ${reason}`, error.statusCode, cause);
-      }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (cause) {
-        throw new FetchError('unreachable', where, `${where}: body not received (${(cause as Error).message.split('\n')[0]})`, response.status, cause);
-      }
-      try {
-        return { status: response.status, body: JSON.parse(text) };
-      } catch (cause) {
-        throw new FetchError('malformed', where, `${where}: expected JSON, got ${text.length} bytes that do not parse`, response.status, cause);
+      const url = redactUrl(describe(pathOrUrl, opts.registry as string));
+      // npm-registry-fetch retries failed requests, but not a body cut off after the headers
+      // arrived: those are retried here, within the same budget.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.#getOnce(pathOrUrl, opts, url);
+        } catch (error) {
+          if (!(error instanceof FetchError) || !error.bodyFailed || attempt >= this.#options.retries) throw error;
+        }
       }
     });
+  }
+
+  async #getOnce(pathOrUrl: string, opts: Record<string, unknown>, url: string): Promise<JsonResponse> {
+    this.stats.requests++;
+    let response;
+    try {
+      response = await npmFetch(pathOrUrl, opts);
+    } catch (cause) {
+      const error = cause as Error & { statusCode?: number; code?: string };
+      if (error.statusCode === 404) return { status: 404, body: undefined, url };
+      const reason = error.statusCode ? `HTTP ${error.statusCode}` : (error.code ?? error.message.split('\n')[0]);
+      throw new FetchError('unreachable', url, `${url}: ${reason}`, error.statusCode, cause);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (cause) {
+      const error = new FetchError('unreachable', url, `${url}: body not received (${(cause as Error).message.split('\n')[0]})`, response.status, cause);
+      error.bodyFailed = true;
+      throw error;
+    }
+    try {
+      return { status: response.status, body: JSON.parse(text), url };
+    } catch (cause) {
+      throw new FetchError('malformed', url, `${url}: expected JSON, got ${text.length} bytes that do not parse`, response.status, cause);
+    }
   }
 
   #requestOptions(spec: { name?: string; registry?: string; accept?: string }): Record<string, unknown> {

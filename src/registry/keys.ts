@@ -29,7 +29,7 @@ export async function loadRegistryKeys(
   const response = await http.getJson('/-/npm/v1/keys', { registry });
   if (response.status === 404) return { registry, document: null, origin: 'none' };
   if (response.body === null || typeof response.body !== 'object') {
-    throw new FetchError('malformed', `${registry}/-/npm/v1/keys`, `${registry}/-/npm/v1/keys: expected a keys document`);
+    throw new FetchError('malformed', response.url, `${response.url}: expected a keys document`);
   }
   return { registry, document: response.body, origin: 'registry' };
 }
