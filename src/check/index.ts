@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import npmFetch from 'npm-registry-fetch';
 import { ConfigError } from '../errors.js';
@@ -77,6 +78,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     now: options.now.toISOString(),
     trust: {
       trustedRootOrigin: trustSource.trustedRootOrigin,
+      trustedRootSha256: createHash('sha256').update(trustSource.trustedRoot).digest('hex'),
       ...(trustSource.refreshError === undefined ? {} : { refreshError: trustSource.refreshError }),
     },
     registries,

@@ -23,6 +23,7 @@ export interface CliArgs {
   fetchTimeoutMs: number;
   retries: number;
   now?: Date;
+  tufMirror?: string;
 }
 
 const OMIT_TYPES: readonly OmitType[] = ['dev', 'optional', 'peer'];
@@ -42,6 +43,7 @@ const OPTIONS = {
   'fetch-timeout': { type: 'string' },
   retries: { type: 'string' },
   now: { type: 'string' },
+  'tuf-mirror': { type: 'string' },
 } as const;
 
 export const DEFAULTS = { concurrency: 32, fetchTimeoutMs: 30_000, retries: 3 } as const;
@@ -78,6 +80,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     fetchTimeoutMs: parseInteger('--fetch-timeout', values['fetch-timeout'], DEFAULTS.fetchTimeoutMs, 100, 600_000),
     retries: parseInteger('--retries', values.retries, DEFAULTS.retries, 0, 10),
     ...optional('now', values.now === undefined ? undefined : parseNow(values.now)),
+    ...optional('tufMirror', values['tuf-mirror']),
   };
 }
 

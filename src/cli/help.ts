@@ -19,6 +19,7 @@ Options:
   --concurrency <n>            requests in flight at once (default 32)
   --fetch-timeout <ms>         timeout of one request, body included (default 30000)
   --retries <n>                retries on 408/429/5xx and network errors (default 3)
+  --tuf-mirror <url>           Sigstore TUF repository to refresh trust from (default: Sigstore's)
   --now <iso-time>             the run's clock, for reproducible runs (default: now)
   --debug                      print stack traces with errors
   -h, --help                   print this help

@@ -32,6 +32,7 @@ function toCheckOptions(args: CliArgs, clockAtStart: Date): CheckOptions {
     ...(args.registryKeys === undefined ? {} : { registryKeysFile: args.registryKeys }),
     ...(args.trustedRoot === undefined ? {} : { trustedRootFile: args.trustedRoot }),
     ...(args.cache === undefined ? {} : { cacheDir: args.cache }),
+    ...(args.tufMirror === undefined ? {} : { tufMirror: args.tufMirror }),
   };
 }
 

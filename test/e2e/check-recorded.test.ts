@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,23 @@ describe('check against real recorded Sigstore bundles', () => {
       expect(pkg.facts.attestations.map((a: { status: string }) => a.status)).toEqual(recorded.map(() => 'verified'));
       expect(pkg.facts.publishTime?.signed ?? false).toBe(recorded.some((a) => a.predicateType.includes('npm/attestation')));
     }
+  });
+
+  it('without --trusted-root, uses the public-good root embedded in @sigstore/tuf when the TUF mirror is unreachable', async () => {
+    const project = join(dir, 'embedded-root');
+    await import('node:fs/promises').then((fs) => fs.mkdir(project));
+    await writeLockfileProject(project, scenario.entries.map((e, i) => ({ name: e.name, version: e.version, integrity: e.integrity, installAs: `pkg-${i}` })));
+    const run = await runCli([
+      'check', project, '--registry', registry.url, '--registry-keys', keysFile, '--tuf-mirror', 'http://127.0.0.1:9',
+      '--cache', join(project, 'cache'), '--now', NOW, '--json',
+    ]);
+    const report = JSON.parse(run.stdout);
+    expect(report.trust.trustedRootOrigin).toBe('tuf-embedded');
+    expect(report.trust.refreshError).toMatch(/127\.0\.0\.1:9|ECONNREFUSED/);
+    const fixtureRoot = await readFile(PUBLIC_GOOD_TRUSTED_ROOT_PATH);
+    expect(report.trust.trustedRootSha256).toBe(createHash('sha256').update(fixtureRoot).digest('hex'));
+    expect(report.verdict).toBe('pass');
+    expect(run.code).toBe(0);
   });
 
   it.each(negativeRecordedDocuments().map(({ entry, document }) => [entry.variant ?? entry.file, entry, document] as const))(
