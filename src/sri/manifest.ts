@@ -1,0 +1,117 @@
+// Builds the SRI manifest: the digests of what verified, and nothing else. Pure: data in, data
+// out, no clock (no timestamp: the same verified tree always gives the same bytes).
+
+import { canonicalJson } from '../report/canonical-json.js';
+import { SriError } from './errors.js';
+import { toSha512Integrity } from './integrity.js';
+
+export type SriMode = 'strict' | 'audit';
+
+// One package as the caller judged it.
+export interface SriPackageInput {
+  name: string;
+  version: string;
+  // The lockfile's pinned SRI string (PackageRef.integrity).
+  integrity: string | null;
+  // True only when verification and the policy passed it.
+  verified: boolean;
+  // rehashTarball's integrity of the downloaded tarball, when it was re-hashed.
+  rehashed?: string;
+  // hashPackageFiles' result: posix path relative to the package directory → `sha384-…`.
+  files?: Record<string, string>;
+}
+
+export interface SriManifestInput {
+  packages: readonly SriPackageInput[];
+  mode: SriMode;
+  // No timestamps: a manifest is a function of what verified, so it can be diffed and digested.
+  generatedAt?: never;
+}
+
+export interface SriManifestEntry {
+  name: string;
+  version: string;
+  // `sha512-<base64>`: the one lockfile digest that verification bound to.
+  integrity: string;
+  rehashed?: string;
+  files?: Record<string, string>;
+}
+
+export interface SriManifest {
+  schemaVersion: 1;
+  // In strict mode an unverified package fails the gate, so notVerified is always empty; the mode
+  // tells a reader whether an absent package was left out (audit) or could not be (strict).
+  mode: SriMode;
+  // Verified packages only, sorted by name, then version (code-point order).
+  packages: SriManifestEntry[];
+  // Audit mode: the packages let through without verifying. Names only, never a digest.
+  notVerified: Array<{ name: string; version: string }>;
+}
+
+const SHA384 = /^sha384-[A-Za-z0-9+/]{64}$/;
+
+// Builds the manifest. Throws SriError when asked to vouch for something that was not proven (a
+// verified package without a sha512 pin, or whose re-hashed bytes differ from it).
+export function buildSriManifest(input: SriManifestInput): SriManifest {
+  // Security: digests are computed and listed only for verified packages (seed 003: SRI hashes
+  // only after successful attestation); an unverified package's pin is never repeated here.
+  const entries = input.packages.filter((p) => p.verified).map(toEntry);
+  const notVerified = input.mode === 'audit'
+    ? input.packages.filter((p) => !p.verified).map((p) => ({ name: p.name, version: p.version }))
+    : [];
+  return {
+    schemaVersion: 1,
+    mode: input.mode,
+    packages: uniqueSorted(entries),
+    notVerified: uniqueSorted(notVerified),
+  };
+}
+
+function toEntry(pkg: SriPackageInput): SriManifestEntry {
+  const id = `${pkg.name}@${pkg.version}`;
+  const integrity = toSha512Integrity(pkg.integrity);
+  if (integrity === undefined) {
+    throw new SriError('SRI_INTEGRITY_NOT_SHA512', `${id} is marked verified but its lockfile integrity ${pkg.integrity ?? '(none)'} pins no single sha512 digest`);
+  }
+  const entry: SriManifestEntry = { name: pkg.name, version: pkg.version, integrity };
+  if (pkg.rehashed !== undefined) {
+    if (toSha512Integrity(pkg.rehashed) !== integrity) {
+      throw new SriError('SRI_REHASH_MISMATCH', `${id} is marked verified but its tarball hashed to ${pkg.rehashed}, not ${integrity}`);
+    }
+    entry.rehashed = integrity;
+  }
+  if (pkg.files !== undefined) {
+    entry.files = toSortedFiles(id, pkg.files);
+  }
+  return entry;
+}
+
+// A file key must stay inside the package: relative, posix, no `.`/`..`/empty segments.
+export function isPackageRelativePath(path: string): boolean {
+  return path.length > 0 && !path.includes('\\') && !path.includes('\0') && path.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
+
+function toSortedFiles(id: string, files: Record<string, string>): Record<string, string> {
+  const sorted: Record<string, string> = {};
+  for (const path of Object.keys(files).sort(compareCodePoints)) {
+    const digest = files[path];
+    if (!isPackageRelativePath(path) || digest === undefined || !SHA384.test(digest)) {
+      throw new SriError('SRI_FILE_ENTRY_INVALID', `${id}: file entry ${JSON.stringify(path)} → ${JSON.stringify(digest)} is not a package-relative path with a sha384 digest`);
+    }
+    sorted[path] = digest;
+  }
+  return sorted;
+}
+
+// Sorted by name, then version, then the whole entry (so even duplicates of one name@version with
+// different pins come out in one order); exact duplicates are dropped.
+function uniqueSorted<T extends { name: string; version: string }>(items: T[]): T[] {
+  const keyed = items.map((item) => ({ item, key: canonicalJson(item) }));
+  keyed.sort((a, b) => compareCodePoints(a.item.name, b.item.name) || compareCodePoints(a.item.version, b.item.version) || compareCodePoints(a.key, b.key));
+  return keyed.filter((k, i) => i === 0 || keyed[i - 1]?.key !== k.key).map((k) => k.item);
+}
+
+// Unicode code-point order (UTF-8 byte order is code-point order; JS `<` compares UTF-16 units).
+export function compareCodePoints(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
