@@ -5,7 +5,7 @@
 // address (one changed byte no longer matches it) and `previous` is the previous record's
 // address (a deleted, inserted or reordered record breaks the chain).
 
-import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import { LedgerError } from './ledger-errors.js';
 
 export interface LedgerRecord {

@@ -2,7 +2,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256Hex } from './canonical-json.js';
+import { sha256Hex } from '../canonical-json.js';
 import { listLedger, type RecordFile } from './ledger-files.js';
 import { parseRecord, toRecordFileName } from './ledger-record.js';
 

@@ -8,7 +8,7 @@
 
 import { link, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256Hex } from './canonical-json.js';
+import { sha256Hex } from '../canonical-json.js';
 import { OutputError, writeFileExclusive } from './atomic-write.js';
 import { LedgerError } from './ledger-errors.js';
 import { CLAIMS_DIR, listLedger, STAGING_DIR, toClaimPath, toDirError, type RecordFile } from './ledger-files.js';

@@ -1,8 +1,7 @@
 // Small, strict decoders for untrusted JSON. Node's Buffer.from(s, 'base64') skips bad
 // characters silently; a key or signature that decodes "mostly" must not be accepted.
 
-import { createHash } from 'node:crypto';
-import { json } from '@sigstore/core';
+import { canonicalJson, sha256Hex } from '../canonical-json.js';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -41,9 +40,9 @@ export function toParsedDocument(
       return { error: `not JSON: ${(err as Error).message}` };
     }
   }
-  return { value: input, sha256: sha256Hex(Buffer.from(json.canonicalize(input), 'utf8')), basis: 'canonical-json' };
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  try {
+    return { value: input, sha256: sha256Hex(canonicalJson(input)), basis: 'canonical-json' };
+  } catch (err) {
+    return { error: `not a JSON value: ${(err as Error).message}` };
+  }
 }

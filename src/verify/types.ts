@@ -152,6 +152,8 @@ export interface AttestationFacts {
   // The signed statement's predicateType once decoded, else the document's (unsigned) claim.
   predicateType: string;
   status: AttestationStatus;
+  // sha256 (hex) of the bundle's canonical JSON (RFC 8785).
+  bundleSha256?: string;
   bundleMediaType?: string;
   signer?: SignerFacts;
   tlog: TLogFacts[];

@@ -3,7 +3,7 @@
 
 import { json } from '@sigstore/core';
 import { describe, expect, it } from 'vitest';
-import { CanonicalJsonError, canonicalJson, sha256Hex } from '../../src/report/canonical-json.js';
+import { CanonicalJsonError, canonicalJson, sha256Hex } from '../../src/canonical-json.js';
 
 describe('canonicalJson', () => {
   it('matches RFC 8785 §3.2.2 (the sample input and output)', () => {

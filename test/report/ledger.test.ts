@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalJson, sha256Hex } from '../../src/report/canonical-json.js';
+import { canonicalJson, sha256Hex } from '../../src/canonical-json.js';
 import { appendToLedger, LedgerError, verifyLedger, type LedgerRecord } from '../../src/report/ledger.js';
 import { buildRecord, toRecordFileName } from '../../src/report/ledger-record.js';
 
@@ -228,7 +228,7 @@ describe('verifyLedger', () => {
 
 // The ledger modules as plain ESM a child `node` can import (node builtins only, no packages).
 async function transpileLedger(outDir: string): Promise<string> {
-  const files = ['errors.ts', 'report/atomic-write.ts', 'report/canonical-json.ts', 'report/ledger.ts', 'report/ledger-errors.ts', 'report/ledger-files.ts', 'report/ledger-record.ts', 'report/ledger-verify.ts'];
+  const files = ['errors.ts', 'report/atomic-write.ts', 'canonical-json.ts', 'report/ledger.ts', 'report/ledger-errors.ts', 'report/ledger-files.ts', 'report/ledger-record.ts', 'report/ledger-verify.ts'];
   for (const file of files) {
     const source = await readFile(join(SRC, file), 'utf8');
     const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });

@@ -3,6 +3,7 @@
 // the signed statement to this package.
 
 import type { Bundle } from '@sigstore/bundle';
+import { canonicalJson, sha256Hex } from '../../canonical-json.js';
 import { toFinding } from '../findings.js';
 import {
   getVerifiedTimestamps,
@@ -55,12 +56,13 @@ export function getRole(predicateType: string): AttestationRole {
 
 // Verifies one attestation entry; never throws.
 export function verifyAttestation(entry: AttestationEntry, ctx: AttestationContext): AttestationResult {
+  const digest = toBundleDigest(entry.bundle);
   const parsed = toBundle(entry.bundle);
   if ('findings' in parsed) {
-    return failed(entry.predicateType, parsed.findings);
+    return failed(entry.predicateType, parsed.findings, digest);
   }
   const { bundle } = parsed;
-  const base = { bundleMediaType: bundle.mediaType, tlog: toTLogFacts(bundle) };
+  const base = { ...digest, bundleMediaType: bundle.mediaType, tlog: toTLogFacts(bundle) };
 
   // Guard, see timestamp/index.ts: the bundle parser enforces this today, we do not rely on it.
   const proofFindings = verifyInclusionProofs(bundle);
@@ -124,6 +126,15 @@ export function verifySignerKind(role: AttestationRole, signer: SignerFacts): Fi
   }
   const describe = (kind: SignerFacts['kind']) => (kind === 'public-key' ? 'a registry key' : 'a Fulcio certificate');
   return [toFinding('UNEXPECTED_SIGNER', `expected the ${role} attestation to be signed by ${describe(expected)}, got ${describe(signer.kind)}`, { role, signer: signer.kind })];
+}
+
+// The sha256 of the bundle's canonical JSON, so a report names exactly which bundle was judged.
+function toBundleDigest(bundle: unknown): { bundleSha256?: string } {
+  try {
+    return { bundleSha256: sha256Hex(canonicalJson(bundle)) };
+  } catch {
+    return {};
+  }
 }
 
 function toTLogFacts(bundle: Bundle): TLogFacts[] {

@@ -9,7 +9,7 @@
 // unsorted, so two equal values could digest differently. Both are shown in the tests.
 
 import { createHash } from 'node:crypto';
-import { EXIT, VerifyDepsError, type ErrorDetails } from '../errors.js';
+import { EXIT, VerifyDepsError, type ErrorDetails } from './errors.js';
 
 export type CanonicalJsonErrorCode = 'NOT_JSON_VALUE';
 
