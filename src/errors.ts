@@ -54,7 +54,8 @@ export type InputErrorCode =
   | 'LOCKFILE_UNREADABLE'
   | 'LOCKFILE_UNPARSEABLE'
   | 'LOCKFILE_INVALID'
-  | 'PACKAGE_JSON_UNPARSEABLE';
+  | 'PACKAGE_JSON_UNPARSEABLE'
+  | 'POLICY_UNREADABLE';
 
 // A file the user gave us (directly or by location) cannot be used.
 export class InputError extends VerifyDepsError<InputErrorCode> {

@@ -1,6 +1,7 @@
 import type { Finding as VerifyFinding, PackageFacts } from '../verify/types.js';
 import type { PackageRef } from '../types.js';
 import type { WalkResult } from '../walk/index.js';
+import type { VersionHistoryEntry } from '../registry/history.js';
 import type { TrustOrigin } from '../registry/trust-source.js';
 
 // Codes the check stage adds to the verify stage's: evidence that could not be had at all.
@@ -20,8 +21,13 @@ export interface PackageOutcome {
   // Absent when the evidence could not be fetched.
   facts?: PackageFacts;
   fromCache: boolean;
-  // The verify stage's findings plus the check stage's; empty means the package passed.
+  // Everything verification found, and why evidence could not be had; unjudged (the policy
+  // decides which matter).
   findings: CheckFinding[];
+  // The version manifest's `repository` (package.json), for the policy's source-repository rule.
+  declaredRepository?: string;
+  // Earlier versions per registry metadata, fetched only when the policy needs them.
+  history?: VersionHistoryEntry[];
 }
 
 export interface RegistryTrust {
@@ -31,12 +37,14 @@ export interface RegistryTrust {
   publishesKeys: boolean;
 }
 
-export type Verdict = 'pass' | 'fail' | 'incomplete';
-
 export interface CheckResult {
   inventory: WalkResult;
   now: string;
-  trust: { trustedRootOrigin: TrustOrigin; trustedRootSha256?: string; refreshError?: string };
+  trust: { trustedRootOrigin: TrustOrigin; trustedRootSha256: string; refreshError?: string };
+  // The transparency logs of the trusted root (for pinning a log by its URL).
+  trustedLogs: Array<{ logId: string; baseUrl: string }>;
+  // sha256 of the lockfile's bytes.
+  lockfileSha256: string;
   registries: RegistryTrust[];
   packages: PackageOutcome[];
   // Registry packages that were not checked on their own, and why (bundled inside a dependency).
@@ -46,7 +54,6 @@ export interface CheckResult {
   // Registries that publish keys yet served no signature for any package: a mirror or proxy that
   // strips them, most likely. Said once, instead of once per package.
   signatureStrippingRegistries: string[];
-  verdict: Verdict;
   // Things the user should know that are not findings (an unwritable cache, say).
   warnings: string[];
   // HTTP requests made (retries excluded).

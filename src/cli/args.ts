@@ -3,13 +3,21 @@ import { UsageError } from '../errors.js';
 import type { OmitType } from '../types.js';
 
 // The commands; a first positional that is not one of them is the project directory.
-export const COMMANDS = ['check', 'inventory'] as const;
+export const COMMANDS = ['check', 'inventory', 'policy', 'ledger'] as const;
 
 export type CommandName = (typeof COMMANDS)[number];
 
+// Commands that take an action word: `policy validate FILE`, `policy learn [dir]`, `ledger verify DIR`.
+const ACTIONS: Record<string, readonly string[]> = { policy: ['validate', 'learn'], ledger: ['verify'] };
+
 export interface CliArgs {
   command: CommandName | 'help' | 'version';
+  // The action word of `policy` and `ledger`.
+  action?: string;
+  // The directory (or, for `policy validate` and `ledger verify`, the file or directory) operated on.
   dir: string;
+  policy?: string;
+  mode?: 'strict' | 'audit';
   json: boolean;
   omit: OmitType[];
   debug: boolean;
@@ -44,6 +52,8 @@ const OPTIONS = {
   retries: { type: 'string' },
   now: { type: 'string' },
   'tuf-mirror': { type: 'string' },
+  policy: { type: 'string' },
+  mode: { type: 'string' },
 } as const;
 
 export const DEFAULTS = { concurrency: 32, fetchTimeoutMs: 30_000, retries: 3 } as const;
@@ -62,12 +72,26 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.help) command = 'help';
   else if (values.version) command = 'version';
   else if (rest[0] !== undefined && (COMMANDS as readonly string[]).includes(rest[0])) command = rest.shift() as CommandName;
+  const actions = ACTIONS[command];
+  let action: string | undefined;
+  if (actions !== undefined) {
+    action = rest.shift();
+    if (action === undefined || !actions.includes(action)) {
+      throw new UsageError('USAGE', `${command} ${action ?? ''}: expected one of ${actions.map((a) => `"${command} ${a}"`).join(', ')}`.replace(' :', ':'));
+    }
+    if ((action === 'validate' || action === 'verify') && rest[0] === undefined) {
+      throw new UsageError('USAGE', `${command} ${action}: expected a ${action === 'validate' ? 'policy file' : 'ledger directory'}`);
+    }
+  }
   if (rest.length > 1) {
     throw new UsageError('USAGE', `too many arguments: expected at most one directory, got ${rest.map((arg) => `"${arg}"`).join(' ')}`);
   }
   return {
     command,
+    ...optional('action', action),
     dir: rest[0] ?? '.',
+    ...optional('policy', values.policy),
+    ...optional('mode', values.mode === undefined ? undefined : parseMode(values.mode)),
     json: values.json ?? false,
     omit: parseOmit(values.omit ?? []),
     debug: values.debug ?? false,
@@ -105,6 +129,11 @@ function parseNow(raw: string): Date {
     throw new UsageError('INVALID_OPTION', `--now ${raw}: expected an ISO 8601 time with a zone, e.g. 2026-01-31T12:00:00Z`, { field: '--now' });
   }
   return date;
+}
+
+function parseMode(raw: string): 'strict' | 'audit' {
+  if (raw !== 'strict' && raw !== 'audit') throw new UsageError('INVALID_OPTION', `--mode ${raw}: expected strict or audit`, { field: '--mode' });
+  return raw;
 }
 
 function parseOmit(raw: readonly string[]): OmitType[] {

@@ -1,5 +1,6 @@
 import cacache from 'cacache';
 import type { FetchedEvidence } from './evidence.js';
+import type { VersionHistoryEntry } from './history.js';
 import type { RegistryKeysSource } from './keys.js';
 
 // The on-disk cache of evidence that verified, content-addressed by cacache (which checks every
@@ -18,6 +19,14 @@ export class EvidenceCache {
 
   async putEvidence(registry: string, evidence: FetchedEvidence): Promise<void> {
     await this.#put(evidenceKey(registry, evidence.name, evidence.version, evidence.lockfileIntegrity), evidence);
+  }
+
+  async getHistory(registry: string, name: string, version: string): Promise<VersionHistoryEntry[] | undefined> {
+    return this.#get<VersionHistoryEntry[]>(historyKey(registry, name, version));
+  }
+
+  async putHistory(registry: string, name: string, version: string, entries: readonly VersionHistoryEntry[]): Promise<void> {
+    await this.#put(historyKey(registry, name, version), entries);
   }
 
   async getKeys(registry: string): Promise<RegistryKeysSource | undefined> {
@@ -49,6 +58,10 @@ export class EvidenceCache {
 // The lockfile's integrity is part of the key: evidence is only ever reused for the same bytes.
 function evidenceKey(registry: string, name: string, version: string, integrity: string | null): string {
   return `verify-deps:evidence:v1:${registry}:${name}@${version}:${integrity ?? 'none'}`;
+}
+
+function historyKey(registry: string, name: string, version: string): string {
+  return `verify-deps:history:v1:${registry}:${name}@${version}`;
 }
 
 function keysKey(registry: string): string {

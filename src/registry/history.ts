@@ -26,6 +26,8 @@ export async function fetchVersionHistory(http: RegistryHttp, name: string, vers
     .sort(([a], [b]) => semver.rcompare(a, b))
     .map(([candidate, manifest]) => {
       const attestations = (manifest as { dist?: { attestations?: { provenance?: unknown } } } | null)?.dist?.attestations;
-      return { version: candidate, provenance: Boolean(attestations?.provenance), publishAttestation: Boolean(attestations) };
+      // npm's metadata names only the provenance predicate (`dist.attestations.provenance`); it
+      // does not say whether a publish attestation exists, so none is claimed for history.
+      return { version: candidate, provenance: Boolean(attestations?.provenance), publishAttestation: false };
     });
 }

@@ -1,7 +1,7 @@
 // Builds the SRI manifest: the digests of what verified, and nothing else. Pure: data in, data
 // out, no clock (no timestamp: the same verified tree always gives the same bytes).
 
-import { canonicalJson } from '../report/canonical-json.js';
+import { canonicalJson } from '../canonical-json.js';
 import { SriError } from './errors.js';
 import { toSha512Integrity } from './integrity.js';
 

@@ -76,14 +76,14 @@ describe('check: attacks on fetching the evidence', () => {
     expect(control.code).toBe(0);
     expect(control.report.packages.map((p) => p.name).sort()).toEqual([...NAMES].sort());
     for (const pkg of control.report.packages) {
-      expect(pkg.facts?.registrySignature.status).toBe('verified');
-      expect(pkg.facts?.attestations.map((a) => a.status)).toEqual(['verified', 'verified']);
+      expect(pkg.evidence?.registrySignature.status).toBe('verified');
+      expect(pkg.evidence?.attestations.map((a) => a.status)).toEqual(['verified', 'verified']);
     }
   });
 
   it('13a. a truncated attestations document → FETCH_FAILED, exit 3', () => {
     expectOutcome(P.truncated, 'FETCH_FAILED', 3, 'incomplete');
-    expect(result(P.truncated).pkg(P.truncated).facts).toBeNull();
+    expect(result(P.truncated).pkg(P.truncated).evidence).toBeNull();
   });
 
   it('13b. a non-JSON attestations document → FETCH_FAILED, exit 3', () => {
@@ -93,7 +93,7 @@ describe('check: attacks on fetching the evidence', () => {
 
   it('13c. a complete attestations document of the wrong shape → ATTESTATIONS_MALFORMED, exit 1', () => {
     expectOutcome(P.wrongShape, 'ATTESTATIONS_MALFORMED', 1, 'fail');
-    expect(result(P.wrongShape).pkg(P.wrongShape).facts?.registrySignature.status).toBe('verified');
+    expect(result(P.wrongShape).pkg(P.wrongShape).evidence?.registrySignature.status).toBe('verified');
   });
 
   it('14. attestations advertised by the manifest but answered 404 → FETCH_FAILED, exit 3', () => {

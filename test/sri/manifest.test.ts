@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import ssri from 'ssri';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/report/canonical-json.js';
+import { canonicalJson } from '../../src/canonical-json.js';
 import { buildSriManifest, SriError, type SriManifest, type SriPackageInput } from '../../src/sri/index.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../schema/sri-manifest.schema.json', import.meta.url), 'utf8')) as object;

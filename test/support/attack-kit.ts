@@ -31,7 +31,7 @@ export interface PackageJson {
   name: string;
   version: string;
   findings: FindingJson[];
-  facts: {
+  evidence: {
     registrySignature: { status: string; keyid?: string };
     attestations: AttestationFactsJson[];
     publishTime?: { value: string; signed: boolean; source: string };

@@ -1,0 +1,105 @@
+import type { EvidenceCache } from '../registry/cache.js';
+import { fetchEvidence, type FetchedEvidence } from '../registry/evidence.js';
+import { FetchError } from '../registry/fetch-error.js';
+import { fetchVersionHistory, type VersionHistoryEntry } from '../registry/history.js';
+import type { RegistryHttp } from '../registry/http.js';
+import type { VersionManifest } from '../registry/manifest.js';
+import type { PackageRef } from '../types.js';
+import { verifyPackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
+import type { RegistryContext } from './registry-context.js';
+import type { CheckFinding, PackageOutcome } from './types.js';
+
+export interface PackageCheckDeps {
+  http: RegistryHttp;
+  cache: EvidenceCache;
+  offline: boolean;
+  now: Date;
+  // Whether the judge will read this package's earlier versions (trust-downgrade rule).
+  wantsHistory: (ref: PackageRef, facts: PackageFacts) => boolean;
+  warnings: string[];
+}
+
+// Gets one registry package's evidence (cache, else registry; never the registry with
+// --offline), verifies it, and fetches its version history when the judge needs it. Every
+// failure to get evidence is a finding: the package is never silently skipped.
+export async function checkPackage(ref: PackageRef, registry: string, context: RegistryContext, deps: PackageCheckDeps): Promise<PackageOutcome> {
+  const base = { ref, registry };
+  if (context.failure || !context.trust) {
+    return { ...base, fromCache: false, findings: [context.failure ?? { code: 'FETCH_FAILED', message: 'no trust for this registry' }] };
+  }
+  const trust = context.trust;
+  let evidence: FetchedEvidence | undefined = await deps.cache.getEvidence(registry, ref.name, ref.version, ref.integrity);
+  const fromCache = evidence !== undefined;
+  if (evidence === undefined) {
+    if (deps.offline) return { ...base, fromCache, findings: [offlineMiss(`evidence of ${ref.name}@${ref.version}`)] };
+    try {
+      evidence = await fetchEvidence(deps.http, ref, (manifest, attestations) => needsPublishTime(manifest, attestations, trust));
+    } catch (error) {
+      return { ...base, fromCache, findings: [toFetchFinding(error)] };
+    }
+  }
+  const facts = verifyPackageEvidence(evidence, trust, deps.now);
+  const outcome: PackageOutcome = {
+    ...base,
+    facts,
+    fromCache,
+    findings: [...facts.findings],
+    ...(evidence.manifest.repository === undefined ? {} : { declaredRepository: evidence.manifest.repository }),
+  };
+  if (deps.wantsHistory(ref, facts)) {
+    const history = await getHistory(ref, registry, deps);
+    if ('finding' in history) outcome.findings.push(history.finding);
+    else outcome.history = history.entries;
+  }
+  if (!fromCache && isWorthCaching(facts, context)) {
+    await deps.cache.putEvidence(registry, evidence).catch((error: Error) => {
+      deps.warnings.push(`the evidence cache could not be written (${error.message.split('\n')[0]}); the next run fetches again`);
+    });
+  }
+  return outcome;
+}
+
+async function getHistory(ref: PackageRef, registry: string, deps: PackageCheckDeps): Promise<{ entries: VersionHistoryEntry[] } | { finding: CheckFinding }> {
+  const cached = await deps.cache.getHistory(registry, ref.name, ref.version);
+  if (cached !== undefined) return { entries: cached };
+  if (deps.offline) return { finding: offlineMiss(`the version history of ${ref.name}`) };
+  try {
+    const entries = await fetchVersionHistory(deps.http, ref.name, ref.version);
+    // Earlier versions do not change (unpublishing aside), so the history of a version is cached.
+    await deps.cache.putHistory(registry, ref.name, ref.version, entries).catch(() => undefined);
+    return { entries };
+  } catch (error) {
+    return { finding: toFetchFinding(error) };
+  }
+}
+
+// Only evidence that verified is cached: a failure is fetched again next time, in case the
+// registry has mended it, and never mistaken for a result.
+function isWorthCaching(facts: PackageFacts, context: RegistryContext): boolean {
+  return facts.findings.every((f) => f.code === 'SIGNATURE_MISSING' && !context.summary.publishesKeys);
+}
+
+function offlineMiss(what: string): CheckFinding {
+  return { code: 'OFFLINE_CACHE_MISS', message: `--offline: the cache does not hold the ${what}` };
+}
+
+function toFetchFinding(error: unknown): CheckFinding {
+  if (!(error instanceof FetchError)) throw error;
+  return { code: 'FETCH_FAILED', message: error.message, details: { kind: error.kind, url: error.url } };
+}
+
+// A key with an end date can only be judged at the publish time. Without a publish attestation
+// (whose log time is signed) that is the packument's `time`, which only the full packument
+// carries: it is fetched only then.
+function needsPublishTime(manifest: VersionManifest, attestations: unknown, trust: Trust): boolean {
+  if (!manifest.signatures || hasPublishAttestation(attestations)) return false;
+  const keys = trust.registryKeys.get('npm:signatures');
+  return manifest.signatures.some((signature) => keys?.get(signature.keyid)?.validUntil !== undefined);
+}
+
+function hasPublishAttestation(document: unknown): boolean {
+  const list = (document as { attestations?: unknown } | undefined)?.attestations;
+  return Array.isArray(list) && list.some((entry) => String((entry as { predicateType?: unknown })?.predicateType).startsWith(NPM_PUBLISH_PREDICATE_PREFIX));
+}
+
+const NPM_PUBLISH_PREDICATE_PREFIX = 'https://github.com/npm/attestation/tree/main/specs/publish/';

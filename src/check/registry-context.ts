@@ -1,0 +1,67 @@
+import { ConfigError } from '../errors.js';
+import type { EvidenceCache } from '../registry/cache.js';
+import { FetchError } from '../registry/fetch-error.js';
+import type { RegistryHttp } from '../registry/http.js';
+import { loadRegistryKeys, type RegistryKeysSource } from '../registry/keys.js';
+import type { TrustSource } from '../registry/trust-source.js';
+import { createTrust, TrustMaterialError, type Trust } from '../verify/index.js';
+import type { CheckFinding, RegistryTrust } from './types.js';
+
+// One registry's keys and the trust built from them, or why there is none.
+export interface RegistryContext {
+  summary: RegistryTrust;
+  trust?: Trust;
+  // Set when the registry's keys could not be had: every package of it is then unverifiable.
+  failure?: CheckFinding;
+}
+
+export interface RegistryContextOptions {
+  offline: boolean;
+  registryKeysFile?: string;
+  trustedRootFile?: string;
+}
+
+// Loads a registry's signing keys (file, TUF copy, registry endpoint, or the cache offline) and
+// builds the trust to verify its packages with. Unfetchable keys make every package of the
+// registry unverifiable (fail closed); unusable trust files are configuration errors.
+export async function prepareRegistry(
+  registry: string,
+  deps: { http: RegistryHttp; cache: EvidenceCache; trustSource: TrustSource; options: RegistryContextOptions },
+): Promise<RegistryContext> {
+  const { http, cache, trustSource, options } = deps;
+  let keys: RegistryKeysSource | undefined;
+  try {
+    if (options.offline && options.registryKeysFile === undefined && new URL(registry).host !== 'registry.npmjs.org') {
+      keys = await cache.getKeys(registry);
+      if (keys === undefined) throw new FetchError('offline-cache-miss', `${registry}-/npm/v1/keys`, `--offline: the keys of ${registry} are not in the cache`);
+    } else {
+      keys = await loadRegistryKeys(registry, http, {
+        ...(options.registryKeysFile === undefined ? {} : { file: options.registryKeysFile }),
+        npmKeys: trustSource.npmKeys,
+        npmKeysOrigin: trustSource.npmKeysOrigin,
+      });
+      if (keys.origin === 'registry' || keys.origin === 'none') await cache.putKeys(keys).catch(() => undefined);
+    }
+  } catch (error) {
+    if (!(error instanceof FetchError)) throw error;
+    return {
+      summary: { registry, keysOrigin: 'none', publishesKeys: true },
+      failure: {
+        code: error.kind === 'offline-cache-miss' ? 'OFFLINE_CACHE_MISS' : 'FETCH_FAILED',
+        message: `registry keys could not be fetched: ${error.message}`,
+      },
+    };
+  }
+  const publishesKeys = keys.document !== null;
+  try {
+    const trust = createTrust({ trustedRoot: trustSource.trustedRoot, registryKeys: keys.document });
+    return { summary: { registry, keysOrigin: keys.origin, publishesKeys }, trust };
+  } catch (error) {
+    if (!(error instanceof TrustMaterialError)) throw error;
+    const rootProblem = error.code === 'TRUSTED_ROOT_INVALID';
+    const file = rootProblem ? options.trustedRootFile : options.registryKeysFile;
+    throw new ConfigError(rootProblem ? 'TRUSTED_ROOT_INVALID' : 'REGISTRY_KEYS_INVALID', `${file ?? registry}: ${error.message}`, {
+      ...(file === undefined ? {} : { file }),
+    }, error);
+  }
+}

@@ -1,0 +1,51 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { runCheck } from '../../check/index.js';
+import { EXIT, InputError, type ExitCode } from '../../errors.js';
+import { BUILTIN_POLICY_DIR, PROJECT_POLICY_FILE, toPolicyInput } from '../../gate/index.js';
+import { learnIdentityLock, parsePolicy, serializeIdentityLock } from '../../policy/index.js';
+import { writeFileAtomic } from '../../report/atomic-write.js';
+import type { CliArgs } from '../args.js';
+import type { CliIo } from '../io.js';
+import { toGateOptions } from './check.js';
+
+export const IDENTITY_LOCK_FILE = 'verify-deps.identities.json';
+
+// `verify-deps policy validate FILE` and `verify-deps policy learn [dir]`.
+export async function runPolicyCommand(args: CliArgs, io: CliIo, clockAtStart: Date): Promise<ExitCode> {
+  return args.action === 'validate' ? validatePolicyFile(args.dir, io) : learnIdentities(args, io, clockAtStart);
+}
+
+// Exit 0 for a usable policy (warnings printed), else 2 with every problem and its JSON path.
+async function validatePolicyFile(file: string, io: CliIo): Promise<ExitCode> {
+  const text = await readFile(file, 'utf8').catch((cause: NodeJS.ErrnoException) => {
+    throw new InputError('POLICY_UNREADABLE', `${file}: cannot be read (${cause.code ?? String(cause)})`, { file });
+  });
+  const { policy, warnings } = parsePolicy(text, file);
+  for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
+  io.stderr(`${file}: a valid ${policy.format === 'seed' ? 'seed-shaped ' : ''}policy: ${policy.rules.length} rules, ${policy.exceptions.length} exceptions, enforcement ${policy.enforcement}\n`);
+  return EXIT.pass;
+}
+
+// Trust on first use for signers: record the identity of every package with verified provenance
+// today, so that a later signer from another repository or workflow fails (IDENTITY_CHANGED).
+async function learnIdentities(args: CliArgs, io: CliIo, clockAtStart: Date): Promise<ExitCode> {
+  const projectDir = resolve(args.dir);
+  const check = await runCheck(toGateOptions(args, clockAtStart));
+  const lock = learnIdentityLock(toPolicyInput(check, undefined).subjects);
+  const lockPath = join(projectDir, IDENTITY_LOCK_FILE);
+  await writeFileAtomic(lockPath, serializeIdentityLock(lock));
+  const learned = Object.keys(lock.packages).length;
+  io.stderr(`verify-deps: wrote ${lockPath}: the signer identities of ${learned} packages with verified provenance\n`);
+
+  const policyPath = join(projectDir, PROJECT_POLICY_FILE);
+  if (!(await stat(policyPath).catch(() => null))?.isFile()) {
+    const policy = JSON.parse(await readFile(join(BUILTIN_POLICY_DIR, 'default.json'), 'utf8')) as Record<string, unknown>;
+    const written = { ...policy, $schema: 'https://github.com/verify-deps/verify-deps/schema/policy.schema.json', identityLock: IDENTITY_LOCK_FILE };
+    await writeFileAtomic(policyPath, `${JSON.stringify(written, null, 2)}\n`);
+    io.stderr(`verify-deps: wrote ${policyPath}: the default policy, pinned to ${IDENTITY_LOCK_FILE}\n`);
+  } else if (parsePolicy(await readFile(policyPath, 'utf8'), policyPath).policy.identityLock === null) {
+    io.stderr(`verify-deps: add "identityLock": "${IDENTITY_LOCK_FILE}" to ${policyPath} so that later runs enforce the lock\n`);
+  }
+  return EXIT.pass;
+}

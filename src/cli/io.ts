@@ -1,0 +1,6 @@
+// Where the CLI writes: injected, so tests can run it in-process.
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+}

@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { runCheck, type CheckOptions, type CheckResult } from '../check/index.js';
+import { evaluatePolicy, needsHistory, type Enforcement, type NormalizedPolicy, type PolicyDecision } from '../policy/index.js';
+import { loadPolicy, type LoadedPolicy } from './policy-source.js';
+import { toPolicyInput } from './subjects.js';
+
+export { BUILTIN_POLICY_DIR, loadPolicy, locatePolicy, PROJECT_POLICY_FILE, type LoadedPolicy, type PolicySource } from './policy-source.js';
+export { subjectRefs, toPolicyInput } from './subjects.js';
+
+export interface GateOptions extends Omit<CheckOptions, 'wantsHistory'> {
+  policyFile?: string;
+  // --mode: overrides the enforcement of the policy and of every rule.
+  mode?: Enforcement;
+}
+
+export interface GateResult {
+  check: CheckResult;
+  policy: LoadedPolicy;
+  decision: PolicyDecision;
+}
+
+// The gate: read the policy (configuration errors before any network), gather the facts, judge
+// them. Verification produces facts; the policy, a pure function, judges them.
+export async function runGate(options: GateOptions): Promise<GateResult> {
+  const loaded = await loadPolicy(resolve(options.dir), options.policyFile);
+  const policy = options.mode === undefined ? loaded.policy : withEnforcement(loaded.policy, options.mode);
+  const check = await runCheck({ ...options, wantsHistory: (ref, facts) => needsHistory({ ref, facts }, policy) });
+  const decision = evaluatePolicy(toPolicyInput(check, loaded.identityLock), policy, options.now);
+  return { check, policy: { ...loaded, policy }, decision };
+}
+
+// --mode audit reports everything and blocks nothing; --mode strict enforces every rule.
+export function withEnforcement(policy: NormalizedPolicy, mode: Enforcement): NormalizedPolicy {
+  return { ...policy, enforcement: mode, rules: policy.rules.map((rule) => ({ ...rule, enforcement: mode })) };
+}

@@ -1,0 +1,61 @@
+// The identity lock file: read strictly (it pins identities, so a typo must not unpin one) and
+// written deterministically (sorted, one trailing newline) so it diffs well in review.
+
+import { PolicyError, type PolicyProblem } from './errors.js';
+import type { IdentityLock, IdentityLockEntry } from './types.js';
+
+const ENTRY_KEYS: ReadonlySet<string> = new Set(['sourceRepositoryURI', 'buildConfigURI', 'buildSignerURI', 'issuer', 'san']);
+
+// Parses an identity lock; throws PolicyError (IDENTITY_LOCK_INVALID, exit 2) listing every problem.
+export function parseIdentityLock(text: string, file: string): IdentityLock {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw invalid(file, [{ path: '/', message: `not valid JSON: ${(error as Error).message}` }]);
+  }
+  const problems: PolicyProblem[] = [];
+  if (!isRecord(doc)) throw invalid(file, [{ path: '/', message: 'must be an object {"version": 1, "packages": {…}}' }]);
+  for (const key of Object.keys(doc)) if (key !== 'version' && key !== 'packages') problems.push({ path: `/${key}`, message: 'is not allowed here' });
+  if (doc.version !== 1) problems.push({ path: '/version', message: 'must be 1' });
+  const packages: Record<string, IdentityLockEntry> = {};
+  if (!isRecord(doc.packages)) problems.push({ path: '/packages', message: 'must be an object of package name to identity' });
+  else {
+    for (const [name, entry] of Object.entries(doc.packages)) {
+      const at = `/packages/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (!isRecord(entry) || Object.keys(entry).length === 0) {
+        problems.push({ path: at, message: 'must be a non-empty object' });
+        continue;
+      }
+      for (const [key, value] of Object.entries(entry)) {
+        if (!ENTRY_KEYS.has(key)) problems.push({ path: `${at}/${key}`, message: 'is not allowed here' });
+        else if (typeof value !== 'string' || value === '') problems.push({ path: `${at}/${key}`, message: 'must be a non-empty string' });
+      }
+      packages[name] = entry as IdentityLockEntry;
+    }
+  }
+  if (problems.length > 0) throw invalid(file, problems);
+  return { version: 1, packages: Object.fromEntries(Object.entries(packages)) };
+}
+
+// The lock as its file's text: names sorted, fields in a fixed order.
+export function serializeIdentityLock(lock: IdentityLock): string {
+  const order = [...ENTRY_KEYS] as (keyof IdentityLockEntry)[];
+  const packages = Object.fromEntries(
+    Object.keys(lock.packages)
+      .sort()
+      .map((name) => {
+        const entry = lock.packages[name] as IdentityLockEntry;
+        return [name, Object.fromEntries(order.filter((k) => entry[k] !== undefined).map((k) => [k, entry[k]]))];
+      }),
+  );
+  return `${JSON.stringify({ version: 1, packages }, null, 2)}\n`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(file: string, problems: PolicyProblem[]): PolicyError {
+  return new PolicyError('IDENTITY_LOCK_INVALID', `${file} is not a valid identity lock (${problems.length === 1 ? '1 problem' : `${problems.length} problems`})`, problems, file);
+}

@@ -1,0 +1,13 @@
+// The policy stage: read a policy (parsePolicy), judge the evidence by it (evaluatePolicy),
+// learn an identity lock (learnIdentityLock) and read or write its file.
+
+export { parsePolicy, type ParsedPolicy } from './load.js';
+export { evaluatePolicy } from './evaluate.js';
+export { needsHistory } from './check-downgrade.js';
+export { learnIdentityLock } from './identity-lock.js';
+export { parseIdentityLock, serializeIdentityLock } from './identity-lock-file.js';
+export { normalizeRepositoryUrl } from './repository-url.js';
+export { PolicyError, type PolicyErrorCode, type PolicyProblem } from './errors.js';
+export type * from './types.js';
+// The policy file's own types, generated from schema/policy.schema.json.
+export type * as PolicyDocument from './policy.generated.js';

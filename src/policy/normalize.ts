@@ -1,0 +1,136 @@
+// Turns a valid policy document, in either accepted shape, into the one NormalizedPolicy that
+// evaluation reads: defaults filled in, identities expanded to anchored patterns, URLs and hosts
+// normalised. Plain data only, so the policy a run used can be written into its report.
+
+import { parseExpiry } from './expiry.js';
+import { expandIdentity, issuerOnly } from './identity.js';
+import { builderPattern, packageGlobPattern } from './patterns.js';
+import type { NativePolicy, Rule, SeedPolicy } from './policy.generated.js';
+import { normalizeRepositoryUrl } from './repository-url.js';
+import { SIGNER_CONSTRAINTS } from './semantic.js';
+import type { Enforcement, NameMatcher, NonRegistrySource, NormalizedException, NormalizedPolicy, NormalizedRule, SourceAction } from './types.js';
+
+// Non-registry sources by default: what is fetched from elsewhere is reported, the project's own
+// code (directories, links, workspaces) is not.
+export const DEFAULT_SOURCES: Readonly<Record<NonRegistrySource, SourceAction>> = {
+  git: 'warn',
+  file: 'warn',
+  remote: 'warn',
+  directory: 'allow',
+  link: 'allow',
+  workspace: 'allow',
+};
+
+const NO_REQUIREMENTS = { registrySignature: false, provenance: false, publishAttestation: false };
+
+// Normalises a schema- and semantically-valid native policy.
+export function normalizeNative(doc: NativePolicy): NormalizedPolicy {
+  return {
+    format: 'native',
+    enforcement: doc.enforcement,
+    downgrade: doc.downgrade ?? 'fail',
+    transparencyLogs: doc.transparencyLogs === undefined ? null : doc.transparencyLogs.map(normalizeLogUrl),
+    registriesAllowed: doc.registries === undefined ? null : doc.registries.allowed.map((host) => host.toLowerCase()),
+    sources: { ...DEFAULT_SOURCES, ...doc.sources },
+    identityLock: doc.identityLock ?? null,
+    rules: doc.rules.map((rule) => normalizeRule(rule, doc.enforcement)),
+    exceptions: (doc.exceptions ?? []).map((e): NormalizedException => {
+      const at = e.package.lastIndexOf('@');
+      return {
+        package: e.package,
+        name: e.package.slice(0, at),
+        range: e.package.slice(at + 1),
+        waive: [...e.waive],
+        reason: e.reason,
+        approvedBy: e.approvedBy,
+        expires: e.expires,
+        expiresAt: (parseExpiry(e.expires) as Date).toISOString(),
+      };
+    }),
+  };
+}
+
+// Normalises the seed shape: one rule per distinct subject (its identities' issuers are
+// alternatives: any may have signed), requiring provenance; the transparency log pinned.
+export function normalizeSeed(doc: SeedPolicy): NormalizedPolicy {
+  const { identities, transparency, enforcement } = doc.policy;
+  const rules = new Map<string, NormalizedRule>();
+  for (const identity of identities) {
+    const existing = rules.get(identity.subject);
+    if (existing !== undefined) {
+      if (!(existing.signers ?? []).some((s) => s.issuer === identity.issuer)) existing.signers?.push(issuerOnly(identity.issuer));
+      continue;
+    }
+    const [host, glob] = splitSubject(identity.subject);
+    rules.set(identity.subject, {
+      name: identity.subject,
+      match: { packages: [nameMatcher(glob)], version: null, registry: host },
+      require: { ...NO_REQUIREMENTS, provenance: true },
+      signers: [issuerOnly(identity.issuer)],
+      sourceRepository: null,
+      builder: null,
+      runnerEnvironments: null,
+      buildTriggers: null,
+      enforcement,
+    });
+  }
+  return {
+    format: 'seed',
+    enforcement,
+    downgrade: 'fail',
+    transparencyLogs: transparency === undefined ? null : [normalizeLogUrl(transparency.log)],
+    registriesAllowed: null,
+    sources: { ...DEFAULT_SOURCES },
+    identityLock: null,
+    rules: [...rules.values()],
+    exceptions: [],
+  };
+}
+
+function normalizeRule(rule: Rule, policyEnforcement: Enforcement): NormalizedRule {
+  const globs = typeof rule.match.package === 'string' ? [rule.match.package] : rule.match.package;
+  const constrainsSigner = SIGNER_CONSTRAINTS.some((key) => rule[key] !== undefined);
+  const runner = rule.runnerEnvironment;
+  return {
+    name: rule.name,
+    match: { packages: globs.map(nameMatcher), version: rule.match.version ?? null, registry: rule.match.registry?.toLowerCase() ?? null },
+    require: {
+      registrySignature: rule.require?.registrySignature ?? false,
+      provenance: (rule.require?.provenance ?? false) || constrainsSigner,
+      publishAttestation: rule.require?.publishAttestation ?? false,
+    },
+    signers: rule.signer === undefined ? null : rule.signer.map(expandIdentity),
+    sourceRepository:
+      rule.sourceRepository === undefined
+        ? null
+        : rule.sourceRepository === 'package-json'
+          ? { kind: 'package-json' }
+          : { kind: 'uri', uri: normalizeRepositoryUrl(rule.sourceRepository) ?? rule.sourceRepository },
+    builder: rule.builder === undefined ? null : { uri: rule.builder, pattern: builderPattern(rule.builder) },
+    runnerEnvironments: runner === undefined ? null : typeof runner === 'string' ? [runner] : [...runner],
+    buildTriggers: rule.buildTrigger === undefined ? null : [...rule.buildTrigger],
+    // A policy-wide audit wins: under it nothing blocks.
+    enforcement: policyEnforcement === 'audit' ? 'audit' : (rule.enforcement ?? policyEnforcement),
+  };
+}
+
+function nameMatcher(glob: string): NameMatcher {
+  return { glob, pattern: packageGlobPattern(glob) };
+}
+
+// `npm:HOST/GLOB` (the schema guarantees the shape).
+function splitSubject(subject: string): [string, string] {
+  const rest = subject.slice('npm:'.length);
+  const slash = rest.indexOf('/');
+  return [rest.slice(0, slash).toLowerCase(), rest.slice(slash + 1)];
+}
+
+// Log base URLs compare without a trailing slash and with a lower-case host.
+export function normalizeLogUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return url.replace(/\/+$/, '');
+  }
+}

@@ -1,0 +1,420 @@
+// GENERATED from schema/policy.schema.json by `node schema/generate-types.mjs` (npm run generate).
+// Do not edit: change the schema and regenerate; the tests fail when this file is stale.
+/* eslint-disable */
+
+/**
+ * A verify-deps policy: what the evidence of each package must show for the gate to pass. Two shapes are accepted and told apart by their top-level key: the native shape (`version`) and the seed shape (`policy`), which is normalised into the native one.
+ */
+export type VerifyDepsPolicy = NativePolicy | SeedPolicy;
+/**
+ * An https URL.
+ */
+export type HttpsUrl = string;
+/**
+ * A host name, optionally with a port.
+ */
+export type Host = string;
+/**
+ * The package's real name (aliases resolved) must match one of these globs.
+ */
+export type PackageGlobs = PackageGlob | PackageGlobList;
+/**
+ * A package name; `*` matches any run of characters except `/`, and `*` alone matches every package, scoped or not (`@scope/*`, `lodash.*`).
+ */
+export type PackageGlob = string;
+/**
+ * Any of these globs.
+ *
+ * @minItems 1
+ */
+export type PackageGlobList = [PackageGlob, ...PackageGlob[]];
+/**
+ * One accepted keyless signer, in one of four forms told apart by their keys.
+ */
+export type SignerIdentity = GithubIdentity | GitlabIdentity | SanIdentity | SanRegexIdentity;
+/**
+ * Accepted runner environments of the provenance certificate (RUNNER_ENVIRONMENT_MISMATCH).
+ */
+export type RunnerEnvironments = RunnerEnvironment | RunnerEnvironmentList;
+/**
+ * Fulcio's Runner Environment extension (OID 1.3.6.1.4.1.57264.1.11): platform-hosted or self-hosted runner.
+ */
+export type RunnerEnvironment = 'github-hosted' | 'gitlab-hosted' | 'buildkite-hosted' | 'self-hosted';
+/**
+ * Any of these.
+ *
+ * @minItems 1
+ */
+export type RunnerEnvironmentList = [RunnerEnvironment, ...RunnerEnvironment[]];
+/**
+ * A finding code an exception may waive (every code but EXCEPTION_EXPIRED).
+ */
+export type WaivableCode =
+  | 'INTEGRITY_MISSING'
+  | 'INTEGRITY_MISMATCH'
+  | 'SIGNATURE_MISSING'
+  | 'SIGNATURE_INVALID'
+  | 'UNKNOWN_KEY'
+  | 'KEY_EXPIRED'
+  | 'PUBLISH_TIME_UNKNOWN'
+  | 'ATTESTATIONS_MISSING'
+  | 'ATTESTATIONS_MALFORMED'
+  | 'BUNDLE_MALFORMED'
+  | 'DUPLICATE_PREDICATE_TYPE'
+  | 'UNEXPECTED_SIGNER'
+  | 'CERT_CHAIN_INVALID'
+  | 'TLOG_INVALID'
+  | 'TIMESTAMP_INVALID'
+  | 'TIMESTAMP_MISSING'
+  | 'VERIFICATION_ERROR'
+  | 'STATEMENT_MALFORMED'
+  | 'PREDICATE_TYPE_MISMATCH'
+  | 'SUBJECT_NAME_MISMATCH'
+  | 'SUBJECT_DIGEST_MISMATCH'
+  | 'CERT_WINDOW'
+  | 'FUTURE_TIMESTAMP'
+  | 'MISSING_INCLUSION_PROOF'
+  | 'PROVENANCE_AFTER_PUBLISH'
+  | 'FETCH_FAILED'
+  | 'OFFLINE_CACHE_MISS'
+  | 'PROVENANCE_MISSING'
+  | 'PUBLISH_ATTESTATION_MISSING'
+  | 'UNTRUSTED_SIGNER'
+  | 'SOURCE_REPOSITORY_MISMATCH'
+  | 'BUILDER_MISMATCH'
+  | 'RUNNER_ENVIRONMENT_MISMATCH'
+  | 'BUILD_TRIGGER_MISMATCH'
+  | 'REGISTRY_NOT_ALLOWED'
+  | 'SOURCE_DENIED'
+  | 'SOURCE_UNVERIFIABLE'
+  | 'TLOG_NOT_PINNED'
+  | 'TRUST_DOWNGRADE'
+  | 'IDENTITY_CHANGED';
+
+/**
+ * The native policy shape.
+ */
+export interface NativePolicy {
+  /**
+   * The schema this file is written against (for editors); not read by verify-deps.
+   */
+  $schema?: string;
+  /**
+   * A note for the people who maintain the policy; not read by verify-deps.
+   */
+  $comment?: string;
+  /**
+   * What this policy is for, in prose; not read by verify-deps.
+   */
+  description?: string;
+  /**
+   * The policy format version.
+   */
+  version: 1;
+  /**
+   * Policy-wide enforcement: `strict` fails the gate on findings, `audit` only reports them (and wins over every rule).
+   */
+  enforcement: 'strict' | 'audit';
+  /**
+   * What to do when an earlier version of a package had provenance (or a publish attestation) and this one has none verified: `fail` (a finding under the rule's enforcement), `warn` (a finding under audit enforcement) or `off`. Default `fail`.
+   */
+  downgrade?: 'fail' | 'warn' | 'off';
+  /**
+   * Pinned transparency logs, by base URL (as the trusted root's `tlogs[].baseUrl`). When set, every transparency-log entry of a verified attestation must come from one of them. Absent: any log of the trusted root.
+   *
+   * @minItems 1
+   */
+  transparencyLogs?: [HttpsUrl, ...HttpsUrl[]];
+  /**
+   * Which registries packages may come from.
+   */
+  registries?: {
+    /**
+     * Registry hosts (`host` or `host:port`, compared case-insensitively) a registry package's lockfile `resolved` URL (or, when it records none, the registry it is fetched from) may name.
+     *
+     * @minItems 1
+     */
+    allowed: [Host, ...Host[]];
+  };
+  /**
+   * What to do with packages that do not come from a registry: no registry signature or provenance can exist for them. Defaults: git, file and remote `warn`; directory, link and workspace (the project's own code) `allow`.
+   */
+  sources?: {
+    /**
+     * Packages installed from a git repository.
+     */
+    git?: 'allow' | 'warn' | 'deny';
+    /**
+     * Packages installed from a tarball on disk.
+     */
+    file?: 'allow' | 'warn' | 'deny';
+    /**
+     * Packages installed from a directory on disk.
+     */
+    directory?: 'allow' | 'warn' | 'deny';
+    /**
+     * Packages symlinked from elsewhere on disk.
+     */
+    link?: 'allow' | 'warn' | 'deny';
+    /**
+     * The project's own workspaces.
+     */
+    workspace?: 'allow' | 'warn' | 'deny';
+    /**
+     * Packages installed from a tarball URL that is not a registry.
+     */
+    remote?: 'allow' | 'warn' | 'deny';
+  };
+  /**
+   * Path of the identity lock (`verify-deps policy learn` writes it), relative to this policy file. When set, a locked package whose verified provenance names another source repository, build configuration or issuer fails with IDENTITY_CHANGED.
+   */
+  identityLock?: string;
+  /**
+   * Rules, in order: the first whose `match` matches a package applies to it. A package no rule matches is judged by verification alone, under the policy's enforcement.
+   */
+  rules: Rule[];
+  /**
+   * Time-limited waivers of named finding codes for named packages.
+   */
+  exceptions?: PolicyException[];
+}
+/**
+ * What the evidence of the packages it matches must show. Setting `signer`, `sourceRepository`, `builder`, `runnerEnvironment` or `buildTrigger` requires verified provenance (a pinned identity that may simply be absent pins nothing).
+ */
+export interface Rule {
+  /**
+   * Names the rule in findings and reports; unique within the policy.
+   */
+  name: string;
+  /**
+   * Why the rule exists, in prose; not read by verify-deps.
+   */
+  description?: string;
+  /**
+   * A note for the people who maintain the policy; not read by verify-deps.
+   */
+  $comment?: string;
+  /**
+   * Which packages the rule applies to; every given field must match.
+   */
+  match: {
+    package: PackageGlobs;
+    /**
+     * A semver range the version must satisfy (prereleases included).
+     */
+    version?: string;
+    /**
+     * A host name, optionally with a port.
+     */
+    registry?: string;
+  };
+  /**
+   * Evidence that must be present and verified. Evidence that is not required is still verified when present.
+   */
+  require?: {
+    /**
+     * A verified registry signature, even from a registry that publishes no keys (SIGNATURE_MISSING).
+     */
+    registrySignature?: boolean;
+    /**
+     * A verified SLSA provenance attestation (PROVENANCE_MISSING).
+     */
+    provenance?: boolean;
+    /**
+     * A verified npm publish attestation (PUBLISH_ATTESTATION_MISSING).
+     */
+    publishAttestation?: boolean;
+  };
+  /**
+   * Accepted signers of the provenance; any listed identity may match (UNTRUSTED_SIGNER otherwise).
+   *
+   * @minItems 1
+   */
+  signer?: [SignerIdentity, ...SignerIdentity[]];
+  /**
+   * The provenance certificate's Source Repository URI must be this https URL, or with `package-json` the `repository` the version's package.json declares (SOURCE_REPOSITORY_MISMATCH). Compared after normalisation (`git+`, `.git`, ssh forms, `github:` shorthand, host case).
+   */
+  sourceRepository?: string;
+  /**
+   * The provenance certificate's Build Signer URI (the workflow that signed). Literal up to its last `@`; after it (the ref) `*` matches any characters but `@`. Without `@`, any ref of that workflow (BUILDER_MISMATCH).
+   */
+  builder?: string;
+  runnerEnvironment?: RunnerEnvironments;
+  /**
+   * Accepted Build Trigger values of the provenance certificate (`push`, `release`, `workflow_dispatch`…) (BUILD_TRIGGER_MISMATCH).
+   *
+   * @minItems 1
+   */
+  buildTrigger?: [string, ...string[]];
+  /**
+   * This rule's enforcement; default the policy's. `audit` here reports this rule's findings without failing; under a policy-wide `audit` it has no effect.
+   */
+  enforcement?: 'strict' | 'audit';
+}
+/**
+ * A GitHub Actions workflow: issuer https://token.actions.githubusercontent.com and the SAN https://github.com/{repo}/{workflow}@{ref}, matched whole.
+ */
+export interface GithubIdentity {
+  /**
+   * A note; not read by verify-deps.
+   */
+  $comment?: string;
+  /**
+   * The workflow.
+   */
+  github: {
+    /**
+     * owner/repository.
+     */
+    repo: string;
+    /**
+     * The workflow file's path in the repository.
+     */
+    workflow: string;
+    /**
+     * The ref the workflow ran for (`refs/heads/main`, `refs/tags/v*`).
+     */
+    ref: string;
+  };
+}
+/**
+ * A GitLab.com CI pipeline: issuer https://gitlab.com and the SAN https://gitlab.com/{project}//{configPath}@{ref} (Fulcio's `https://{ci_config_ref_uri}`), matched whole.
+ */
+export interface GitlabIdentity {
+  /**
+   * A note; not read by verify-deps.
+   */
+  $comment?: string;
+  /**
+   * The pipeline.
+   */
+  gitlab: {
+    /**
+     * group[/subgroup…]/project.
+     */
+    project: string;
+    /**
+     * The ref the pipeline ran for (`refs/heads/main`, `refs/tags/v*`).
+     */
+    ref: string;
+    /**
+     * The pipeline definition's path in the project. Default `.gitlab-ci.yml`.
+     */
+    configPath?: string;
+  };
+}
+/**
+ * Any OIDC issuer and a literal subject alternative name, matched whole (escaped and anchored for you).
+ */
+export interface SanIdentity {
+  /**
+   * A note; not read by verify-deps.
+   */
+  $comment?: string;
+  /**
+   * An https URL.
+   */
+  oidcIssuer: string;
+  /**
+   * The subject alternative name (a URI or an email), exactly.
+   */
+  san: string;
+}
+/**
+ * Any OIDC issuer and a JavaScript regular expression for the subject alternative name. Raw: you own anchoring; an unanchored pattern is substring-matched (a warning says so).
+ */
+export interface SanRegexIdentity {
+  /**
+   * A note; not read by verify-deps.
+   */
+  $comment?: string;
+  /**
+   * An https URL.
+   */
+  oidcIssuer: string;
+  /**
+   * The regular expression (no flags).
+   */
+  sanRegex: string;
+}
+/**
+ * Waives exactly the listed finding codes for the matching packages until `expires`. An expired exception waives nothing and is itself a failure (EXCEPTION_EXPIRED).
+ */
+export interface PolicyException {
+  /**
+   * A note; not read by verify-deps.
+   */
+  $comment?: string;
+  /**
+   * `name@range`: an exact package name and a semver range (prereleases only when the range names them; `name@*` for every version).
+   */
+  package: string;
+  /**
+   * The finding codes waived.
+   *
+   * @minItems 1
+   */
+  waive: [WaivableCode, ...WaivableCode[]];
+  /**
+   * Why the finding is accepted.
+   */
+  reason: string;
+  /**
+   * Who accepted it.
+   */
+  approvedBy: string;
+  /**
+   * When the exception stops applying: a date (00:00 UTC that day) or a date-time with a zone (`Z` or `±hh:mm`).
+   */
+  expires: string;
+}
+/**
+ * The shape of the published Sigstore-provenance guide, accepted as written and normalised: each identity becomes a rule requiring provenance signed under its issuer (any subject alternative name) for the packages its subject matches.
+ */
+export interface SeedPolicy {
+  /**
+   * The schema this file is written against (for editors); not read by verify-deps.
+   */
+  $schema?: string;
+  /**
+   * A note for the people who maintain the policy; not read by verify-deps.
+   */
+  $comment?: string;
+  /**
+   * The policy.
+   */
+  policy: {
+    /**
+     * Accepted signers, by the packages they may sign.
+     *
+     * @minItems 1
+     */
+    identities: [SeedIdentity, ...SeedIdentity[]];
+    /**
+     * The transparency log.
+     */
+    transparency?: {
+      /**
+       * An https URL.
+       */
+      log: string;
+    };
+    /**
+     * `strict` fails the gate on findings, `audit` only reports them.
+     */
+    enforcement: 'strict' | 'audit';
+  };
+}
+/**
+ * Packages matching `subject` must carry verified provenance signed under `issuer`.
+ */
+export interface SeedIdentity {
+  /**
+   * `npm:HOST/GLOB`: packages whose lockfile `resolved` host (or, when it records none, the registry they are fetched from) is HOST and whose real name matches GLOB (`*` alone matches every name).
+   */
+  subject: string;
+  /**
+   * An https URL.
+   */
+  issuer: string;
+}

@@ -1,0 +1,85 @@
+// The checks a JSON Schema cannot express, run on a native policy alongside the schema (so one
+// run reports every problem): regular expressions compile, semver ranges parse, dates are real
+// dates, rule names are unique, and no rule pins a signer while excusing the provenance that
+// carries it. Defensive: a field of the wrong shape is the schema's to report, and skipped here.
+
+import semver from 'semver';
+import type { PolicyProblem } from './errors.js';
+import { parseExpiry } from './expiry.js';
+import { isAnchored, regExpError } from './patterns.js';
+import type { NativePolicy, Rule } from './policy.generated.js';
+import { normalizeRepositoryUrl } from './repository-url.js';
+
+export interface SemanticResult {
+  problems: PolicyProblem[];
+  warnings: PolicyProblem[];
+}
+
+// The rule fields that constrain the provenance signer, and so require provenance.
+export const SIGNER_CONSTRAINTS = ['signer', 'sourceRepository', 'builder', 'runnerEnvironment', 'buildTrigger'] as const;
+
+// Checks a native policy beyond its schema; `doc` need not be schema-valid.
+export function checkNativeSemantics(doc: DeepPartial<NativePolicy>): SemanticResult {
+  const result: SemanticResult = { problems: [], warnings: [] };
+  const names = new Map<string, number>();
+  listOf(doc.rules).forEach((rule, i) => {
+    if (!isRecord(rule)) return;
+    if (typeof rule.name === 'string') {
+      const first = names.get(rule.name);
+      if (first === undefined) names.set(rule.name, i);
+      else result.problems.push({ path: `/rules/${i}/name`, message: `duplicate rule name ${JSON.stringify(rule.name)} (first at /rules/${first}/name)` });
+    }
+    checkRule(rule, `/rules/${i}`, result);
+  });
+  listOf(doc.exceptions).forEach((exception, i) => {
+    if (!isRecord(exception)) return;
+    if (typeof exception.package === 'string') {
+      const at = exception.package.lastIndexOf('@');
+      if (at <= 0 || semver.validRange(exception.package.slice(at + 1)) === null) {
+        result.problems.push({ path: `/exceptions/${i}/package`, message: `expected name@range with a valid semver range, got ${JSON.stringify(exception.package)}` });
+      }
+    }
+    if (typeof exception.expires === 'string' && parseExpiry(exception.expires) === undefined) {
+      result.problems.push({ path: `/exceptions/${i}/expires`, message: `not a valid calendar date or date-time: ${JSON.stringify(exception.expires)}` });
+    }
+  });
+  return result;
+}
+
+function checkRule(rule: DeepPartial<Rule>, path: string, result: SemanticResult): void {
+  const version = isRecord(rule.match) ? rule.match.version : undefined;
+  if (typeof version === 'string' && semver.validRange(version) === null) {
+    result.problems.push({ path: `${path}/match/version`, message: `not a valid semver range: ${JSON.stringify(version)}` });
+  }
+  if (typeof rule.sourceRepository === 'string' && rule.sourceRepository !== undefined && rule.sourceRepository !== 'package-json' && normalizeRepositoryUrl(rule.sourceRepository) === null) {
+    result.problems.push({ path: `${path}/sourceRepository`, message: `not a repository URL: ${JSON.stringify(rule.sourceRepository)}` });
+  }
+  const constraint = SIGNER_CONSTRAINTS.find((key) => rule[key] !== undefined);
+  if (constraint !== undefined && isRecord(rule.require) && rule.require.provenance === false) {
+    result.problems.push({ path: `${path}/require/provenance`, message: `cannot be false: ${constraint} is set, and a pinned identity that may be absent pins nothing` });
+  }
+  listOf(rule.signer).forEach((identity, j) => {
+    const sanRegex = isRecord(identity) ? identity.sanRegex : undefined;
+    if (typeof sanRegex !== 'string' || sanRegex === '') return;
+    const at = `${path}/signer/${j}/sanRegex`;
+    const error = regExpError(sanRegex);
+    if (error !== undefined) result.problems.push({ path: at, message: `invalid regular expression: ${error}` });
+    else if (!isAnchored(sanRegex)) {
+      result.warnings.push({
+        path: at,
+        message: 'unanchored pattern is substring-matched: https://github.com/org/repo-evil/… would match a pattern written for https://github.com/org/repo/…; write ^…$',
+      });
+    }
+  });
+}
+
+// A document as it may be before the schema has passed it: any field absent or of any type.
+type DeepPartial<T> = { [K in keyof T]?: unknown };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function listOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}

@@ -1,0 +1,180 @@
+// The data of the policy stage: the normalised policy (plain data, serialisable into a report),
+// what evaluation takes in and what it gives back.
+
+import type { CheckFinding, CheckFindingCode } from '../check/types.js';
+import type { PackageRef, PackageSource } from '../types.js';
+import type { PackageFacts } from '../verify/types.js';
+import type { WaivableCode } from './policy.generated.js';
+
+export type { WaivableCode } from './policy.generated.js';
+
+export type Enforcement = 'strict' | 'audit';
+export type DowngradeAction = 'fail' | 'warn' | 'off';
+export type SourceAction = 'allow' | 'warn' | 'deny';
+export type NonRegistrySource = Exclude<PackageSource, 'registry'>;
+
+// Codes the policy stage adds to verification's. A contract with the report: add, never rename.
+export type PolicyOnlyCode =
+  | 'PROVENANCE_MISSING'
+  | 'PUBLISH_ATTESTATION_MISSING'
+  | 'UNTRUSTED_SIGNER'
+  | 'SOURCE_REPOSITORY_MISMATCH'
+  | 'BUILDER_MISMATCH'
+  | 'RUNNER_ENVIRONMENT_MISMATCH'
+  | 'BUILD_TRIGGER_MISMATCH'
+  | 'REGISTRY_NOT_ALLOWED'
+  | 'SOURCE_DENIED'
+  | 'SOURCE_UNVERIFIABLE'
+  | 'TLOG_NOT_PINNED'
+  | 'TRUST_DOWNGRADE'
+  | 'IDENTITY_CHANGED'
+  | 'EXCEPTION_EXPIRED';
+
+export type PolicyFindingCode = CheckFindingCode | PolicyOnlyCode;
+
+// A package-name glob and the anchored regular expression it compiles to.
+export interface NameMatcher {
+  glob: string;
+  pattern: string;
+}
+
+// One accepted keyless signer. `sanPattern` is a regular expression source tested against the
+// certificate's SAN (anchored for every form but `sanRegex`); null accepts any SAN of the issuer.
+export interface SignerMatcher {
+  form: 'github' | 'gitlab' | 'san' | 'sanRegex' | 'issuer';
+  issuer: string;
+  sanPattern: string | null;
+  // The identity as a person reads it, for messages.
+  expected: string;
+}
+
+export interface NormalizedRule {
+  name: string;
+  match: { packages: NameMatcher[]; version: string | null; registry: string | null };
+  // provenance is true whenever the rule constrains the signer (see the schema).
+  require: { registrySignature: boolean; provenance: boolean; publishAttestation: boolean };
+  signers: SignerMatcher[] | null;
+  // uri: normalised (https://host/path, no .git).
+  sourceRepository: { kind: 'package-json' } | { kind: 'uri'; uri: string } | null;
+  builder: { uri: string; pattern: string } | null;
+  runnerEnvironments: string[] | null;
+  buildTriggers: string[] | null;
+  // The rule's effective enforcement (a policy-wide audit wins).
+  enforcement: Enforcement;
+}
+
+export interface NormalizedException {
+  // As written: `name@range`.
+  package: string;
+  name: string;
+  range: string;
+  waive: WaivableCode[];
+  reason: string;
+  approvedBy: string;
+  // As written, and as an ISO instant (a date means 00:00 UTC that day).
+  expires: string;
+  expiresAt: string;
+}
+
+export interface NormalizedPolicy {
+  // The shape the file was written in.
+  format: 'native' | 'seed';
+  enforcement: Enforcement;
+  downgrade: DowngradeAction;
+  // Pinned log base URLs (no trailing slash); null: any log of the trusted root.
+  transparencyLogs: string[] | null;
+  // Lower-cased hosts; null: any registry.
+  registriesAllowed: string[] | null;
+  sources: Record<NonRegistrySource, SourceAction>;
+  // As written: relative to the policy file.
+  identityLock: string | null;
+  rules: NormalizedRule[];
+  exceptions: NormalizedException[];
+}
+
+// What `verify-deps policy learn` records per package: the Fulcio identity of its verified
+// provenance. IDENTITY_CHANGED compares sourceRepositoryURI, buildConfigURI (without its `@ref`,
+// which changes with every tagged release) and issuer; the rest is recorded for people.
+export interface IdentityLockEntry {
+  sourceRepositoryURI?: string;
+  buildConfigURI?: string;
+  buildSignerURI?: string;
+  issuer?: string;
+  san?: string;
+}
+
+export interface IdentityLock {
+  version: 1;
+  packages: Record<string, IdentityLockEntry>;
+}
+
+export interface VersionHistoryEntry {
+  version: string;
+  provenance: boolean;
+  publishAttestation: boolean;
+}
+
+export interface PolicySubject {
+  ref: PackageRef;
+  // Host of the registry the package was fetched from (null for non-registry sources).
+  registryHost: string | null;
+  registryPublishesKeys: boolean;
+  // Absent when evidence could not be fetched or the source is not a registry.
+  facts?: PackageFacts;
+  // Everything verification found (FETCH_FAILED and OFFLINE_CACHE_MISS included).
+  verificationFindings: CheckFinding[];
+  // The version manifest's `repository` URL, for `sourceRepository: "package-json"`.
+  declaredRepository?: string;
+  // Earlier (semver-lower) versions per registry metadata; undefined: not fetched.
+  history?: VersionHistoryEntry[];
+}
+
+export interface TrustedLog {
+  // base64, as TLogFacts.logId.
+  logId: string;
+  baseUrl: string;
+}
+
+export interface PolicyInput {
+  subjects: PolicySubject[];
+  trustedLogs: TrustedLog[];
+  identityLock?: IdentityLock;
+}
+
+export interface PolicyFinding {
+  code: PolicyFindingCode;
+  // One line: `name@version rejected: CODE — expected …, got …` (`flagged` under audit).
+  message: string;
+  // name@version
+  package: string;
+  rule: string | null;
+  enforcement: Enforcement;
+  details?: Record<string, unknown>;
+}
+
+export interface PackageDecision {
+  name: string;
+  version: string;
+  rule: string | null;
+  findings: PolicyFinding[];
+  waived: PolicyFinding[];
+}
+
+export interface ExceptionUse {
+  package: string;
+  waive: WaivableCode[];
+  reason: string;
+  approvedBy: string;
+  expires: string;
+  // How many findings it waived in this run (0: it matched packages but waived nothing).
+  waived: number;
+}
+
+export type PolicyVerdict = 'pass' | 'fail' | 'incomplete';
+
+export interface PolicyDecision {
+  verdict: PolicyVerdict;
+  enforcement: Enforcement;
+  packages: PackageDecision[];
+  exceptionsUsed: ExceptionUse[];
+}

@@ -1,0 +1,417 @@
+// GENERATED from schema/report.schema.json by `node schema/generate-types.mjs` (npm run generate).
+// Do not edit: change the schema and regenerate; the tests fail when this file is stale.
+/* eslint-disable */
+
+/**
+ * The compliance report verify-deps writes on every `check`, whatever the verdict, and prints with --json. Deterministic: the same inputs and --now give byte-identical reports (durations and cache statistics are not recorded).
+ */
+export interface ComplianceReport {
+  /**
+   * The version of this format.
+   */
+  schemaVersion: 1;
+  /**
+   * The program that wrote the report.
+   */
+  tool: {
+    /**
+     * Always verify-deps.
+     */
+    name: 'verify-deps';
+    /**
+     * verify-deps's version.
+     */
+    version: string;
+  };
+  /**
+   * The run's clock: --now when given, else the time the run started (ISO 8601, UTC). Every time comparison of the run used it.
+   */
+  evaluatedAt: string;
+  /**
+   * pass: nothing strict failed. fail: a strict finding stands (exit 1). incomplete: evidence could not be had for a package under strict enforcement, so the gate failed closed (exit 3).
+   */
+  verdict: 'pass' | 'fail' | 'incomplete';
+  /**
+   * The policy's enforcement after --mode: strict (findings fail) or audit (findings are reported, nothing fails).
+   */
+  enforcement: 'strict' | 'audit';
+  /**
+   * The policy the packages were judged by.
+   */
+  policy: {
+    /**
+     * file: --policy. project: verify-deps.policy.json in the project. builtin: the shipped policies/default.json.
+     */
+    origin: 'file' | 'project' | 'builtin';
+    /**
+     * The policy file, relative to the project directory (builtin: policies/default.json of verify-deps).
+     */
+    path: string;
+    /**
+     * sha256 (hex) of the policy document's canonical JSON (RFC 8785), so the same policy has the same digest however it is formatted.
+     */
+    sha256: string;
+    /**
+     * native, or seed for the seed document's shape (normalised before use).
+     */
+    format: 'native' | 'seed';
+  };
+  /**
+   * The file the tree was read from.
+   */
+  lockfile: {
+    /**
+     * Relative to the project directory.
+     */
+    path: string;
+    /**
+     * 1, 2 or 3; null when the tree was read from node_modules.
+     */
+    lockfileVersion: number | null;
+    /**
+     * sha256 (hex) of the file's bytes.
+     */
+    sha256: string;
+  };
+  /**
+   * The Sigstore trusted root bundles were verified against.
+   */
+  trustedRoot: {
+    /**
+     * file: --trusted-root. tuf-refreshed: fetched through Sigstore's TUF repository. tuf-embedded: the copy embedded in @sigstore/tuf.
+     */
+    origin: 'file' | 'tuf-refreshed' | 'tuf-embedded';
+    /**
+     * sha256 (hex) of the trusted_root.json bytes.
+     */
+    sha256: string;
+  };
+  /**
+   * The registries evidence was fetched from.
+   */
+  registries: {
+    /**
+     * The registry URL (no credentials).
+     */
+    url: string;
+    /**
+     * Where its signing keys came from: file (--registry-keys), tuf-refreshed or tuf-embedded (npm's keys from Sigstore's TUF repository), registry (its /-/npm/v1/keys), none.
+     */
+    keysOrigin: 'file' | 'tuf-refreshed' | 'tuf-embedded' | 'registry' | 'none';
+    /**
+     * False when the registry publishes no signing keys: then it cannot sign, and a missing signature is not a finding.
+     */
+    publishesKeys: boolean;
+  }[];
+  /**
+   * The CI run, from GitHub Actions' or GitLab CI's standard environment variables; absent outside CI.
+   */
+  ci?: {
+    /**
+     * github-actions or gitlab-ci.
+     */
+    provider: 'github-actions' | 'gitlab-ci';
+    /**
+     * The run's URL.
+     */
+    runUrl?: string;
+    /**
+     * The commit the run built.
+     */
+    commit?: string;
+    /**
+     * The git ref the run built.
+     */
+    ref?: string;
+    /**
+     * The workflow (GitHub: GITHUB_WORKFLOW_REF) or CI config path (GitLab).
+     */
+    workflow?: string;
+    /**
+     * owner/name (GitHub) or the project path (GitLab).
+     */
+    repository?: string;
+  };
+  /**
+   * Totals over the packages below.
+   */
+  counts: {
+    /**
+     * Distinct packages of the tree.
+     */
+    packages: number;
+    /**
+     * Registry packages whose evidence was fetched and verified (or whose fetch failed).
+     */
+    checked: number;
+    /**
+     * Packages whose registry signature verified.
+     */
+    verifiedSignatures: number;
+    /**
+     * Packages with a verified provenance attestation.
+     */
+    verifiedProvenance: number;
+    /**
+     * Packages with a verified publish attestation.
+     */
+    verifiedPublishAttestations: number;
+    /**
+     * Checked packages with neither a registry signature nor an attestation.
+     */
+    noEvidence: number;
+    /**
+     * Packages inside a dependency's tarball, covered by it.
+     */
+    coveredByBundle: number;
+    /**
+     * Packages from git, file, directory, link, workspace or remote-tarball sources.
+     */
+    nonRegistry: number;
+    /**
+     * Packages with a strict finding.
+     */
+    failed: number;
+    /**
+     * Findings standing (strict and audit).
+     */
+    findings: number;
+    /**
+     * Findings waived by an exception.
+     */
+    waived: number;
+    /**
+     * Exceptions that matched a package.
+     */
+    exceptionsUsed: number;
+  };
+  /**
+   * Every package of the tree, sorted by name, then version, then first location.
+   */
+  packages: Package[];
+  /**
+   * Every exception of the policy that matched a package in this run.
+   */
+  exceptionsUsed: {
+    /**
+     * name@range, as written in the policy.
+     */
+    package: string;
+    /**
+     * The finding codes it waives.
+     */
+    waive: string[];
+    /**
+     * Why, as written.
+     */
+    reason: string;
+    /**
+     * Who approved it, as written.
+     */
+    approvedBy: string;
+    /**
+     * When it expires, as written.
+     */
+    expires: string;
+    /**
+     * How many findings it waived in this run.
+     */
+    waived: number;
+  }[];
+  /**
+   * What the run noticed that is not a finding of one package.
+   */
+  observations: {
+    /**
+     * Registries that publish keys yet served no package with a signature: most likely a mirror or proxy that strips them.
+     */
+    signatureStrippingRegistries: string[];
+    /**
+     * Warnings about the inputs (no lockfile, an unanchored sanRegex…).
+     */
+    warnings: string[];
+  };
+}
+export interface Package {
+  /**
+   * The real package name (aliases resolved).
+   */
+  name: string;
+  /**
+   * As the lockfile records it (empty for some git and link entries).
+   */
+  version: string;
+  /**
+   * The lockfile's resolved URL or path, or null.
+   */
+  resolved: string | null;
+  /**
+   * The lockfile's pinned integrity, or null.
+   */
+  integrity: string | null;
+  /**
+   * registry, git, file, directory, link, workspace or remote.
+   */
+  source: 'registry' | 'git' | 'file' | 'directory' | 'link' | 'workspace' | 'remote';
+  /**
+   * Inside a dependency's tarball: covered by it, not fetched on its own.
+   */
+  bundled: boolean;
+  /**
+   * Every place in the tree it is installed.
+   */
+  locations: string[];
+  /**
+   * The registry its evidence was fetched from; null when none was fetched.
+   */
+  registry: string | null;
+  /**
+   * The name of the policy rule that matched it, or null.
+   */
+  rule: string | null;
+  /**
+   * pass, fail (a strict finding), incomplete (its evidence could not be had), or flagged (audit findings only).
+   */
+  verdict: 'pass' | 'fail' | 'incomplete' | 'flagged';
+  /**
+   * Findings standing.
+   */
+  findings: Finding[];
+  /**
+   * Findings an exception waived.
+   */
+  waived: Finding[];
+  /**
+   * What was verified, or null when no evidence was fetched (non-registry, bundled, or the fetch failed).
+   */
+  evidence: null | Evidence;
+}
+/**
+ * One finding: a stable code and one line saying what was expected and what was found.
+ */
+export interface Finding {
+  /**
+   * A stable finding code (README: Finding codes).
+   */
+  code: string;
+  /**
+   * `name@version rejected: CODE — expected …, got …` (flagged under audit).
+   */
+  message: string;
+  /**
+   * strict findings fail the gate; audit findings are reported only.
+   */
+  enforcement: 'strict' | 'audit';
+  /**
+   * The finding's data (expected and actual values, the URL that failed…), by code.
+   */
+  details?: {};
+}
+export interface Evidence {
+  /**
+   * The registry signature over name@version:integrity.
+   */
+  registrySignature: {
+    /**
+     * verified, failed or missing.
+     */
+    status: 'verified' | 'failed' | 'missing';
+    /**
+     * The key it was made with.
+     */
+    keyid?: string;
+  };
+  /**
+   * When the version was published: signed when taken from the publish attestation's transparency-log time, else the packument's unsigned claim.
+   */
+  publishTime?: {
+    /**
+     * ISO 8601.
+     */
+    value: string;
+    /**
+     * True when taken from a verified publish attestation's transparency-log time.
+     */
+    signed: boolean;
+    /**
+     * publish-attestation or packument.
+     */
+    source: 'publish-attestation' | 'packument';
+  };
+  /**
+   * Each attestation served for the version.
+   */
+  attestations: Attestation[];
+}
+export interface Attestation {
+  /**
+   * The signed statement's predicate type (the document's label when the bundle did not verify).
+   */
+  predicateType: string;
+  /**
+   * verified or failed.
+   */
+  status: 'verified' | 'failed';
+  /**
+   * sha256 (hex) of the bundle's canonical JSON.
+   */
+  bundleSha256?: string;
+  /**
+   * Who signed it: a keyless (Fulcio certificate) identity, or a registry key.
+   */
+  signer?: {
+    /**
+     * The OIDC issuer of the certificate.
+     */
+    issuer?: string;
+    /**
+     * The certificate's subject alternative name (the workflow identity).
+     */
+    san?: string;
+    /**
+     * The registry key, for key-signed attestations.
+     */
+    keyid?: string;
+  };
+  /**
+   * Fulcio source repository URI.
+   */
+  sourceRepository?: string;
+  /**
+   * Fulcio source repository digest (the commit).
+   */
+  sourceCommit?: string;
+  /**
+   * Fulcio source repository ref.
+   */
+  sourceRef?: string;
+  /**
+   * Fulcio build signer URI (the workflow that built it).
+   */
+  builder?: string;
+  /**
+   * Fulcio runner environment (github-hosted, self-hosted…).
+   */
+  runnerEnvironment?: string;
+  /**
+   * Fulcio build trigger (push, release…).
+   */
+  buildTrigger?: string;
+  /**
+   * Its transparency-log entries.
+   */
+  tlog: {
+    /**
+     * The log's key id (base64).
+     */
+    logId: string;
+    /**
+     * The entry's index in the log.
+     */
+    logIndex: string;
+    /**
+     * When the log integrated the entry (ISO 8601).
+     */
+    integratedTime?: string;
+  }[];
+}

@@ -1,0 +1,77 @@
+// evaluatePolicy, trust anchored outside the rules: the identity lock (learned identities) and
+// the transparency-log pin (the seed shape's `transparency.log`).
+
+import { describe, expect, it } from 'vitest';
+import { evaluatePolicy, learnIdentityLock, parseIdentityLock, parsePolicy, PolicyError, serializeIdentityLock } from '../../src/policy/index.js';
+import type { NormalizedPolicy, PolicySubject } from '../../src/policy/index.js';
+import { codes, githubSigner, NOW, OTHER_LOG, oneRule, provenance, publishAttestation, ref, REKOR, subject } from './_helpers.js';
+
+const run = (policy: NormalizedPolicy, ...subjects: PolicySubject[]) => evaluatePolicy({ subjects, trustedLogs: [REKOR, OTHER_LOG] }, policy, NOW);
+const signed = (name = 'a', version = '1.0.0') => subject(name, version, [provenance(githubSigner('org/a')), publishAttestation()]);
+
+describe('identity lock', () => {
+  const withLock = oneRule({}, { identityLock: 'verify-deps.identities.json' });
+
+  it('learn, then the same identity passes, and a new tag of the same workflow passes', () => {
+    const lock = learnIdentityLock([signed('a', '1.0.0'), subject('b', '1.0.0')]);
+    expect(Object.keys(lock.packages)).toEqual(['a']);
+    expect(lock.packages.a).toMatchObject({ sourceRepositoryURI: 'https://github.com/org/a', issuer: 'https://token.actions.githubusercontent.com' });
+    const retagged = subject('a', '1.1.0', [provenance(githubSigner('org/a', '.github/workflows/release.yml', 'refs/tags/v1.1.0')), publishAttestation()]);
+    expect(codes(evaluatePolicy({ subjects: [signed('a', '1.1.0'), retagged], trustedLogs: [REKOR], identityLock: lock }, withLock, NOW))).toEqual([]);
+  });
+
+  it('a changed source repository or workflow is IDENTITY_CHANGED; so is losing provenance', () => {
+    const lock = learnIdentityLock([signed('a', '1.0.0')]);
+    const moved = subject('a', '1.1.0', [provenance(githubSigner('attacker/a'))]);
+    const otherWorkflow = subject('a', '1.1.0', [provenance(githubSigner('org/a', '.github/workflows/other.yml'))]);
+    const none = subject('a', '1.1.0', []);
+    for (const s of [moved, otherWorkflow, none]) {
+      expect(codes(evaluatePolicy({ subjects: [s], trustedLogs: [REKOR], identityLock: lock }, withLock, NOW))).toEqual(['IDENTITY_CHANGED']);
+    }
+  });
+
+  it('the lock file round-trips, and a lock with a typo is rejected at its path', () => {
+    const lock = learnIdentityLock([signed('b', '1.0.0'), signed('a', '1.0.0')]);
+    const text = serializeIdentityLock(lock);
+    expect(parseIdentityLock(text, 'lock.json')).toEqual(lock);
+    expect(Object.keys(JSON.parse(text).packages)).toEqual(['a', 'b']);
+    const typo = JSON.stringify({ version: 1, packages: { a: { sourceRepositoryUri: 'https://github.com/org/a' }, '@s/b': {} } });
+    try {
+      parseIdentityLock(typo, 'lock.json');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as PolicyError).code).toBe('IDENTITY_LOCK_INVALID');
+      expect((error as PolicyError).problems.map((p) => p.path)).toEqual(['/packages/a/sourceRepositoryUri', '/packages/@s~1b']);
+    }
+  });
+
+  it('a policy that names a lock refuses to run without one', () => {
+    expect(() => run(withLock, signed())).toThrow(PolicyError);
+  });
+});
+
+describe('transparency-log pin (seed shape)', () => {
+  const seed = parsePolicy(
+    JSON.stringify({ policy: { identities: [{ subject: 'npm:registry.npmjs.org/*', issuer: 'https://token.actions.githubusercontent.com' }], transparency: { log: 'https://rekor.sigstore.dev' }, enforcement: 'strict' } }),
+    'seed.json',
+  ).policy;
+  const tlog = (logId: string) => [{ logId, logIndex: '9', kind: 'dsse/0.0.1', inclusionPromise: true, inclusionProof: true }];
+
+  it('accepts provenance from the pinned log, signed under the issuer', () => {
+    expect(run(seed, subject('a', '1.0.0', [provenance(githubSigner('org/a'))])).verdict).toBe('pass');
+  });
+
+  it('rejects an entry from a log the trust root has but the policy does not pin, or from an unknown log', () => {
+    expect(codes(run(seed, subject('a', '1.0.0', [provenance(githubSigner('org/a'), { tlog: tlog(OTHER_LOG.logId) })])))).toEqual(['TLOG_NOT_PINNED']);
+    expect(codes(run(seed, subject('a', '1.0.0', [provenance(githubSigner('org/a'), { tlog: tlog('dW5rbm93bg==') })])))).toEqual(['TLOG_NOT_PINNED']);
+    expect(codes(run(seed, subject('a', '1.0.0', [provenance(githubSigner('org/a'), { tlog: [] })])))).toEqual(['TLOG_NOT_PINNED']);
+  });
+
+  it('requires provenance under the issuer for the subject host, and nothing of packages from elsewhere', () => {
+    const gitlab = { ...githubSigner('org/a'), issuer: 'https://gitlab.com' };
+    expect(codes(run(seed, subject('a', '1.0.0', [provenance(gitlab)])))).toEqual(['UNTRUSTED_SIGNER']);
+    expect(codes(run(seed, subject('a', '1.0.0')))).toEqual(['PROVENANCE_MISSING']);
+    const elsewhere = subject('a', '1.0.0', [], { ref: ref('a', '1.0.0', { registryHost: 'npm.example.com' }) });
+    expect(run(seed, elsewhere).packages[0]).toMatchObject({ rule: null, findings: [] });
+  });
+});
