@@ -33,6 +33,8 @@ export interface CheckOptions {
   refreshTimeoutMs: number;
   // Whether the judge reads this package's earlier versions; fetched only then.
   wantsHistory?: (ref: PackageRef, facts: PackageFacts) => boolean;
+  // Hash every tarball and compare it with the lockfile's integrity (TARBALL_DIGEST_MISMATCH).
+  rehash?: boolean;
 }
 
 // Gathers the facts: walks the tree, fetches and verifies every registry package. Judges nothing:
@@ -60,7 +62,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   }
 
   const warnings: string[] = [];
-  const deps = { http, cache, offline: options.offline, now: options.now, wantsHistory: options.wantsHistory ?? (() => false), warnings };
+  const deps = {
+    http,
+    cache,
+    offline: options.offline,
+    now: options.now,
+    wantsHistory: options.wantsHistory ?? (() => false),
+    rehash: options.rehash ?? false,
+    npmCacheDir: settings.npmCacheDir,
+    warnings,
+  };
   const outcomes = await Promise.all(
     toCheck.map((ref) => {
       const registry = registryOf(ref);

@@ -7,6 +7,7 @@ import type { VersionManifest } from '../registry/manifest.js';
 import type { PackageRef } from '../types.js';
 import { verifyPackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
 import type { RegistryContext } from './registry-context.js';
+import { rehashPackage } from './rehash.js';
 import type { CheckFinding, PackageOutcome } from './types.js';
 
 export interface PackageCheckDeps {
@@ -16,6 +17,9 @@ export interface PackageCheckDeps {
   now: Date;
   // Whether the judge will read this package's earlier versions (trust-downgrade rule).
   wantsHistory: (ref: PackageRef, facts: PackageFacts) => boolean;
+  // --rehash: hash the tarball's bytes and compare them with the lockfile's integrity.
+  rehash: boolean;
+  npmCacheDir: string;
   warnings: string[];
 }
 
@@ -46,6 +50,11 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     findings: [...facts.findings],
     ...(evidence.manifest.repository === undefined ? {} : { declaredRepository: evidence.manifest.repository }),
   };
+  if (deps.rehash) {
+    const { rehashed, finding } = await rehashPackage(ref, evidence.manifest, deps);
+    if (rehashed !== undefined) outcome.rehashed = rehashed;
+    if (finding !== undefined) outcome.findings.push(finding);
+  }
   if (deps.wantsHistory(ref, facts)) {
     const history = await getHistory(ref, registry, deps);
     if ('finding' in history) outcome.findings.push(history.finding);

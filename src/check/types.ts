@@ -5,7 +5,7 @@ import type { VersionHistoryEntry } from '../registry/history.js';
 import type { TrustOrigin } from '../registry/trust-source.js';
 
 // Codes the check stage adds to the verify stage's: evidence that could not be had at all.
-export type CheckFindingCode = VerifyFinding['code'] | 'FETCH_FAILED' | 'OFFLINE_CACHE_MISS';
+export type CheckFindingCode = VerifyFinding['code'] | 'FETCH_FAILED' | 'OFFLINE_CACHE_MISS' | 'TARBALL_DIGEST_MISMATCH';
 
 export interface CheckFinding {
   code: CheckFindingCode;
@@ -28,6 +28,8 @@ export interface PackageOutcome {
   declaredRepository?: string;
   // Earlier versions per registry metadata, fetched only when the policy needs them.
   history?: VersionHistoryEntry[];
+  // With --rehash: the sha512 integrity computed from the tarball's bytes.
+  rehashed?: string;
 }
 
 export interface RegistryTrust {

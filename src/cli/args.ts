@@ -18,6 +18,12 @@ export interface CliArgs {
   dir: string;
   policy?: string;
   mode?: 'strict' | 'audit';
+  report?: string;
+  sri?: string;
+  sriFiles: string[];
+  rehash: boolean;
+  vsa?: string;
+  ledger?: string;
   json: boolean;
   omit: OmitType[];
   debug: boolean;
@@ -54,6 +60,12 @@ const OPTIONS = {
   'tuf-mirror': { type: 'string' },
   policy: { type: 'string' },
   mode: { type: 'string' },
+  report: { type: 'string' },
+  sri: { type: 'string' },
+  'sri-files': { type: 'string', multiple: true },
+  rehash: { type: 'boolean' },
+  vsa: { type: 'string' },
+  ledger: { type: 'string' },
 } as const;
 
 export const DEFAULTS = { concurrency: 32, fetchTimeoutMs: 30_000, retries: 3 } as const;
@@ -92,6 +104,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     dir: rest[0] ?? '.',
     ...optional('policy', values.policy),
     ...optional('mode', values.mode === undefined ? undefined : parseMode(values.mode)),
+    ...optional('report', values.report),
+    ...optional('sri', values.sri),
+    sriFiles: values['sri-files'] ?? [],
+    rehash: values.rehash ?? false,
+    ...optional('vsa', values.vsa),
+    ...optional('ledger', values.ledger),
     json: values.json ?? false,
     omit: parseOmit(values.omit ?? []),
     debug: values.debug ?? false,

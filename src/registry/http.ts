@@ -55,6 +55,23 @@ export class RegistryHttp {
     });
   }
 
+  // Fetches bytes (a tarball) from `pathOrUrl`, resolved like getJson.
+  getBytes(pathOrUrl: string, spec: { name?: string; registry?: string } = {}): Promise<Buffer> {
+    return this.#limit(async () => {
+      const opts = this.#requestOptions({ ...spec, accept: 'application/octet-stream' });
+      const url = redactUrl(describe(pathOrUrl, opts.registry as string));
+      this.stats.requests++;
+      try {
+        const response = await npmFetch(pathOrUrl, opts);
+        return Buffer.from(await response.arrayBuffer());
+      } catch (cause) {
+        const error = cause as Error & { statusCode?: number; code?: string };
+        const kind = error.statusCode === 404 ? 'not-found' : 'unreachable';
+        throw new FetchError(kind, url, `${url}: ${error.statusCode ? `HTTP ${error.statusCode}` : (error.code ?? error.message.split('\n')[0])}`, error.statusCode, cause);
+      }
+    });
+  }
+
   async #getOnce(pathOrUrl: string, opts: Record<string, unknown>, url: string): Promise<JsonResponse> {
     this.stats.requests++;
     let response;

@@ -7,6 +7,8 @@ export interface VersionManifest extends ManifestEvidence {
   attestationsPath?: string;
   // The package's declared repository (package.json `repository`), for the policy stage.
   repository?: string;
+  // The path of dist.tarball, resolved later against the configured registry (as attestations).
+  tarballPath?: string;
 }
 
 // Narrows a registry's version manifest to the evidence fields, refusing one that describes
@@ -34,8 +36,9 @@ export function toVersionManifest(body: unknown, name: string, version: string, 
   if (dist.attestations !== undefined) {
     if (!isRecord(dist.attestations) || typeof dist.attestations.url !== 'string') throw malformed('dist.attestations.url', 'a URL');
     manifest.attestationsAdvertised = true;
-    manifest.attestationsPath = attestationsPathOf(dist.attestations.url, () => malformed('dist.attestations.url', 'a URL'));
+    manifest.attestationsPath = pathOf(dist.attestations.url, () => malformed('dist.attestations.url', 'a URL'));
   }
+  if (typeof dist.tarball === 'string') manifest.tarballPath = pathOf(dist.tarball, () => malformed('dist.tarball', 'a URL'));
   const repository = repositoryUrl(body.repository);
   if (repository) manifest.repository = repository;
   return manifest;
@@ -43,7 +46,7 @@ export function toVersionManifest(body: unknown, name: string, version: string, 
 
 // Only the path is kept: the packument is unsigned, so its host must not decide where we connect
 // (or where npm's credentials for the configured registry would be sent).
-function attestationsPathOf(url: string, onError: () => FetchError): string {
+function pathOf(url: string, onError: () => FetchError): string {
   try {
     const parsed = new URL(url);
     return parsed.pathname + parsed.search;

@@ -39,12 +39,12 @@ export interface SriManifestEntry {
 
 export interface SriManifest {
   schemaVersion: 1;
-  // In strict mode an unverified package fails the gate, so notVerified is always empty; the mode
-  // tells a reader whether an absent package was left out (audit) or could not be (strict).
+  // The policy's enforcement when the manifest was written.
   mode: SriMode;
   // Verified packages only, sorted by name, then version (code-point order).
   packages: SriManifestEntry[];
-  // Audit mode: the packages let through without verifying. Names only, never a digest.
+  // Packages let through without verified evidence (audit mode, or findings a strict policy only
+  // reports). Names only, never a digest.
   notVerified: Array<{ name: string; version: string }>;
 }
 
@@ -56,9 +56,9 @@ export function buildSriManifest(input: SriManifestInput): SriManifest {
   // Security: digests are computed and listed only for verified packages (seed 003: SRI hashes
   // only after successful attestation); an unverified package's pin is never repeated here.
   const entries = input.packages.filter((p) => p.verified).map(toEntry);
-  const notVerified = input.mode === 'audit'
-    ? input.packages.filter((p) => !p.verified).map((p) => ({ name: p.name, version: p.version }))
-    : [];
+  // Named in either mode: a strict policy may still let a package through with findings it only
+  // reports, and the manifest must not make it look verified by silence.
+  const notVerified = input.packages.filter((p) => !p.verified).map((p) => ({ name: p.name, version: p.version }));
   return {
     schemaVersion: 1,
     mode: input.mode,

@@ -42,9 +42,9 @@ describe('buildSriManifest', () => {
     expectValid(manifest);
   });
 
-  it('strict mode: notVerified is empty and unverified packages are simply absent', () => {
+  it('strict mode: an unverified package has no entry and is named in notVerified (a policy may report without failing)', () => {
     const manifest = buildSriManifest({ mode: 'strict', packages: [pkg('good', '1.0.0', true), pkg('evil', '1.0.0', false)] });
-    expect(manifest).toEqual({ schemaVersion: 1, mode: 'strict', packages: [{ name: 'good', version: '1.0.0', integrity: sha512Of('good@1.0.0') }], notVerified: [] });
+    expect(manifest).toEqual({ schemaVersion: 1, mode: 'strict', packages: [{ name: 'good', version: '1.0.0', integrity: sha512Of('good@1.0.0') }], notVerified: [{ name: 'evil', version: '1.0.0' }] });
     expectValid(manifest);
   });
 

@@ -1,12 +1,16 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EXIT, type ExitCode } from '../../errors.js';
 import { runGate, type GateOptions } from '../../gate/index.js';
 import { getCiContext } from '../../report/ci-context.js';
 import { buildReport } from '../../report/build.js';
+import { writeOutputs, type OutputsWritten } from '../../report/outputs.js';
 import type { CliArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { renderGateSummary } from '../render-check.js';
 import { TOOL_VERSION } from '../tool-version.js';
+
+export const DEFAULT_REPORT_FILE = 'verify-deps-report.json';
+export const DEFAULT_SRI_FILE = 'sri-manifest.json';
 
 const VERDICT_EXIT = { pass: EXIT.pass, fail: EXIT.policyFailure, incomplete: EXIT.incomplete } as const;
 
@@ -18,7 +22,17 @@ export async function runCheckCommand(args: CliArgs, io: CliIo, clockAtStart: Da
   const result = await runGate(toGateOptions(args, clockAtStart));
   io.stderr(renderGateSummary(result));
   const ci = getCiContext(io.env);
-  const report = buildReport(result, { toolVersion: TOOL_VERSION, projectDir: resolve(args.dir), ...(ci === undefined ? {} : { ci }) });
+  const projectDir = resolve(args.dir);
+  const report = buildReport(result, { toolVersion: TOOL_VERSION, projectDir, ...(ci === undefined ? {} : { ci }) });
+  const written = await writeOutputs(report, result.check, {
+    projectDir,
+    report: resolve(args.report ?? join(projectDir, DEFAULT_REPORT_FILE)),
+    sri: resolve(args.sri ?? join(projectDir, DEFAULT_SRI_FILE)),
+    sriFiles: args.sriFiles,
+    ...(args.vsa === undefined ? {} : { vsa: resolve(args.vsa) }),
+    ...(args.ledger === undefined ? {} : { ledger: resolve(args.ledger) }),
+  });
+  io.stderr(renderOutputs(written));
   if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   return VERDICT_EXIT[result.decision.verdict];
 }
@@ -40,5 +54,15 @@ export function toGateOptions(args: CliArgs, clockAtStart: Date): GateOptions {
     ...(args.tufMirror === undefined ? {} : { tufMirror: args.tufMirror }),
     ...(args.policy === undefined ? {} : { policyFile: args.policy }),
     ...(args.mode === undefined ? {} : { mode: args.mode }),
+    rehash: args.rehash,
   };
+}
+
+function renderOutputs(written: OutputsWritten): string {
+  const lines = [`report: ${written.report}`];
+  if (written.sri.written) lines.push(`SRI manifest: ${written.sri.path}`);
+  else lines.push(`SRI manifest: not written (the gate did not pass)${written.sri.removed ? `; the stale ${written.sri.path} was removed` : ''}`);
+  if (written.vsa !== undefined) lines.push(`verification summary attestation: ${written.vsa}`);
+  if (written.ledger !== undefined) lines.push(`ledger: record ${written.ledger.sequence} (${written.ledger.sha256}) in ${written.ledger.file}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,0 +1,111 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { CheckResult } from '../check/index.js';
+import { EXIT, VerifyDepsError } from '../errors.js';
+import { buildSriManifest, hashPackageFiles, type SriPackageInput } from '../sri/index.js';
+import { removeIfExists, writeFileAtomic } from './atomic-write.js';
+import { appendToLedger } from './ledger.js';
+import type { ComplianceReport } from './report.generated.js';
+import { buildVsa } from './vsa.js';
+
+export interface OutputPaths {
+  projectDir: string;
+  report: string;
+  sri: string;
+  // --sri-files globs: sha384 digests of matching files of each verified, installed package.
+  sriFiles: readonly string[];
+  vsa?: string;
+  ledger?: string;
+}
+
+export interface OutputsWritten {
+  report: string;
+  sri: { written: boolean; removed: boolean; path: string };
+  vsa?: string;
+  ledger?: { file: string; sequence: number; sha256: string };
+}
+
+// A report that does not match its own schema is a bug of this tool: nothing is written.
+export class ReportError extends VerifyDepsError<'REPORT_INVALID'> {
+  constructor(message: string) {
+    super('REPORT_INVALID', message, EXIT.incomplete, { hint: 'This is a bug in verify-deps; rerun with --debug and report it.' });
+  }
+}
+
+const REPORT_SCHEMA = new URL('../../schema/report.schema.json', import.meta.url);
+
+// Writes the gate's outputs, the only module that does: the SRI manifest goes first when the
+// gate failed (removed, so no stale digest outlives a failed gate), then the report (always, and
+// only once it validates against its schema), then the SRI manifest of what verified (strict:
+// only when the gate passed), the VSA and the ledger record. Every file is written atomically.
+export async function writeOutputs(report: ComplianceReport, check: CheckResult, paths: OutputPaths): Promise<OutputsWritten> {
+  const sriAllowed = report.enforcement === 'audit' || report.verdict === 'pass';
+  const removed = sriAllowed ? false : await removeStale(paths.sri);
+
+  await assertValidReport(report);
+  const reportText = `${JSON.stringify(report, null, 2)}\n`;
+  await writeFileAtomic(paths.report, reportText);
+
+  const written: OutputsWritten = { report: paths.report, sri: { written: false, removed, path: paths.sri } };
+  if (sriAllowed) {
+    const manifest = buildSriManifest({ packages: await toSriInputs(report, check, paths), mode: report.enforcement });
+    await writeFileAtomic(paths.sri, `${JSON.stringify(manifest, null, 2)}\n`);
+    written.sri.written = true;
+  }
+  if (paths.vsa !== undefined) {
+    await writeFileAtomic(paths.vsa, `${JSON.stringify(buildVsa(report), null, 2)}\n`);
+    written.vsa = paths.vsa;
+  }
+  if (paths.ledger !== undefined) {
+    const record = await appendToLedger(paths.ledger, Buffer.from(reportText, 'utf8'));
+    written.ledger = { file: record.file, sequence: record.sequence, sha256: record.sha256 };
+  }
+  return written;
+}
+
+async function removeStale(path: string): Promise<boolean> {
+  const existed = (await stat(path).catch(() => null)) !== null;
+  await removeIfExists(path);
+  return existed;
+}
+
+let validate: ((report: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null } | undefined;
+
+async function assertValidReport(report: ComplianceReport): Promise<void> {
+  validate ??= new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(await readFile(REPORT_SCHEMA, 'utf8')));
+  if (!validate(report)) {
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`).join('; ');
+    throw new ReportError(`the compliance report does not match schema/report.schema.json (${problems})`);
+  }
+}
+
+// Registry packages only (bundled ones are covered by their bundler's tarball; other sources
+// have no registry digest). Verified: the package passed with evidence in hand.
+async function toSriInputs(report: ComplianceReport, check: CheckResult, paths: OutputPaths): Promise<SriPackageInput[]> {
+  const rehashed = new Map(check.packages.map((o) => [`${o.ref.name}@${o.ref.version}@${o.ref.integrity}`, o.rehashed]));
+  const inputs: SriPackageInput[] = [];
+  for (const pkg of report.packages) {
+    if (pkg.source !== 'registry' || pkg.bundled) continue;
+    const verified = pkg.verdict === 'pass' && pkg.evidence !== null;
+    const input: SriPackageInput = { name: pkg.name, version: pkg.version, integrity: pkg.integrity, verified };
+    const again = rehashed.get(`${pkg.name}@${pkg.version}@${pkg.integrity}`);
+    if (verified && again !== undefined) input.rehashed = again;
+    if (verified && paths.sriFiles.length > 0) {
+      const files = await hashInstalledFiles(paths.projectDir, pkg.locations, paths.sriFiles);
+      if (files !== undefined) input.files = files;
+    }
+    inputs.push(input);
+  }
+  return inputs;
+}
+
+// The first location where the package is installed; a gate run before `npm ci` has none.
+async function hashInstalledFiles(projectDir: string, locations: readonly string[], globs: readonly string[]): Promise<Record<string, string> | undefined> {
+  for (const location of locations) {
+    const dir = join(projectDir, location);
+    if (!(await stat(dir).catch(() => null))?.isDirectory()) continue;
+    return (await hashPackageFiles(dir, globs)).files;
+  }
+  return undefined;
+}
