@@ -19,7 +19,7 @@ const STRIPPED = 'SIGNATURE_MISSING: the registry strips signatures, see above';
 
 // The human summary of a gate run on stderr: what was read and judged by which policy, what
 // verified, what failed (grouped by code, worst first, a few examples each: every one is in
-// --json and the report), and the verdict.
+// --json and the report). The verdict comes last, after the outputs (renderVerdict).
 export function renderGateSummary(result: GateResult): string {
   const { check, decision, policy } = result;
   const lines: string[] = [...describeInputs(result)];
@@ -43,8 +43,12 @@ export function renderGateSummary(result: GateResult): string {
   for (const used of decision.exceptionsUsed) {
     lines.push(`exception used: ${used.package} waives ${used.waive.join(', ')} until ${used.expires} (${used.reason}; approved by ${used.approvedBy}): ${used.waived} findings waived`);
   }
-  lines.push('', VERDICT_LINES[decision.verdict]);
   return `${lines.join('\n')}\n`;
+}
+
+// The last line of every run.
+export function renderVerdict(result: GateResult): string {
+  return `\n${VERDICT_LINES[result.decision.verdict]}\n`;
 }
 
 function describeInputs({ check, policy }: GateResult): string[] {

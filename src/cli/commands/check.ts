@@ -6,7 +6,7 @@ import { buildReport } from '../../report/build.js';
 import { writeOutputs, type OutputsWritten } from '../../report/outputs.js';
 import type { CliArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { renderGateSummary } from '../render-check.js';
+import { renderGateSummary, renderVerdict } from '../render-check.js';
 import { TOOL_VERSION } from '../tool-version.js';
 
 export const DEFAULT_REPORT_FILE = 'verify-deps-report.json';
@@ -33,6 +33,7 @@ export async function runCheckCommand(args: CliArgs, io: CliIo, clockAtStart: Da
     ...(args.ledger === undefined ? {} : { ledger: resolve(args.ledger) }),
   });
   io.stderr(renderOutputs(written));
+  io.stderr(renderVerdict(result));
   if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   return VERDICT_EXIT[result.decision.verdict];
 }
@@ -59,7 +60,7 @@ export function toGateOptions(args: CliArgs, clockAtStart: Date): GateOptions {
 }
 
 function renderOutputs(written: OutputsWritten): string {
-  const lines = [`report: ${written.report}`];
+  const lines = ["", `report: ${written.report}`];
   if (written.sri.written) lines.push(`SRI manifest: ${written.sri.path}`);
   else lines.push(`SRI manifest: not written (the gate did not pass)${written.sri.removed ? `; the stale ${written.sri.path} was removed` : ''}`);
   if (written.vsa !== undefined) lines.push(`verification summary attestation: ${written.vsa}`);
