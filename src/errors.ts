@@ -55,7 +55,8 @@ export type InputErrorCode =
   | 'LOCKFILE_UNPARSEABLE'
   | 'LOCKFILE_INVALID'
   | 'PACKAGE_JSON_UNPARSEABLE'
-  | 'POLICY_UNREADABLE';
+  | 'POLICY_UNREADABLE'
+  | 'POLICY_EXISTS';
 
 // A file the user gave us (directly or by location) cannot be used.
 export class InputError extends VerifyDepsError<InputErrorCode> {

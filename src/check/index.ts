@@ -35,6 +35,15 @@ export interface CheckOptions {
   wantsHistory?: (ref: PackageRef, facts: PackageFacts) => boolean;
   // Hash every tarball and compare it with the lockfile's integrity (TARBALL_DIGEST_MISMATCH).
   rehash?: boolean;
+  // Told how far the run is: after the walk (done 0) and after each package is checked.
+  onProgress?: (progress: CheckProgress) => void;
+}
+
+export interface CheckProgress {
+  // Distinct packages the walk found, and how many of them need checking against a registry.
+  walked: number;
+  total: number;
+  done: number;
 }
 
 // Gathers the facts: walks the tree, fetches and verifies every registry package. Judges nothing:
@@ -61,6 +70,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     contexts.set(registry, await prepareRegistry(registry, { http, cache, trustSource, options }));
   }
 
+  const progress = { walked: inventory.packages.length, total: toCheck.length, done: 0 };
+  options.onProgress?.({ ...progress });
   const warnings: string[] = [];
   const deps = {
     http,
@@ -75,7 +86,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const outcomes = await Promise.all(
     toCheck.map((ref) => {
       const registry = registryOf(ref);
-      return checkPackage(ref, registry, contexts.get(registry) as RegistryContext, deps);
+      return checkPackage(ref, registry, contexts.get(registry) as RegistryContext, deps).then((outcome) => {
+        progress.done++;
+        options.onProgress?.({ ...progress });
+        return outcome;
+      });
     }),
   );
   const registries = [...contexts.values()].map((context) => context.summary);

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import type { OmitType } from '../types.js';
 
 // The commands; a first positional that is not one of them is the project directory.
-export const COMMANDS = ['check', 'inventory', 'policy', 'ledger'] as const;
+export const COMMANDS = ['check', 'inventory', 'policy', 'ledger', 'init'] as const;
 
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -24,6 +24,10 @@ export interface CliArgs {
   rehash: boolean;
   vsa?: string;
   ledger?: string;
+  gitlabReport?: string;
+  quiet: boolean;
+  postinstall: boolean;
+  force: boolean;
   json: boolean;
   omit: OmitType[];
   debug: boolean;
@@ -66,6 +70,10 @@ const OPTIONS = {
   rehash: { type: 'boolean' },
   vsa: { type: 'string' },
   ledger: { type: 'string' },
+  'gitlab-report': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  postinstall: { type: 'boolean' },
+  force: { type: 'boolean' },
 } as const;
 
 export const DEFAULTS = { concurrency: 32, fetchTimeoutMs: 30_000, retries: 3 } as const;
@@ -110,6 +118,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     rehash: values.rehash ?? false,
     ...optional('vsa', values.vsa),
     ...optional('ledger', values.ledger),
+    ...optional('gitlabReport', values['gitlab-report']),
+    quiet: values.quiet ?? false,
+    postinstall: values.postinstall ?? false,
+    force: values.force ?? false,
     json: values.json ?? false,
     omit: parseOmit(values.omit ?? []),
     debug: values.debug ?? false,

@@ -8,6 +8,11 @@ Usage:
   verify-deps policy learn [dir]           pin today's verified signer of every package
                                            (writes verify-deps.identities.json)
   verify-deps ledger verify <dir>          check a report ledger's hash chain
+  verify-deps verify-bundle --bundle <file> <signer> [--trusted-root <file>] <file|sha256:hex>
+                                           verify one Sigstore bundle over one artifact (no network)
+  verify-deps init [dir]                   write verify-deps.policy.json (the default policy)
+      --postinstall                        and add "postinstall": "verify-deps" to package.json
+      --force                              replace an existing policy
 
   dir defaults to the current directory. The tree is read from npm-shrinkwrap.json or
   package-lock.json; node_modules is read only when the project has no lockfile.
@@ -23,6 +28,8 @@ Options of check:
   --ledger <dir>               append the report to a hash-chained, append-only ledger
   --omit <dev|optional|peer>   leave out these dependency types, as npm does (repeatable)
   --json                       print the report on stdout (human output stays on stderr)
+  -q, --quiet                  print only the failures and the verdict
+  --gitlab-report <file>       also write GitLab's code-quality report of the findings
   --registry <url>             fetch evidence from this registry (default: npm's configuration)
   --registry-keys <file>       registry keys (npm's /-/npm/v1/keys or the TUF keys.json shape)
   --trusted-root <file>        Sigstore trusted_root.json (default: the public-good root)
@@ -33,6 +40,20 @@ Options of check:
   --fetch-timeout <ms>         timeout of one request, body included (default 30000)
   --retries <n>                retries on 408/429/5xx and network errors (default 3)
   --now <iso-time>             the run's clock, for reproducible runs (default: now)
+
+Options of verify-bundle (the sigstore-conformance client protocol; exactly one signer):
+  --bundle <file>                           the Sigstore bundle (.sigstore.json)
+  --certificate-identity <san>              the certificate's SAN, exactly (escaped and anchored)
+  --certificate-identity-regexp <re>        a regular expression for the SAN (anchor it: ^...$)
+  --certificate-oidc-issuer <url>           the OIDC issuer, exactly (with either of the two above)
+  --github-repo <owner/repo> --github-workflow <path> --github-ref <ref>
+                                            a GitHub Actions workflow (issuer and SAN for you)
+  --key <file>                              a PEM public key that signed the bundle
+  --trusted-root <file>                     Sigstore trusted_root.json (default: the public-good
+                                            root embedded in @sigstore/tuf)
+  --json                                    print {verified, code?, message?, signer?} on stdout
+  The artifact is a file, or sha256:<64 hex> when no file of that name exists.
+  Exit 0 verified, 1 not verified, 2 bad input; one line on stderr says why.
 
 Everywhere:
   --debug                      print stack traces with errors

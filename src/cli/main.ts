@@ -1,9 +1,11 @@
 import { EXIT, type ExitCode } from '../errors.js';
 import { parseCliArgs } from './args.js';
 import { runCheckCommand } from './commands/check.js';
+import { runInitCommand } from './commands/init.js';
 import { runInventoryCommand } from './commands/inventory.js';
 import { runLedgerCommand } from './commands/ledger.js';
 import { runPolicyCommand } from './commands/policy.js';
+import { runVerifyBundleCommand } from './commands/verify-bundle.js';
 import { HELP_TEXT } from './help.js';
 import type { CliIo } from './io.js';
 import { formatError } from './render-error.js';
@@ -15,6 +17,7 @@ export type { CliIo } from './io.js';
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   // The run's one clock reading; every time comparison uses it (or --now).
   const clockAtStart = new Date();
+  if (argv[0] === 'verify-bundle') return runVerifyBundleCommand(argv.slice(1), io, clockAtStart);
   const debug = argv.includes('--debug');
   try {
     const args = parseCliArgs(argv);
@@ -29,6 +32,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await runInventoryCommand(args, io);
       case 'policy':
         return await runPolicyCommand(args, io, clockAtStart);
+      case 'init':
+        return await runInitCommand(args, io);
       case 'ledger':
         return await runLedgerCommand(args, io);
       case 'check':

@@ -46,6 +46,12 @@ export function renderGateSummary(result: GateResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+// --quiet: the failures alone, one line each.
+export function renderFailures(result: GateResult): string {
+  const lines = result.decision.packages.flatMap((p) => p.findings.filter((f) => f.enforcement === 'strict').map((f) => f.message));
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
 // The last line of every run.
 export function renderVerdict(result: GateResult): string {
   return `\n${VERDICT_LINES[result.decision.verdict]}\n`;

@@ -18,20 +18,25 @@ export function parseIdentityLock(text: string, file: string): IdentityLock {
   if (!isRecord(doc)) throw invalid(file, [{ path: '/', message: 'must be an object {"version": 1, "packages": {…}}' }]);
   for (const key of Object.keys(doc)) if (key !== 'version' && key !== 'packages') problems.push({ path: `/${key}`, message: 'is not allowed here' });
   if (doc.version !== 1) problems.push({ path: '/version', message: 'must be 1' });
-  const packages: Record<string, IdentityLockEntry> = {};
+  const packages: Record<string, IdentityLockEntry[]> = {};
   if (!isRecord(doc.packages)) problems.push({ path: '/packages', message: 'must be an object of package name to identity' });
   else {
-    for (const [name, entry] of Object.entries(doc.packages)) {
+    for (const [name, value] of Object.entries(doc.packages)) {
       const at = `/packages/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      if (!isRecord(entry) || Object.keys(entry).length === 0) {
-        problems.push({ path: at, message: 'must be a non-empty object' });
-        continue;
-      }
-      for (const [key, value] of Object.entries(entry)) {
-        if (!ENTRY_KEYS.has(key)) problems.push({ path: `${at}/${key}`, message: 'is not allowed here' });
-        else if (typeof value !== 'string' || value === '') problems.push({ path: `${at}/${key}`, message: 'must be a non-empty string' });
-      }
-      packages[name] = entry as IdentityLockEntry;
+      const list = Array.isArray(value) ? value : [value];
+      if (list.length === 0) problems.push({ path: at, message: 'must be an identity or a non-empty list of identities' });
+      list.forEach((entry, index) => {
+        const here = Array.isArray(value) ? `${at}/${index}` : at;
+        if (!isRecord(entry) || Object.keys(entry).length === 0) {
+          problems.push({ path: here, message: 'must be a non-empty object' });
+          return;
+        }
+        for (const [key, field] of Object.entries(entry)) {
+          if (!ENTRY_KEYS.has(key)) problems.push({ path: `${here}/${key}`, message: 'is not allowed here' });
+          else if (typeof field !== 'string' || field === '') problems.push({ path: `${here}/${key}`, message: 'must be a non-empty string' });
+        }
+      });
+      packages[name] = list as IdentityLockEntry[];
     }
   }
   if (problems.length > 0) throw invalid(file, problems);
@@ -45,8 +50,8 @@ export function serializeIdentityLock(lock: IdentityLock): string {
     Object.keys(lock.packages)
       .sort()
       .map((name) => {
-        const entry = lock.packages[name] as IdentityLockEntry;
-        return [name, Object.fromEntries(order.filter((k) => entry[k] !== undefined).map((k) => [k, entry[k]]))];
+        const entries = (lock.packages[name] ?? []).map((entry) => Object.fromEntries(order.filter((k) => entry[k] !== undefined).map((k) => [k, entry[k]])));
+        return [name, entries.length === 1 ? entries[0] : entries];
       }),
   );
   return `${JSON.stringify({ version: 1, packages }, null, 2)}\n`;

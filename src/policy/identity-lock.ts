@@ -1,59 +1,72 @@
-// The identity lock: the Fulcio identity each package's provenance had when the lock was
+// The identity lock: the Fulcio identities each package's provenance had when the lock was
 // learned. A later version built from another repository or workflow, or under another issuer,
 // is IDENTITY_CHANGED: the signer a policy cannot name in advance is still pinned.
 
-import semver from 'semver';
-import { provenanceIdentities, sourceRepositoryOf, type RawFinding } from './evidence.js';
+import { provenanceIdentities, sourceRepositoryOf, type CertificateIdentity, type RawFinding } from './evidence.js';
 import type { IdentityLock, IdentityLockEntry, PolicySubject } from './types.js';
 import type { PackageFacts } from '../verify/types.js';
 
-// Learns the lock from packages with verified provenance (pure). A name with several versions
-// records its highest version's identity.
+// The fields that decide whether two identities are the same signer; buildSignerURI and san are
+// recorded for people (they carry the ref, which changes with every tagged release).
+const COMPARED = ['sourceRepositoryURI', 'buildConfigURI', 'issuer'] as const;
+
+// Learns the lock from packages with verified provenance (pure). A name installed at several
+// versions built by different signers (a package that moved repositories between them) records
+// each of them: learning today's tree must not make today's tree fail.
 export function learnIdentityLock(subjects: readonly PolicySubject[]): IdentityLock {
-  const chosen = new Map<string, { version: string; entry: IdentityLockEntry }>();
+  const learned = new Map<string, IdentityLockEntry[]>();
   for (const subject of subjects) {
     const identity = subject.facts === undefined ? undefined : provenanceIdentities(subject.facts)[0];
     if (identity === undefined) continue;
-    const previous = chosen.get(subject.ref.name);
-    if (previous !== undefined && !isHigher(subject.ref.version, previous.version)) continue;
-    const ext = identity.extensions;
-    const entry: IdentityLockEntry = {};
-    const source = sourceRepositoryOf(ext);
-    if (source !== undefined) entry.sourceRepositoryURI = source;
-    if (ext.buildConfigURI !== undefined) entry.buildConfigURI = ext.buildConfigURI;
-    if (ext.buildSignerURI !== undefined) entry.buildSignerURI = ext.buildSignerURI;
-    if (identity.issuer !== undefined) entry.issuer = identity.issuer;
-    if (identity.san !== undefined) entry.san = identity.san;
-    chosen.set(subject.ref.name, { version: subject.ref.version, entry });
+    const entry = toEntry(identity, true);
+    const entries = learned.get(subject.ref.name) ?? [];
+    if (!entries.some((known) => sameSigner(known, entry))) entries.push(entry);
+    learned.set(subject.ref.name, entries);
   }
-  const names = [...chosen.keys()].sort();
+  const names = [...learned.keys()].sort();
   // fromEntries defines own properties: no name can reach the prototype.
-  return { version: 1, packages: Object.fromEntries(names.map((name) => [name, (chosen.get(name) as { entry: IdentityLockEntry }).entry])) };
+  return { version: 1, packages: Object.fromEntries(names.map((name) => [name, sortEntries(learned.get(name) ?? [])])) };
 }
 
-// Checks a package against the lock: every verified provenance must show the locked source
-// repository, build configuration (its `@ref` aside: it changes with every tagged release) and
-// issuer. A locked package that now has no verified provenance has lost its identity.
+// Checks a package against the lock: every verified provenance must show one of the locked
+// identities (source repository, build configuration without its `@ref`, issuer). A locked
+// package that now has no verified provenance has lost its identity.
 export function checkIdentityLock(subject: PolicySubject, facts: PackageFacts, lock: IdentityLock): RawFinding[] {
   if (!Object.hasOwn(lock.packages, subject.ref.name)) return [];
-  const locked = lock.packages[subject.ref.name] as IdentityLockEntry;
+  const locked = lock.packages[subject.ref.name] ?? [];
   const identities = provenanceIdentities(facts);
   if (identities.length === 0) {
     return [{ code: 'IDENTITY_CHANGED', detail: `expected provenance from ${describe(locked)} (identity lock), got none verified` }];
   }
   return identities.flatMap((identity) => {
-    const actual: IdentityLockEntry = {};
-    const source = sourceRepositoryOf(identity.extensions);
-    if (source !== undefined) actual.sourceRepositoryURI = source;
-    if (identity.extensions.buildConfigURI !== undefined) actual.buildConfigURI = identity.extensions.buildConfigURI;
-    if (identity.issuer !== undefined) actual.issuer = identity.issuer;
-    const changed = (['sourceRepositoryURI', 'buildConfigURI', 'issuer'] as const).filter(
-      (key) => locked[key] !== undefined && withoutRef(key, locked[key]) !== withoutRef(key, actual[key]),
-    );
-    if (changed.length === 0) return [];
-    const what = changed.map((key) => `${key} ${locked[key]} (locked), got ${actual[key] ?? 'none'}`).join('; ');
-    return [{ code: 'IDENTITY_CHANGED', detail: `expected ${what}`, details: { changed, locked, got: actual } }];
+    const actual = toEntry(identity, false);
+    if (locked.some((entry) => sameSigner(entry, actual))) return [];
+    // Named against the closest locked identity: the fields that moved.
+    const changed = locked.map((entry) => changedFields(entry, actual)).sort((a, b) => a.length - b.length)[0] ?? [...COMPARED];
+    const got = COMPARED.map((key) => actual[key]).filter(Boolean).join(', ');
+    return [{ code: 'IDENTITY_CHANGED', detail: `expected ${describe(locked)} (identity lock), got ${got || 'an identity without a source repository'}`, details: { changed, locked, got: actual } }];
   });
+}
+
+function toEntry(identity: CertificateIdentity, withRecordedFields: boolean): IdentityLockEntry {
+  const ext = identity.extensions;
+  const entry: IdentityLockEntry = {};
+  const source = sourceRepositoryOf(ext);
+  if (source !== undefined) entry.sourceRepositoryURI = source;
+  if (ext.buildConfigURI !== undefined) entry.buildConfigURI = ext.buildConfigURI;
+  if (withRecordedFields && ext.buildSignerURI !== undefined) entry.buildSignerURI = ext.buildSignerURI;
+  if (identity.issuer !== undefined) entry.issuer = identity.issuer;
+  if (withRecordedFields && identity.san !== undefined) entry.san = identity.san;
+  return entry;
+}
+
+// Same signer: every compared field the lock records is equal (build config without its ref).
+function sameSigner(locked: IdentityLockEntry, actual: IdentityLockEntry): boolean {
+  return changedFields(locked, actual).length === 0;
+}
+
+function changedFields(locked: IdentityLockEntry, actual: IdentityLockEntry): Array<(typeof COMPARED)[number]> {
+  return COMPARED.filter((key) => locked[key] !== undefined && withoutRef(key, locked[key]) !== withoutRef(key, actual[key]));
 }
 
 function withoutRef(key: keyof IdentityLockEntry, value: string | undefined): string | undefined {
@@ -62,10 +75,11 @@ function withoutRef(key: keyof IdentityLockEntry, value: string | undefined): st
   return at < 0 ? value : value.slice(0, at);
 }
 
-function describe(entry: IdentityLockEntry): string {
-  return entry.sourceRepositoryURI ?? entry.buildConfigURI ?? entry.issuer ?? 'the locked identity';
+function describe(entries: readonly IdentityLockEntry[]): string {
+  return entries.map((e) => e.sourceRepositoryURI ?? e.buildConfigURI ?? e.issuer ?? 'the locked identity').join(' or ');
 }
 
-function isHigher(version: string, than: string): boolean {
-  return semver.valid(version) !== null && semver.valid(than) !== null ? semver.gt(version, than) : false;
+function sortEntries(entries: IdentityLockEntry[]): IdentityLockEntry[] {
+  const key = (e: IdentityLockEntry) => COMPARED.map((k) => e[k] ?? '').join('\0');
+  return [...entries].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -103,9 +103,11 @@ export interface IdentityLockEntry {
   san?: string;
 }
 
+// Every identity a package was seen signed by when the lock was learned; one must match. The file
+// writes a single identity as an object and several as a list.
 export interface IdentityLock {
   version: 1;
-  packages: Record<string, IdentityLockEntry>;
+  packages: Record<string, IdentityLockEntry[]>;
 }
 
 export interface VersionHistoryEntry {

@@ -15,9 +15,19 @@ describe('identity lock', () => {
   it('learn, then the same identity passes, and a new tag of the same workflow passes', () => {
     const lock = learnIdentityLock([signed('a', '1.0.0'), subject('b', '1.0.0')]);
     expect(Object.keys(lock.packages)).toEqual(['a']);
-    expect(lock.packages.a).toMatchObject({ sourceRepositoryURI: 'https://github.com/org/a', issuer: 'https://token.actions.githubusercontent.com' });
+    expect(lock.packages.a).toMatchObject([{ sourceRepositoryURI: 'https://github.com/org/a', issuer: 'https://token.actions.githubusercontent.com' }]);
     const retagged = subject('a', '1.1.0', [provenance(githubSigner('org/a', '.github/workflows/release.yml', 'refs/tags/v1.1.0')), publishAttestation()]);
     expect(codes(evaluatePolicy({ subjects: [signed('a', '1.1.0'), retagged], trustedLogs: [REKOR], identityLock: lock }, withLock, NOW))).toEqual([]);
+  });
+
+  it('a package installed at two versions from two repositories: both are learned, a third repository is IDENTITY_CHANGED', () => {
+    const old = subject('a', '1.0.0', [provenance(githubSigner('someone/a')), publishAttestation()]);
+    const lock = learnIdentityLock([old, signed('a', '2.0.0')]);
+    expect(lock.packages.a).toHaveLength(2);
+    expect(parseIdentityLock(serializeIdentityLock(lock), 'lock.json')).toEqual(lock);
+    expect(codes(evaluatePolicy({ subjects: [old, signed('a', '2.0.0')], trustedLogs: [REKOR], identityLock: lock }, withLock, NOW))).toEqual([]);
+    const third = subject('a', '3.0.0', [provenance(githubSigner('attacker/a')), publishAttestation()]);
+    expect(codes(evaluatePolicy({ subjects: [third], trustedLogs: [REKOR], identityLock: lock }, withLock, NOW))).toEqual(['IDENTITY_CHANGED']);
   });
 
   it('a changed source repository or workflow is IDENTITY_CHANGED; so is losing provenance', () => {

@@ -7,11 +7,14 @@ export interface LockfilePackage {
   integrity: string;
   // Install under this name (an npm: alias), so several versions of one package fit in one tree.
   installAs?: string;
+  // The lockfile's `resolved` URL; default none (the package comes from the configured registry).
+  // The policy's registry host is this URL's host, wherever evidence is fetched from.
+  resolved?: string;
 }
 
 // Writes package.json and a lockfileVersion 3 package-lock.json installing exactly these
-// packages, with no `resolved` (as npm writes with omit-lockfile-registry-resolved), so the
-// packages are fetched from whichever registry the run is pointed at.
+// packages, with no `resolved` (as npm writes with omit-lockfile-registry-resolved) unless a package
+// sets one; either way the packages are fetched from whichever registry the run is pointed at.
 export async function writeLockfileProject(dir: string, packages: readonly LockfilePackage[]): Promise<void> {
   const dependencies: Record<string, string> = {};
   const entries: Record<string, Record<string, unknown>> = {};
@@ -21,6 +24,7 @@ export async function writeLockfileProject(dir: string, packages: readonly Lockf
     entries[`node_modules/${installName}`] = {
       ...(pkg.installAs ? { name: pkg.name } : {}),
       version: pkg.version,
+      ...(pkg.resolved === undefined ? {} : { resolved: pkg.resolved }),
       integrity: pkg.integrity,
     };
   }

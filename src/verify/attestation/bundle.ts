@@ -22,20 +22,31 @@ const MEDIA_TYPES: ReadonlySet<string> = new Set([
   BUNDLE_V03_MEDIA_TYPE,
 ]);
 
-// Returns the parsed bundle, or the finding that says why it cannot be one.
+// Returns the parsed DSSE bundle, or the finding that says why it cannot be one.
 export function toBundle(raw: unknown): { bundle: Bundle } | { findings: Finding[] } {
+  // npm serves DSSE bundles only; a message-signature bundle would sign an artifact we do not have.
+  if (isRecord(raw) && isKnownMediaType(raw.mediaType) && !isRecord(raw.dsseEnvelope)) {
+    return { findings: [toFinding('BUNDLE_MALFORMED', 'expected the bundle to carry a dsseEnvelope, got none')] };
+  }
+  return toSigstoreBundle(raw);
+}
+
+// Returns the parsed bundle of either content kind (a DSSE envelope or a message signature), or
+// the finding that says why it cannot be one.
+export function toSigstoreBundle(raw: unknown): { bundle: Bundle } | { findings: Finding[] } {
   if (!isRecord(raw)) {
     return { findings: [toFinding('BUNDLE_MALFORMED', 'expected the bundle to be an object')] };
   }
   const mediaType = raw.mediaType;
-  if (typeof mediaType !== 'string' || !MEDIA_TYPES.has(mediaType)) {
+  if (!isKnownMediaType(mediaType)) {
     return {
       findings: [toFinding('BUNDLE_MALFORMED', `expected a Sigstore bundle media type (${[...MEDIA_TYPES].join(', ')}), got ${JSON.stringify(mediaType)}`)],
     };
   }
-  // npm serves DSSE bundles only; a message-signature bundle would sign an artifact we do not have.
-  if (!isRecord(raw.dsseEnvelope)) {
-    return { findings: [toFinding('BUNDLE_MALFORMED', 'expected the bundle to carry a dsseEnvelope, got none')] };
+  // The content is a oneof: with both present the parser silently keeps messageSignature, so a
+  // bundle that looks like DSSE would be verified as something else. Exactly one is accepted.
+  if ((raw.dsseEnvelope === undefined) === (raw.messageSignature === undefined)) {
+    return { findings: [toFinding('BUNDLE_MALFORMED', 'expected the bundle to carry exactly one of dsseEnvelope and messageSignature')] };
   }
   try {
     return { bundle: bundleFromJSON(raw) };
@@ -52,4 +63,8 @@ export function toBundle(raw: unknown): { bundle: Bundle } | { findings: Finding
     }
     return { findings: [toFinding('BUNDLE_MALFORMED', `expected a valid ${mediaType} bundle, got: ${(err as Error).message}`)] };
   }
+}
+
+function isKnownMediaType(value: unknown): value is string {
+  return typeof value === 'string' && MEDIA_TYPES.has(value);
 }

@@ -1,0 +1,66 @@
+// Summarises a V8 .cpuprofile (node --cpu-prof): self time by function and by module (the npm
+// package, or the repository file for verify-deps' own code), so the report says where time goes.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface ProfileSummary {
+  totalMs: number;
+  functions: Array<{ name: string; ms: number }>;
+  modules: Array<{ name: string; ms: number }>;
+}
+
+function moduleOf(url: string): string {
+  if (!url) return '(native / idle / gc)';
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) {
+    const rest = url.slice(nm + '/node_modules/'.length).split('/');
+    return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? url);
+  }
+  const dist = url.indexOf('/dist/');
+  if (dist >= 0) return `verify-deps ${url.slice(dist + 1)}`;
+  if (url.startsWith('node:')) return url;
+  return url.replace(/^file:\/\//, '');
+}
+
+const shortUrl = (url: string): string => {
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) return url.slice(nm + '/node_modules/'.length);
+  const dist = url.indexOf('/dist/');
+  return dist >= 0 ? url.slice(dist + 1) : url.replace(/^file:\/\//, '');
+};
+
+export function summarizeProfile(dir: string, top = 12): ProfileSummary | null {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return null;
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const functions = new Map<string, number>();
+  const modules = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const node = byId.get(id);
+    if (!node) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const fn = url ? `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}` : `(${functionName || 'program'})`;
+    functions.set(fn, (functions.get(fn) ?? 0) + us);
+    const mod = moduleOf(url);
+    modules.set(mod, (modules.get(mod) ?? 0) + us);
+  }
+  const ranked = (m: Map<string, number>) =>
+    [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => ({ name, ms: us / 1000 }));
+  return { totalMs: (profile.endTime - profile.startTime) / 1000, functions: ranked(functions), modules: ranked(modules) };
+}

@@ -1,0 +1,137 @@
+// `npm run bench`: verify-deps check vs npm audit signatures, offline, on the axios-1.7.9 tree
+// and a ~10k-package synthetic tree (copies of it under distinct names), served by the fixture
+// registry with 0 and 20 ms injected latency per request. Prints everything and writes the output
+// to test/bench/RESULTS.md. Knobs (env): BENCH_ROUNDS (axios @ 20 ms, default 5),
+// BENCH_ROUNDS_0MS (axios @ 0 ms, 3), BENCH_ROUNDS_10K (3), BENCH_NPM_10K (npm runs on 10k @ 20 ms,
+// 1), BENCH_NPM_WARM (npm warm rounds per axios cell, 1), BENCH_PROFILE (0 to skip --cpu-prof).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { summarizeProfile } from './cpu-profile.js';
+import { createBenchEnvironment, type BenchEnvironment } from './environment.js';
+import { runCell, type CellPlan, type CellResult } from './matrix.js';
+import { median } from './measure.js';
+import { formatCell, pairRatios } from './report.js';
+import { CLI_BIN, NPM_BIN, runVerifyDeps } from './tools.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const AXIOS = join(REPO, 'test/fixtures/lockfiles/axios-1.7.9');
+const RESULTS = join(REPO, 'test/bench/RESULTS.md');
+const num = (name: string, fallback: number) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
+const ROUNDS = num('BENCH_ROUNDS', 5);
+const ROUNDS_0MS = num('BENCH_ROUNDS_0MS', 3);
+const ROUNDS_10K = num('BENCH_ROUNDS_10K', 3);
+const NPM_10K = num('BENCH_NPM_10K', 1);
+const NPM_WARM = num('BENCH_NPM_WARM', 1);
+const PROFILE = num('BENCH_PROFILE', 1) > 0;
+const TARGET_10K = 10_000;
+
+const out: string[] = [];
+const log = (line = '') => {
+  out.push(line);
+  console.log(line);
+};
+const progress = (line: string) => console.log(line); // per-run lines: console only
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: run npm run build first`);
+  const startedAt = Date.now();
+  const date = execFileSync('date', { encoding: 'utf8' }).trim();
+  const npmVersion = execFileSync(NPM_BIN, ['-v'], { encoding: 'utf8', env: { ...process.env, NPM_CONFIG_UPDATE_NOTIFIER: 'false' } }).trim();
+  const workDir = mkdtempSync(join(tmpdir(), 'verify-deps-bench-'));
+  const now = new Date(startedAt);
+  const attestationTime = new Date(startedAt - 30 * 86_400_000);
+  log(`verify-deps bench — ${date}`);
+  log(`machine: nproc ${cpus().length}, node ${process.version}, npm ${npmVersion}; everything on 127.0.0.1 (fixture registry + TUF proxy)`);
+  log(`verify-deps: node dist/cli/bin.js check DIR --registry URL --trusted-root ROOT --cache DIR --now ${now.toISOString()} --report FILE --sri FILE`);
+  log(`npm: npm audit signatures --registry URL --cache DIR (Sigstore TUF CDN = bench TUF repo through a CONNECT proxy; keys from /-/npm/v1/keys)`);
+  log('cold = empty cache; warm = the cache of the cold run just before (verify-deps: its evidence cache; npm: its _cacache).');
+  log('');
+
+  const envs: BenchEnvironment[] = [];
+  const cells: CellResult[] = [];
+  try {
+    const sourceLocations = Object.keys((JSON.parse(readFileSync(join(AXIOS, 'package-lock.json'), 'utf8')) as { packages: object }).packages).length - 1;
+    const axios = await createBenchEnvironment({ label: 'axios-1.7.9', sourceLockfileDir: AXIOS, copies: 1, workDir, provenanceShare: 0.3, attestationTime });
+    envs.push(axios);
+    const copies = Math.ceil(TARGET_10K / axios.packages);
+    const big = await createBenchEnvironment({ label: `synthetic-${copies}x-axios`, sourceLockfileDir: AXIOS, copies, workDir, provenanceShare: 0.3, attestationTime });
+    envs.push(big);
+    log(`trees: ${axios.label} (${sourceLocations} lockfile entries; sha1-only integrities replaced by synthetic sha512s) built in ${(axios.buildMs / 1000).toFixed(1)} s;`);
+    log(`       ${big.label}: ${copies} renamed copies (p0001-<name> …) = ${big.packages} distinct packages, built in ${(big.buildMs / 1000).toFixed(1)} s`);
+    log('');
+
+    const npm10kReason = `skipped by BENCH_NPM_10K=0 (one npm run on this tree takes minutes)`;
+    const plans: Array<[BenchEnvironment, CellPlan]> = [
+      [axios, { latencyMs: 20, rounds: ROUNDS, npmRounds: ROUNDS, npmWarmRounds: NPM_WARM }],
+      [axios, { latencyMs: 0, rounds: ROUNDS_0MS, npmRounds: ROUNDS_0MS, npmWarmRounds: NPM_WARM }],
+      [big, { latencyMs: 20, rounds: ROUNDS_10K, npmRounds: NPM_10K, npmWarmRounds: 0, npmSkipReason: npm10kReason }],
+      [big, { latencyMs: 0, rounds: ROUNDS_10K, npmRounds: 0, npmWarmRounds: 0, npmSkipReason: 'not run at 0 ms on this tree, to keep the bench under ~15 min (see the 20 ms cell)' }],
+    ];
+    for (const [env, plan] of plans) {
+      const cell = await runCell(env, plan, { workDir, now: now.toISOString(), log: progress });
+      cells.push(cell);
+      for (const line of formatCell(cell)) log(line);
+      log('');
+    }
+    summaryAgainstTargets(cells);
+    if (PROFILE) await profiles(axios, big, workDir, now.toISOString());
+  } finally {
+    for (const env of envs) await env.close();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  log(`whole bench: ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`);
+  writeFileSync(RESULTS, `# verify-deps bench results\n\nLast \`npm run bench\` (${date}; nproc ${cpus().length}, node ${process.version}, npm ${npmVersion}):\n\n\`\`\`\n${out.join('\n')}\n\`\`\`\n`);
+}
+
+function summaryAgainstTargets(cells: CellResult[]): void {
+  const cell = (label: RegExp, latency: number) => cells.find((c) => label.test(c.env.label) && c.plan.latencyMs === latency);
+  const ax20 = cell(/^axios/, 20);
+  const big20 = cell(/^synthetic/, 20);
+  const med = (runs: { wallMs: number }[]) => (runs.length ? median(runs.map((r) => r.wallMs)) : Number.NaN);
+  const check = (ok: boolean | null) => (ok === null ? 'n/a' : ok ? 'met' : 'NOT met');
+  log('targets (reported, not asserted):');
+  if (ax20) {
+    const cold = pairRatios(ax20.vdCold, ax20.npmCold);
+    const warm = pairRatios(ax20.vdWarm, ax20.npmCold);
+    const warmMs = med(ax20.vdWarm);
+    const rss = (runs: { peakRssKb: number | null }[]) => median(runs.map((r) => r.peakRssKb ?? 0));
+    log(`  axios cold @20 ms verify-deps/npm ≤ 0.2×: ${cold.length ? `${median(cold).toFixed(3)}×` : 'n/a'} → ${check(cold.length ? median(cold) <= 0.2 : null)}`);
+    log(`  axios warm @20 ms ≤ 1 s: ${(warmMs / 1000).toFixed(2)} s → ${check(warmMs <= 1000)}`);
+    log(`  axios warm @20 ms ≤ 0.05× npm: ${warm.length ? `${median(warm).toFixed(3)}×` : 'n/a'} → ${check(warm.length ? median(warm) <= 0.05 : null)}`);
+    if (ax20.npmCold.length) log(`  peak RSS ≤ npm's (axios @20 ms, cold): ${Math.round(rss(ax20.vdCold) / 1024)} vs ${Math.round(rss(ax20.npmCold) / 1024)} MiB → ${check(rss(ax20.vdCold) <= rss(ax20.npmCold))}`);
+  }
+  if (big20 && ax20) {
+    const bigMs = med(big20.vdCold);
+    const ratio = bigMs / med(ax20.vdCold);
+    const perPackage = ratio / (big20.env.packages / ax20.env.packages);
+    log(`  ${big20.env.packages}-package cold @20 ms ≤ 20 s: ${(bigMs / 1000).toFixed(2)} s → ${check(bigMs <= 20_000)}`);
+    log(`  10k/1k (this tree / axios) cold @20 ms ≤ 11: ${ratio.toFixed(2)} for ${(big20.env.packages / ax20.env.packages).toFixed(2)}× the packages (${perPackage.toFixed(2)}× the time per package) → ${check(ratio <= 11)}`);
+  }
+  log('');
+}
+
+async function profiles(axios: BenchEnvironment, big: BenchEnvironment, workDir: string, now: string): Promise<void> {
+  for (const [env, kind] of [[axios, 'cold'], [axios, 'warm'], [big, 'cold']] as const) {
+    const dir = join(workDir, 'profiles', `${env.label}-${kind}`);
+    mkdirSync(dir, { recursive: true });
+    const cache = join(workDir, 'profiles', `${env.label}-cache`);
+    if (kind === 'cold') rmSync(cache, { recursive: true, force: true });
+    const files = { cache, report: join(dir, 'report.json'), sri: join(dir, 'sri.json'), now };
+    if (kind === 'warm') await runVerifyDeps(env, files); // make sure the cache is filled
+    const run = await runVerifyDeps(env, { ...files, extraNodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+    const summary = summarizeProfile(dir);
+    log(`where the time goes: verify-deps ${kind}, ${env.label} @ 0 ms, --cpu-prof (wall ${(run.wallMs / 1000).toFixed(2)} s, profile ${((summary?.totalMs ?? 0) / 1000).toFixed(2)} s; self time):`);
+    if (!summary) continue;
+    log(`  by module: ${summary.modules.slice(0, 8).map((m) => `${m.name} ${(m.ms / 1000).toFixed(2)} s`).join('; ')}`);
+    for (const f of summary.functions.slice(0, 10)) log(`    ${(f.ms / 1000).toFixed(2).padStart(6)} s  ${f.name}`);
+    log('');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

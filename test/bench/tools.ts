@@ -1,0 +1,71 @@
+// The two tools under measurement, run as a user runs them, and what each reported:
+// - `verify-deps check` (the built CLI, dist/cli/bin.js) against the fixture registry, counts
+//   from its compliance report (`counts`, and per installed location for comparison with npm);
+// - `npm audit signatures` (/usr/bin/npm) on the installed tree, counts parsed from its output.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { baseEnv, type BenchEnvironment } from './environment.js';
+import { measure, type Measured } from './measure.js';
+
+export const CLI_BIN = fileURLToPath(new URL('../../../dist/cli/bin.js', import.meta.url));
+export const NPM_BIN = '/usr/bin/npm';
+
+export interface ToolRun extends Measured {
+  requests: number;
+  // Packages with a verified registry signature / with verified attestations.
+  signatures: number | null;
+  attestations: number | null;
+  // The same, counted per installed location (npm's unit) — verify-deps only.
+  signatureLocations?: number;
+  attestationLocations?: number;
+  verdict?: string;
+  problem?: string;
+}
+
+interface ReportPackage {
+  locations?: string[];
+  evidence?: { registrySignature?: { status?: string }; attestations?: Array<{ status?: string }> };
+}
+
+export async function runVerifyDeps(env: BenchEnvironment, o: { cache: string; report: string; sri: string; now: string; extraNodeArgs?: string[] }): Promise<ToolRun> {
+  env.registry.resetLog();
+  const args = [...(o.extraNodeArgs ?? []), CLI_BIN, 'check', env.dir, '--registry', env.registry.url, '--trusted-root', env.trustedRoot, '--cache', o.cache, '--now', o.now, '--report', o.report, '--sri', o.sri];
+  const run = await measure(process.execPath, args, { cwd: env.dir, env: baseEnv() });
+  const requests = env.registry.requests.length;
+  try {
+    const report = JSON.parse(readFileSync(o.report, 'utf8')) as { verdict: string; counts: Record<string, number>; packages: ReportPackage[] };
+    const signed = report.packages.filter((p) => p.evidence?.registrySignature?.status === 'verified');
+    const attested = report.packages.filter((p) => p.evidence?.attestations?.some((a) => a.status === 'verified'));
+    const locations = (list: ReportPackage[]) => list.reduce((sum, p) => sum + (p.locations?.length ?? 1), 0);
+    const counts = report.counts;
+    return {
+      ...run,
+      requests,
+      verdict: report.verdict,
+      signatures: counts.verifiedSignatures ?? null,
+      attestations: Math.max(counts.verifiedProvenance ?? 0, counts.verifiedPublishAttestations ?? 0),
+      signatureLocations: locations(signed),
+      attestationLocations: locations(attested),
+      ...(run.code === 0 ? {} : { problem: `exit ${run.code}: ${lastLines(run.stderr)}` }),
+    };
+  } catch (error) {
+    return { ...run, requests, signatures: null, attestations: null, problem: `no report (${String(error)}); exit ${run.code}: ${lastLines(run.stderr)}` };
+  }
+}
+
+export async function runNpmAudit(env: BenchEnvironment, o: { cache: string }): Promise<ToolRun> {
+  env.registry.resetLog();
+  env.proxy.resetLog();
+  const run = await measure(NPM_BIN, ['audit', 'signatures', '--registry', `${env.registry.url}/`, '--cache', o.cache], { cwd: env.dir, env: env.npmEnv });
+  const count = (re: RegExp): number | null => {
+    const m = re.exec(run.stdout);
+    return m ? Number(m[1]) : null;
+  };
+  const signatures = count(/(\d+) packages? (?:have|has a) verified registry signatures?/);
+  const attestations = count(/(\d+) packages? (?:have|has an?) verified attestations?/);
+  const refused = env.proxy.refused.length > 0 ? `; proxy refused ${env.proxy.refused.join(', ')}` : '';
+  const problem = run.code === 0 && signatures !== null ? undefined : `exit ${run.code}: ${lastLines(run.stdout + run.stderr)}${refused}`;
+  return { ...run, requests: env.registry.requests.length, signatures, attestations: attestations ?? 0, ...(problem ? { problem } : {}) };
+}
+
+const lastLines = (text: string): string => text.trim().split('\n').slice(-3).join(' | ').slice(0, 400);
