@@ -4,7 +4,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { GITHUB_ACTIONS_ISSUER, expandIdentity } from '../../src/policy/identity.js';
-import { verifyArtifactBundle, type ExpectedSigner } from '../../src/verify/artifact/index.js';
+import { verifyArtifactBundle, type ExpectedSigner, type KeylessSigner } from '../../src/verify/artifact/index.js';
 import { createTrust } from '../../src/verify/index.js';
 import { CASES, NOW, PRODUCTION_ROOT, readSample, readSampleJson } from './_cases.js';
 
@@ -18,7 +18,7 @@ function verifyHappy(identity: ExpectedSigner) {
   return verifyArtifactBundle({ bundle: readSampleJson(HAPPY.bundle), artifact: { bytes: readSample(HAPPY.artifactOrDigest) }, identity }, trust, NOW);
 }
 
-function literal(san: string, issuer = ISSUER): ExpectedSigner {
+function literal(san: string, issuer = ISSUER): KeylessSigner {
   const { sanPattern } = expandIdentity({ san, oidcIssuer: issuer });
   return { issuer, sanPattern: sanPattern! };
 }
