@@ -54,6 +54,9 @@ export type InputErrorCode =
   | 'LOCKFILE_UNREADABLE'
   | 'LOCKFILE_UNPARSEABLE'
   | 'LOCKFILE_INVALID'
+  // A lockfile larger than the gate reads (src/walk/lockfile.ts MAX_LOCKFILE_ENTRIES).
+  | 'INPUT_TOO_LARGE'
+  | 'LOCKFILE_OUTSIDE_PROJECT'
   | 'PACKAGE_JSON_UNPARSEABLE'
   | 'POLICY_UNREADABLE'
   | 'POLICY_EXISTS';

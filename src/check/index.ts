@@ -37,12 +37,18 @@ export interface CheckOptions {
   rehash?: boolean;
   // Told how far the run is: after the walk (done 0) and after each package is checked.
   onProgress?: (progress: CheckProgress) => void;
+  // --timeout: the whole run's deadline in milliseconds; what is not fetched by then is
+  // FETCH_FAILED (the gate fails closed with a partial report).
+  deadlineMs?: number;
 }
 
 export interface CheckProgress {
   // Distinct packages the walk found, and how many of them need checking against a registry.
   walked: number;
   total: number;
+  // Packages whose evidence is in hand (fetched or cached), verified, and completely checked.
+  fetched: number;
+  verified: number;
   done: number;
 }
 
@@ -54,7 +60,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const settings = await loadNpmSettings(projectDir, options.registry === undefined ? {} : { registry: options.registry });
   const cacheDir = options.cacheDir ?? join(settings.npmCacheDir, '_verify-deps');
   const cache = new EvidenceCache(join(cacheDir, 'evidence'));
-  const http = new RegistryHttp({ npm: settings.flat, concurrency: options.concurrency, timeoutMs: options.timeoutMs, retries: options.retries });
+  const http = new RegistryHttp({
+    npm: settings.flat,
+    concurrency: options.concurrency,
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+    ...(options.deadlineMs === undefined ? {} : { signal: AbortSignal.timeout(options.deadlineMs) }),
+  });
   const trustSource = await loadTrustSource({
     ...(options.trustedRootFile === undefined ? {} : { trustedRootFile: options.trustedRootFile }),
     ...(options.tufMirror === undefined ? {} : { tufMirror: options.tufMirror }),
@@ -70,8 +82,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     contexts.set(registry, await prepareRegistry(registry, { http, cache, trustSource, options }));
   }
 
-  const progress = { walked: inventory.packages.length, total: toCheck.length, done: 0 };
-  options.onProgress?.({ ...progress });
+  const progress: CheckProgress = { walked: inventory.packages.length, total: toCheck.length, fetched: 0, verified: 0, done: 0 };
+  const report = (stage?: 'fetched' | 'verified' | 'done') => {
+    if (stage !== undefined) progress[stage]++;
+    options.onProgress?.({ ...progress });
+  };
+  report();
   const warnings: string[] = [];
   const deps = {
     http,
@@ -82,13 +98,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     rehash: options.rehash ?? false,
     npmCacheDir: settings.npmCacheDir,
     warnings,
+    onStage: (stage: 'fetched' | 'verified') => report(stage),
   };
   const outcomes = await Promise.all(
     toCheck.map((ref) => {
       const registry = registryOf(ref);
       return checkPackage(ref, registry, contexts.get(registry) as RegistryContext, deps).then((outcome) => {
-        progress.done++;
-        options.onProgress?.({ ...progress });
+        report('done');
         return outcome;
       });
     }),

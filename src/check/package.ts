@@ -21,6 +21,8 @@ export interface PackageCheckDeps {
   rehash: boolean;
   npmCacheDir: string;
   warnings: string[];
+  // Told when this package's evidence is in hand, and when it is verified (progress).
+  onStage?: (stage: 'fetched' | 'verified') => void;
 }
 
 // Gets one registry package's evidence (cache, else registry; never the registry with
@@ -42,7 +44,9 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
       return { ...base, fromCache, findings: [toFetchFinding(error)] };
     }
   }
+  deps.onStage?.('fetched');
   const facts = verifyPackageEvidence(evidence, trust, deps.now);
+  deps.onStage?.('verified');
   const outcome: PackageOutcome = {
     ...base,
     facts,
@@ -94,7 +98,7 @@ function offlineMiss(what: string): CheckFinding {
 
 function toFetchFinding(error: unknown): CheckFinding {
   if (!(error instanceof FetchError)) throw error;
-  return { code: 'FETCH_FAILED', message: error.message, details: { kind: error.kind, url: error.url } };
+  return { code: error.kind === 'too-large' ? 'INPUT_TOO_LARGE' : 'FETCH_FAILED', message: error.message, details: { kind: error.kind, url: error.url } };
 }
 
 // A key with an end date can only be judged at the publish time. Without a publish attestation

@@ -4,7 +4,9 @@ import type { WalkResult } from '../walk/index.js';
 import type { VersionHistoryEntry } from '../registry/history.js';
 import type { TrustOrigin } from '../registry/trust-source.js';
 
-// Codes the check stage adds to the verify stage's: evidence that could not be had at all.
+// Codes the check stage adds to the verify stage's: evidence that could not be had at all. The
+// check stage also reports the verify stage's INPUT_TOO_LARGE, for a registry response past its
+// size limit (src/registry/http.ts).
 export type CheckFindingCode = VerifyFinding['code'] | 'FETCH_FAILED' | 'OFFLINE_CACHE_MISS' | 'TARBALL_DIGEST_MISMATCH';
 
 export interface CheckFinding {

@@ -40,6 +40,8 @@ export interface CliArgs {
   // Per HTTP request, milliseconds.
   fetchTimeoutMs: number;
   retries: number;
+  // --timeout: the whole run, milliseconds.
+  runTimeoutMs?: number;
   now?: Date;
   tufMirror?: string;
 }
@@ -60,6 +62,7 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'fetch-timeout': { type: 'string' },
   retries: { type: 'string' },
+  timeout: { type: 'string' },
   now: { type: 'string' },
   'tuf-mirror': { type: 'string' },
   policy: { type: 'string' },
@@ -133,6 +136,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     concurrency: parseInteger('--concurrency', values.concurrency, DEFAULTS.concurrency, 1, 256),
     fetchTimeoutMs: parseInteger('--fetch-timeout', values['fetch-timeout'], DEFAULTS.fetchTimeoutMs, 100, 600_000),
     retries: parseInteger('--retries', values.retries, DEFAULTS.retries, 0, 10),
+    ...optional('runTimeoutMs', values.timeout === undefined ? undefined : parseInteger('--timeout', values.timeout, 0, 1, 86_400) * 1000),
     ...optional('now', values.now === undefined ? undefined : parseNow(values.now)),
     ...optional('tufMirror', values['tuf-mirror']),
   };

@@ -8,7 +8,7 @@ import { runPolicyCommand } from './commands/policy.js';
 import { runVerifyBundleCommand } from './commands/verify-bundle.js';
 import { HELP_TEXT } from './help.js';
 import type { CliIo } from './io.js';
-import { formatError } from './render-error.js';
+import { formatError, formatErrorJson } from './render-error.js';
 import { TOOL_VERSION } from './tool-version.js';
 
 export type { CliIo } from './io.js';
@@ -41,6 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     }
   } catch (error) {
     io.stderr(formatError(error, debug));
+    if (argv.includes('--json')) io.stdout(formatErrorJson(error));
     return (error as { exitCode?: ExitCode }).exitCode ?? EXIT.incomplete;
   }
 }

@@ -20,7 +20,7 @@ export class ProgressReporter {
 
   update(progress: CheckProgress): void {
     const now = this.#clock();
-    if (progress.done === 0) this.#startedAt = now;
+    if (this.#startedAt === 0) this.#startedAt = now;
     if (!this.#interactive) {
       if (!this.#announced) this.#write(`verify-deps: checking ${progress.total} of ${progress.walked} packages against their registries…\n`);
       this.#announced = true;
@@ -39,11 +39,11 @@ export class ProgressReporter {
   }
 }
 
-function describe({ walked, total, done }: CheckProgress, seconds: number): string {
-  const rate = seconds > 0 ? done / seconds : 0;
-  const left = rate > 0 ? Math.ceil((total - done) / rate) : undefined;
-  const eta = left === undefined ? '' : `, about ${left} s left`;
-  return `verify-deps: ${walked} packages walked, ${done}/${total} checked (${rate.toFixed(0)}/s${eta})`;
+function describe({ walked, total, fetched, verified, done }: CheckProgress, seconds: number): string {
+  const rate = seconds > 0 ? fetched / seconds : 0;
+  const left = rate > 0 ? Math.ceil((total - fetched) / rate) : undefined;
+  const eta = left === undefined || fetched === total ? '' : `, about ${left} s left`;
+  return `verify-deps: ${walked} walked, ${fetched}/${total} fetched, ${verified} verified, ${done} done (${rate.toFixed(0)}/s${eta})`;
 }
 
 // A terminal that is not a CI log: progress lines help a person and clutter a log.

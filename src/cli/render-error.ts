@@ -1,11 +1,14 @@
 import { VerifyDepsError } from '../errors.js';
+import { redactUrl } from '../registry/fetch-error.js';
+import { ERROR_HINTS } from './error-hints.js';
 
 // One line per error: the stable code, what is wrong (naming the file), and how to fix it.
 // Stack traces only with --debug, because they bury the one line the user needs.
 export function formatError(error: unknown, debug: boolean): string {
   if (error instanceof VerifyDepsError) {
-    const hint = error.hint ? ` ${error.hint}` : '';
-    const line = `verify-deps: error ${error.code}: ${error.message}.${hint}`;
+    const hint = error.hint ?? ERROR_HINTS[error.code];
+    const hintText = hint ? ` ${hint}` : '';
+    const line = `verify-deps: error ${error.code}: ${redactUrls(error.message)}.${hintText}`;
     // Documents with several problems (a policy) list every one, `path: message`, below the line.
     const problems = 'problems' in error && Array.isArray(error.problems)
       ? (error.problems as Array<{ path: string; message: string }>).map((p) => `  ${p.path}: ${p.message}\n`).join('')
@@ -15,4 +18,19 @@ export function formatError(error: unknown, debug: boolean): string {
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   const line = `verify-deps: internal error: ${message}. This is a bug in verify-deps; rerun with --debug and report it.`;
   return debug && error instanceof Error && error.stack ? `${line}\n${error.stack}\n` : `${line}\n`;
+}
+
+// --json: the error as data on stdout, `{error: {code, summary, detail}}` as npm does; URLs in
+// the text lose any credentials.
+export function formatErrorJson(error: unknown): string {
+  const known = error instanceof VerifyDepsError;
+  const code = known ? error.code : 'INTERNAL_ERROR';
+  const summary = redactUrls(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
+  const detail = known ? (error.hint ?? ERROR_HINTS[error.code] ?? null) : 'This is a bug in verify-deps; rerun with --debug and report it.';
+  const problems = known && 'problems' in error && Array.isArray(error.problems) ? { problems: error.problems } : {};
+  return `${JSON.stringify({ error: { code, summary, detail, ...problems } }, null, 2)}\n`;
+}
+
+function redactUrls(text: string): string {
+  return text.replace(/https?:\/\/[^\s'"]+/g, (url) => redactUrl(url));
 }

@@ -1,7 +1,7 @@
 import npa from 'npm-package-arg';
 import type { PackageEvidence } from '../verify/types.js';
 import { FetchError } from './fetch-error.js';
-import type { RegistryHttp } from './http.js';
+import { MAX_PACKUMENT_BYTES, type RegistryHttp } from './http.js';
 import { toVersionManifest, type VersionManifest } from './manifest.js';
 
 export interface EvidenceRequest {
@@ -49,7 +49,7 @@ export async function fetchEvidence(
 }
 
 async function fetchPublishTime(http: RegistryHttp, name: string, version: string, escaped: string): Promise<string | undefined> {
-  const response = await http.getJson(`/${escaped}`, { name });
+  const response = await http.getJson(`/${escaped}`, { name, maxBytes: MAX_PACKUMENT_BYTES });
   if (response.status === 404) return undefined;
   const body = response.body as { time?: Record<string, unknown> } | null;
   const time = body && typeof body === 'object' && body.time && typeof body.time === 'object' ? body.time[version] : undefined;

@@ -7,6 +7,8 @@ export type FetchFailureKind =
   | 'unreachable'
   // The response was not JSON, or not the shape the registry documents.
   | 'malformed'
+  // The response body was larger than any real one (INPUT_TOO_LARGE): refused, not read.
+  | 'too-large'
   // --offline and the cache does not hold it.
   | 'offline-cache-miss';
 

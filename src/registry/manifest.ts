@@ -46,13 +46,17 @@ export function toVersionManifest(body: unknown, name: string, version: string, 
 
 // Only the path is kept: the packument is unsigned, so its host must not decide where we connect
 // (or where npm's credentials for the configured registry would be sent).
+// Only http(s) URLs: another scheme's "path" can itself be an absolute URL (x:https://host/p has
+// the pathname https://host/p), which would be fetched as given, from that host.
 function pathOf(url: string, onError: () => FetchError): string {
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    return parsed.pathname + parsed.search;
+    parsed = new URL(url);
   } catch {
     throw onError();
   }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw onError();
+  return parsed.pathname + parsed.search;
 }
 
 function repositoryUrl(repository: unknown): string | undefined {

@@ -2,41 +2,11 @@
 // what went wrong is a Finding with a stable code, and what was proven is a fact.
 
 import type { KeyObject } from 'node:crypto';
+import type { FindingCode } from './finding-codes.js';
 
-// Every code a Finding can carry. The strings are a contract with the policy stage and the
-// report: add codes, never rename them.
-export type FindingCode =
-  // The lockfile pins no integrity, so nothing can be bound to it.
-  | 'INTEGRITY_MISSING'
-  // The registry's dist.integrity differs from the lockfile's pinned value.
-  | 'INTEGRITY_MISMATCH'
-  // Registry signatures (dist.signatures).
-  | 'SIGNATURE_MISSING'
-  | 'SIGNATURE_INVALID'
-  | 'UNKNOWN_KEY'
-  | 'KEY_EXPIRED'
-  | 'PUBLISH_TIME_UNKNOWN'
-  // The attestations document and its bundles.
-  | 'ATTESTATIONS_MISSING'
-  | 'ATTESTATIONS_MALFORMED'
-  | 'BUNDLE_MALFORMED'
-  | 'DUPLICATE_PREDICATE_TYPE'
-  | 'UNEXPECTED_SIGNER'
-  | 'CERT_CHAIN_INVALID'
-  | 'TLOG_INVALID'
-  | 'TIMESTAMP_INVALID'
-  | 'TIMESTAMP_MISSING'
-  | 'VERIFICATION_ERROR'
-  // The signed in-toto statement and what it says about this package.
-  | 'STATEMENT_MALFORMED'
-  | 'PREDICATE_TYPE_MISMATCH'
-  | 'SUBJECT_NAME_MISMATCH'
-  | 'SUBJECT_DIGEST_MISMATCH'
-  // Time.
-  | 'CERT_WINDOW'
-  | 'FUTURE_TIMESTAMP'
-  | 'MISSING_INCLUSION_PROOF'
-  | 'PROVENANCE_AFTER_PUBLISH';
+// Every code a Finding can carry: src/verify/finding-codes.ts lists them (a runtime list, with
+// what each means). Add codes there, never rename them.
+export type { FindingCode } from './finding-codes.js';
 
 // One thing that failed, as data. `message` says what was expected and what was found.
 export interface Finding {

@@ -1,5 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../errors.js';
 
 // Where the tree comes from: a lockfile the project commits, or (only when there is none) what
@@ -15,6 +15,13 @@ export interface TreeSource {
 
 const REGENERATE_HINT = 'Regenerate it with `npm install --package-lock-only` and commit it.';
 const SUPPORTED_VERSIONS = [1, 2, 3];
+
+// The most packages a lockfile may list. Arborist's loadVirtual grows superlinearly (measured:
+// 5,000 entries 3.5 s, 10,000 21 s, 20,000 112 s), so a larger lockfile is refused up front
+// (INPUT_TOO_LARGE) instead of stalling the gate; the largest real ones hold a few thousand.
+export const MAX_LOCKFILE_ENTRIES = 20_000;
+// The deepest nesting of a lockfile v1 `dependencies` tree (real ones nest a few dozen levels).
+export const MAX_LOCKFILE_DEPTH = 1_000;
 
 // Checks that the project directory exists and is a directory.
 export async function assertProjectDir(dir: string): Promise<void> {
@@ -48,6 +55,7 @@ export async function locateTreeSource(dir: string): Promise<TreeSource> {
   for (const name of ['npm-shrinkwrap.json', 'package-lock.json'] as const) {
     const path = join(dir, name);
     if (await isFile(path)) {
+      await assertInsideProject(dir, path);
       return { kind: name, relPath: name, lockfileVersion: await readLockfileVersion(path, name) };
     }
   }
@@ -62,6 +70,19 @@ export async function locateTreeSource(dir: string): Promise<TreeSource> {
     file: join(dir, 'package-lock.json'),
     hint: 'Create one first with `npm install --package-lock-only`.',
   });
+}
+
+// A lockfile symlinked from elsewhere would let whoever controls that file decide what the gate
+// checks, while the project's own file looks reviewed: the real file must be inside the project.
+async function assertInsideProject(dir: string, path: string): Promise<void> {
+  const [root, target] = await Promise.all([realpath(dir), realpath(path)]);
+  const rel = relative(root, target);
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw new InputError('LOCKFILE_OUTSIDE_PROJECT', `${path}: a symlink to ${target}, outside the project`, {
+      file: path,
+      hint: 'Commit the lockfile itself in the project directory.',
+    });
+  }
 }
 
 // Parses and shape-checks a lockfile, because arborist silently treats a broken one as empty,
@@ -102,26 +123,56 @@ export function assertLockfileShape(data: unknown, path: string, relPath = path)
   }
   if (version >= 2 || relPath.endsWith('.package-lock.json')) {
     if (!isRecord(data.packages)) throw invalid(path, 'packages', 'an object of install locations');
+    const locations = Object.keys(data.packages);
+    if (locations.length > MAX_LOCKFILE_ENTRIES) throw tooLarge(path, 'packages', `at most ${MAX_LOCKFILE_ENTRIES} entries, got ${locations.length}`);
     for (const [location, entry] of Object.entries(data.packages)) {
       if (!isRecord(entry)) throw invalid(path, `packages["${location}"]`, 'an object');
+      assertStringFields(entry, path, `packages["${location}"]`);
     }
   } else if (data.dependencies !== undefined) {
     if (!isRecord(data.dependencies)) throw invalid(path, 'dependencies', 'an object of dependencies');
-    assertLegacyDependencies(data.dependencies, path, 'dependencies');
+    assertLegacyDependencies(data.dependencies, path);
   }
   return version;
 }
 
-function assertLegacyDependencies(deps: Record<string, unknown>, path: string, field: string): void {
-  for (const [name, entry] of Object.entries(deps)) {
-    const here = `${field}["${name}"]`;
-    if (!isRecord(entry)) throw invalid(path, here, 'an object');
-    if (typeof entry.version !== 'string') throw invalid(path, `${here}.version`, 'a string');
-    if (entry.dependencies !== undefined) {
-      if (!isRecord(entry.dependencies)) throw invalid(path, `${here}.dependencies`, 'an object');
-      assertLegacyDependencies(entry.dependencies, path, `${here}.dependencies`);
+// Walks the v1 `dependencies` tree without recursion (a deeply nested one must not overflow the
+// stack), counting its entries against the same limit as v2+ lockfiles.
+function assertLegacyDependencies(root: Record<string, unknown>, path: string): void {
+  const pending: { deps: Record<string, unknown>; field: string; depth: number }[] = [{ deps: root, field: 'dependencies', depth: 1 }];
+  let count = 0;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { deps, field, depth } = next;
+    if (depth > MAX_LOCKFILE_DEPTH) throw tooLarge(path, field, `at most ${MAX_LOCKFILE_DEPTH} levels of nested dependencies`);
+    for (const [name, entry] of Object.entries(deps)) {
+      const here = `${field}["${name}"]`;
+      if (++count > MAX_LOCKFILE_ENTRIES) throw tooLarge(path, 'dependencies', `at most ${MAX_LOCKFILE_ENTRIES} entries`);
+      if (!isRecord(entry)) throw invalid(path, here, 'an object');
+      if (typeof entry.version !== 'string') throw invalid(path, `${here}.version`, 'a string');
+      assertStringFields(entry, path, here);
+      if (entry.dependencies !== undefined) {
+        if (!isRecord(entry.dependencies)) throw invalid(path, `${here}.dependencies`, 'an object');
+        pending.push({ deps: entry.dependencies, field: `${here}.dependencies`, depth: depth + 1 });
+      }
     }
   }
+}
+
+// The fields the walker reads as strings (arborist copies them as they are).
+const STRING_FIELDS = ['name', 'version', 'resolved', 'integrity'] as const;
+
+function assertStringFields(entry: Record<string, unknown>, path: string, here: string): void {
+  for (const field of STRING_FIELDS) {
+    if (entry[field] !== undefined && typeof entry[field] !== 'string') throw invalid(path, `${here}.${field}`, 'a string');
+  }
+}
+
+function tooLarge(path: string, field: string, expected: string): InputError {
+  return new InputError('INPUT_TOO_LARGE', `${path}: ${field}: expected ${expected} (INPUT_TOO_LARGE)`, {
+    file: path,
+    field,
+    hint: 'verify-deps reads lockfiles of up to 20,000 packages; split the project (workspaces) or report your case.',
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

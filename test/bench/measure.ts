@@ -1,11 +1,14 @@
 // Runs one child process under `/usr/bin/time -v`: wall time (measured here, around the spawn),
 // peak RSS ("Maximum resident set size", KiB), exit code and output. Medians and ranges.
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 
 export interface Measured {
   wallMs: number;
   peakRssKb: number | null;
   code: number | null;
+  // 1-minute load average just before the run: other processes on the machine skew wall times.
+  load1: number;
   stdout: string;
   stderr: string;
 }
@@ -14,6 +17,7 @@ const TIME_BIN = '/usr/bin/time';
 
 export function measure(command: string, args: readonly string[], options: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<Measured> {
   return new Promise((resolve, reject) => {
+    const load1 = loadavg()[0] ?? 0;
     const started = performance.now();
     const child = spawn(TIME_BIN, ['-v', command, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -33,6 +37,7 @@ export function measure(command: string, args: readonly string[], options: { cwd
         wallMs,
         peakRssKb: rss ? Number(rss[1]) : null,
         code: status ? Number(status[1]) : code,
+        load1,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: cut >= 0 ? stderrAll.slice(0, cut) : stderrAll,
       });

@@ -21,7 +21,7 @@ export function formatCell(cell: CellResult): string[] {
     if (runs.length === 0) return;
     const req = runs.map((r) => r.requests);
     lines.push(
-      `  ${name.padEnd(18)} n=${runs.length}  wall ${summarizeMs(wall(runs)).padEnd(22)} peak RSS ${summarize(rssMiB(runs), 0, ' MiB').padEnd(20)} requests ${distinct(req)} (${(median(req) / unit).toFixed(2)}/package)`,
+      `  ${name.padEnd(18)} n=${runs.length}  wall ${summarizeMs(wall(runs)).padEnd(22)} peak RSS ${summarize(rssMiB(runs), 0, ' MiB').padEnd(20)} requests ${distinct(req)} (${(median(req) / unit).toFixed(2)}/package)  load1 before ${summarize(runs.map((r) => r.load1), 1)}`,
     );
   };
   row('verify-deps cold', cell.vdCold, env.packages);
@@ -46,12 +46,14 @@ export function formatCell(cell: CellResult): string[] {
 function countLines(cell: CellResult): string[] {
   const vd = [...cell.vdCold, ...cell.vdWarm];
   const verdicts = distinctStrings(vd.map((r) => r.verdict ?? 'none'));
+  const codes = distinctStrings(vd.map((r) => Object.entries(r.findings ?? {}).map(([c, n]) => `${c} ×${n}`).join(', ') || 'no findings'));
   const vdSig = distinct(vd.map((r) => r.signatures ?? -1));
   const vdAtt = distinct(vd.map((r) => r.attestations ?? -1));
   const vdSigLoc = distinct(vd.map((r) => r.signatureLocations ?? -1));
   const vdAttLoc = distinct(vd.map((r) => r.attestationLocations ?? -1));
   const lines = [
-    `  verify-deps counts: verdict ${verdicts}; ${vdSig} packages with verified signatures, ${vdAtt} with verified attestations (= ${vdSigLoc} / ${vdAttLoc} installed locations)`,
+    `  verify-deps verdict ${verdicts} (packages with findings: ${codes})`,
+    `  verify-deps counts: ${vdSig} packages with verified signatures, ${vdAtt} with verified attestations (= ${vdSigLoc} / ${vdAttLoc} installed locations)`,
   ];
   const npm = [...cell.npmCold, ...cell.npmWarm];
   if (npm.length === 0) return lines;

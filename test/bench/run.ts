@@ -1,12 +1,14 @@
 // `npm run bench`: verify-deps check vs npm audit signatures, offline, on the axios-1.7.9 tree
 // and a ~10k-package synthetic tree (copies of it under distinct names), served by the fixture
 // registry with 0 and 20 ms injected latency per request. Prints everything and writes the output
-// to test/bench/RESULTS.md. Knobs (env): BENCH_ROUNDS (axios @ 20 ms, default 5),
-// BENCH_ROUNDS_0MS (axios @ 0 ms, 3), BENCH_ROUNDS_10K (3), BENCH_NPM_10K (npm runs on 10k @ 20 ms,
-// 1), BENCH_NPM_WARM (npm warm rounds per axios cell, 1), BENCH_PROFILE (0 to skip --cpu-prof).
+// to test/bench/RESULTS.md. Defaults keep one run under ~15 min on 2 cores; knobs (env):
+// BENCH_ROUNDS (axios @ 20 ms, default 3), BENCH_ROUNDS_0MS (axios @ 0 ms, 1), BENCH_ROUNDS_10K
+// (10k @ 20 ms, 1), BENCH_ROUNDS_10K_0MS (0), BENCH_NPM_10K (npm rounds on 10k @ 20 ms, 0),
+// BENCH_NPM_WARM (npm warm rounds per axios cell, 0), BENCH_PROFILE (0 none, 1 axios cold, 2 also
+// axios warm and 10k cold).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarizeProfile } from './cpu-profile.js';
@@ -14,18 +16,20 @@ import { createBenchEnvironment, type BenchEnvironment } from './environment.js'
 import { runCell, type CellPlan, type CellResult } from './matrix.js';
 import { median } from './measure.js';
 import { formatCell, pairRatios } from './report.js';
-import { CLI_BIN, NPM_BIN, runVerifyDeps } from './tools.js';
+import { distDigest, snapshotBuild } from './snapshot.js';
+import { CLI_BIN, NPM_BIN, runVerifyDeps, useCli } from './tools.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const AXIOS = join(REPO, 'test/fixtures/lockfiles/axios-1.7.9');
 const RESULTS = join(REPO, 'test/bench/RESULTS.md');
 const num = (name: string, fallback: number) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
-const ROUNDS = num('BENCH_ROUNDS', 5);
-const ROUNDS_0MS = num('BENCH_ROUNDS_0MS', 3);
-const ROUNDS_10K = num('BENCH_ROUNDS_10K', 3);
-const NPM_10K = num('BENCH_NPM_10K', 1);
-const NPM_WARM = num('BENCH_NPM_WARM', 1);
-const PROFILE = num('BENCH_PROFILE', 1) > 0;
+const ROUNDS = num('BENCH_ROUNDS', 3);
+const ROUNDS_0MS = num('BENCH_ROUNDS_0MS', 1);
+const ROUNDS_10K = num('BENCH_ROUNDS_10K', 1);
+const ROUNDS_10K_0MS = num('BENCH_ROUNDS_10K_0MS', 0);
+const NPM_10K = num('BENCH_NPM_10K', 0);
+const NPM_WARM = num('BENCH_NPM_WARM', 0);
+const PROFILE = num('BENCH_PROFILE', 1);
 const TARGET_10K = 10_000;
 
 const out: string[] = [];
@@ -38,6 +42,8 @@ const progress = (line: string) => console.log(line); // per-run lines: console 
 async function main(): Promise<void> {
   if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing: run npm run build first`);
   const startedAt = Date.now();
+  const build = snapshotBuild(REPO);
+  useCli(build.cliBin);
   const date = execFileSync('date', { encoding: 'utf8' }).trim();
   const npmVersion = execFileSync(NPM_BIN, ['-v'], { encoding: 'utf8', env: { ...process.env, NPM_CONFIG_UPDATE_NOTIFIER: 'false' } }).trim();
   const workDir = mkdtempSync(join(tmpdir(), 'verify-deps-bench-'));
@@ -45,8 +51,10 @@ async function main(): Promise<void> {
   const attestationTime = new Date(startedAt - 30 * 86_400_000);
   log(`verify-deps bench — ${date}`);
   log(`machine: nproc ${cpus().length}, node ${process.version}, npm ${npmVersion}; everything on 127.0.0.1 (fixture registry + TUF proxy)`);
+  log(`build measured: git ${build.gitHead}${build.dirtySrcFiles ? ` + ${build.dirtySrcFiles} uncommitted src/ files` : ''}, dist/ sha256 ${build.distSha256.slice(0, 16)} (frozen copy in .bench/verify-deps)`);
   log(`verify-deps: node dist/cli/bin.js check DIR --registry URL --trusted-root ROOT --cache DIR --now ${now.toISOString()} --report FILE --sri FILE`);
   log(`npm: npm audit signatures --registry URL --cache DIR (Sigstore TUF CDN = bench TUF repo through a CONNECT proxy; keys from /-/npm/v1/keys)`);
+  log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (above ~0.5 something else is running: wall times are inflated, ratios less so)`);
   log('cold = empty cache; warm = the cache of the cold run just before (verify-deps: its evidence cache; npm: its _cacache).');
   log('');
 
@@ -63,26 +71,38 @@ async function main(): Promise<void> {
     log(`       ${big.label}: ${copies} renamed copies (p0001-<name> …) = ${big.packages} distinct packages, built in ${(big.buildMs / 1000).toFixed(1)} s`);
     log('');
 
-    const npm10kReason = `skipped by BENCH_NPM_10K=0 (one npm run on this tree takes minutes)`;
+    const npm10kReason = () => {
+      const npmRuns = cells.find((c) => c.env === axios && c.plan.latencyMs === 20)?.npmCold ?? [];
+      const estimate = npmRuns.length ? `≈ ${((median(npmRuns.map((r) => r.wallMs)) / axios.locations) * big.locations / 60_000).toFixed(1)} min per run at npm's axios rate` : 'minutes per run';
+      return `not run by default (BENCH_NPM_10K=0) to keep the bench under ~15 min: ${estimate}`;
+    };
     const plans: Array<[BenchEnvironment, CellPlan]> = [
       [axios, { latencyMs: 20, rounds: ROUNDS, npmRounds: ROUNDS, npmWarmRounds: NPM_WARM }],
       [axios, { latencyMs: 0, rounds: ROUNDS_0MS, npmRounds: ROUNDS_0MS, npmWarmRounds: NPM_WARM }],
-      [big, { latencyMs: 20, rounds: ROUNDS_10K, npmRounds: NPM_10K, npmWarmRounds: 0, npmSkipReason: npm10kReason }],
-      [big, { latencyMs: 0, rounds: ROUNDS_10K, npmRounds: 0, npmWarmRounds: 0, npmSkipReason: 'not run at 0 ms on this tree, to keep the bench under ~15 min (see the 20 ms cell)' }],
+      [big, { latencyMs: 20, rounds: ROUNDS_10K, npmRounds: NPM_10K, npmWarmRounds: 0 }],
+      [big, { latencyMs: 0, rounds: ROUNDS_10K_0MS, npmRounds: 0, npmWarmRounds: 0, npmSkipReason: 'not run at 0 ms on this tree' }],
     ];
     for (const [env, plan] of plans) {
+      if (env === big && plan.npmRounds === 0) plan.npmSkipReason ??= npm10kReason();
+      if (plan.rounds === 0) {
+        log(`${env.label} @ ${plan.latencyMs} ms: not measured (0 rounds by default, to keep the bench under ~15 min)`);
+        log('');
+        continue;
+      }
       const cell = await runCell(env, plan, { workDir, now: now.toISOString(), log: progress });
       cells.push(cell);
       for (const line of formatCell(cell)) log(line);
       log('');
     }
     summaryAgainstTargets(cells);
-    if (PROFILE) await profiles(axios, big, workDir, now.toISOString());
+    if (PROFILE > 0) await profiles(PROFILE > 1 ? [[axios, 'cold'], [axios, 'warm'], [big, 'cold']] : [[axios, 'cold']], workDir, now.toISOString());
   } finally {
     for (const env of envs) await env.close();
     rmSync(workDir, { recursive: true, force: true });
   }
-  log(`whole bench: ${((Date.now() - startedAt) / 60_000).toFixed(1)} min`);
+  const distNow = distDigest(join(REPO, 'dist'));
+  if (distNow !== build.distSha256) log(`note: dist/ was rebuilt during the run (now ${distNow.slice(0, 16)}); the frozen copy was measured throughout`);
+  log(`whole bench: ${((Date.now() - startedAt) / 60_000).toFixed(1)} min; load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   writeFileSync(RESULTS, `# verify-deps bench results\n\nLast \`npm run bench\` (${date}; nproc ${cpus().length}, node ${process.version}, npm ${npmVersion}):\n\n\`\`\`\n${out.join('\n')}\n\`\`\`\n`);
 }
 
@@ -113,8 +133,8 @@ function summaryAgainstTargets(cells: CellResult[]): void {
   log('');
 }
 
-async function profiles(axios: BenchEnvironment, big: BenchEnvironment, workDir: string, now: string): Promise<void> {
-  for (const [env, kind] of [[axios, 'cold'], [axios, 'warm'], [big, 'cold']] as const) {
+async function profiles(which: Array<[BenchEnvironment, 'cold' | 'warm']>, workDir: string, now: string): Promise<void> {
+  for (const [env, kind] of which) {
     const dir = join(workDir, 'profiles', `${env.label}-${kind}`);
     mkdirSync(dir, { recursive: true });
     const cache = join(workDir, 'profiles', `${env.label}-cache`);

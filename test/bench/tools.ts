@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { baseEnv, type BenchEnvironment } from './environment.js';
 import { measure, type Measured } from './measure.js';
 
-export const CLI_BIN = fileURLToPath(new URL('../../../dist/cli/bin.js', import.meta.url));
+// The built CLI; run.ts points it at a frozen copy of dist/ (snapshot.ts).
+export let CLI_BIN = fileURLToPath(new URL('../../../dist/cli/bin.js', import.meta.url));
+export function useCli(path: string): void {
+  CLI_BIN = path;
+}
 export const NPM_BIN = '/usr/bin/npm';
 
 export interface ToolRun extends Measured {
@@ -19,11 +23,14 @@ export interface ToolRun extends Measured {
   signatureLocations?: number;
   attestationLocations?: number;
   verdict?: string;
+  // verify-deps: finding codes and how many packages carry each.
+  findings?: Record<string, number>;
   problem?: string;
 }
 
 interface ReportPackage {
   locations?: string[];
+  findings?: Array<{ code: string }>;
   evidence?: { registrySignature?: { status?: string }; attestations?: Array<{ status?: string }> };
 }
 
@@ -38,15 +45,19 @@ export async function runVerifyDeps(env: BenchEnvironment, o: { cache: string; r
     const attested = report.packages.filter((p) => p.evidence?.attestations?.some((a) => a.status === 'verified'));
     const locations = (list: ReportPackage[]) => list.reduce((sum, p) => sum + (p.locations?.length ?? 1), 0);
     const counts = report.counts;
+    const findings: Record<string, number> = {};
+    for (const p of report.packages) for (const code of new Set((p.findings ?? []).map((f) => f.code))) findings[code] = (findings[code] ?? 0) + 1;
     return {
       ...run,
       requests,
       verdict: report.verdict,
+      findings,
       signatures: counts.verifiedSignatures ?? null,
       attestations: Math.max(counts.verifiedProvenance ?? 0, counts.verifiedPublishAttestations ?? 0),
       signatureLocations: locations(signed),
       attestationLocations: locations(attested),
-      ...(run.code === 0 ? {} : { problem: `exit ${run.code}: ${lastLines(run.stderr)}` }),
+      // Exit 1 is the policy's verdict (reported with its finding codes); anything else is a problem.
+      ...(run.code === 0 || run.code === 1 ? {} : { problem: `exit ${run.code}: ${lastLines(run.stderr)}` }),
     };
   } catch (error) {
     return { ...run, requests, signatures: null, attestations: null, problem: `no report (${String(error)}); exit ${run.code}: ${lastLines(run.stderr)}` };

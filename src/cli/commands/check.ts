@@ -71,6 +71,7 @@ export function toGateOptions(args: CliArgs, clockAtStart: Date): GateOptions {
     ...(args.policy === undefined ? {} : { policyFile: args.policy }),
     ...(args.mode === undefined ? {} : { mode: args.mode }),
     rehash: args.rehash,
+    ...(args.runTimeoutMs === undefined ? {} : { deadlineMs: args.runTimeoutMs }),
   };
 }
 

@@ -20,6 +20,7 @@ import { formatError } from '../render-error.js';
 
 const PREFIX = 'verify-deps verify-bundle';
 
+// The codes of VerifyBundleInputError, stable like every error code.
 export type VerifyBundleInputCode = 'BUNDLE_UNREADABLE' | 'BUNDLE_UNPARSEABLE' | 'ARTIFACT_UNREADABLE' | 'KEY_INVALID';
 
 // A file named on the verify-bundle command line cannot be used (exit 2, not a failed verification).
@@ -49,6 +50,7 @@ type Flag = Exclude<keyof typeof OPTIONS, 'json' | 'debug' | 'help'>;
 // The pinned signer as the user gave it; `warning` is printed before verifying.
 export type SignerArgument = { identity: SignerMatcher; warning?: string } | { keyFile: string };
 
+// The parsed command line of verify-bundle.
 export interface VerifyBundleArgs {
   help: false;
   bundle: string;

@@ -19,9 +19,11 @@ import { getMessageDigestAlgorithm, toArtifact, verifyArtifactSubject, verifyMes
 import { canVerifyOverDigest, DigestSignatureContent } from './digest-signature.js';
 import { getKeySigner, toPolicyFinding, toSignerTrust, toVerificationPolicy, verifyIdentity, verifySignerKind, type ExpectedSigner } from './signer.js';
 
+// The input types, from the modules that define them.
 export type { ArtifactInput } from './binding.js';
 export type { ExpectedSigner, KeylessSigner, KeySigner } from './signer.js';
 
+// One bundle, the artifact it should be about, and the signer it should be by.
 export interface ArtifactBundleInput {
   // The bundle's parsed JSON, untrusted.
   bundle: unknown;
@@ -29,6 +31,7 @@ export interface ArtifactBundleInput {
   identity: ExpectedSigner;
 }
 
+// The verdict, with every reason it is negative and what was proven.
 export interface ArtifactBundleResult {
   // True only when there are no findings.
   verified: boolean;

@@ -21,6 +21,7 @@ export interface KeySigner {
   publicKey: KeyObject;
 }
 
+// Who must have signed the bundle: a keyless identity or a key.
 export type ExpectedSigner = KeylessSigner | KeySigner;
 
 // The same thresholds as createTrust's Verifier: one verified tlog entry, one SCT and one

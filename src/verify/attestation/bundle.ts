@@ -49,7 +49,9 @@ export function toSigstoreBundle(raw: unknown): { bundle: Bundle } | { findings:
     return { findings: [toFinding('BUNDLE_MALFORMED', 'expected the bundle to carry exactly one of dsseEnvelope and messageSignature')] };
   }
   try {
-    return { bundle: bundleFromJSON(raw) };
+    const bundle = bundleFromJSON(raw);
+    const framing = verifyCertificateFraming(bundle);
+    return framing === undefined ? { bundle } : { findings: [framing] };
   } catch (err) {
     if (err instanceof ValidationError) {
       // The parser refuses v0.2+ bundles without inclusion proofs; name that for what it is.
@@ -63,6 +65,28 @@ export function toSigstoreBundle(raw: unknown): { bundle: Bundle } | { findings:
     }
     return { findings: [toFinding('BUNDLE_MALFORMED', `expected a valid ${mediaType} bundle, got: ${(err as Error).message}`)] };
   }
+}
+
+// The signing certificate must be exactly one DER SEQUENCE. @sigstore/core's parser reads the
+// signed TBSCertificate inside and ignores the outer tag and any bytes after it, so without this
+// a verified bundle's bytes (and the digest a report names it by) could be altered at will.
+function verifyCertificateFraming(bundle: Bundle): Finding | undefined {
+  const content = bundle.verificationMaterial.content;
+  const der =
+    content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : content.$case === 'certificate' ? content.certificate.rawBytes : undefined;
+  if (der === undefined || isDerSequence(Buffer.from(der))) return undefined;
+  return toFinding('BUNDLE_MALFORMED', 'expected the signing certificate to be exactly one DER SEQUENCE, got other framing or trailing bytes');
+}
+
+function isDerSequence(der: Buffer): boolean {
+  if (der.length < 2 || der[0] !== 0x30) return false;
+  const first = der[1]!;
+  if (first < 0x80) return 2 + first === der.length;
+  const octets = first & 0x7f;
+  if (octets === 0 || octets > 4 || der.length < 2 + octets) return false;
+  let length = 0;
+  for (let i = 0; i < octets; i++) length = length * 256 + der[2 + i]!;
+  return 2 + octets + length === der.length;
 }
 
 function isKnownMediaType(value: unknown): value is string {

@@ -3,7 +3,7 @@
 // body; timestamps; DSSE signature), with its error codes mapped to ours.
 
 import type { Bundle } from '@sigstore/bundle';
-import { crypto as sigstoreCrypto } from '@sigstore/core';
+import { crypto as sigstoreCrypto, type X509Certificate } from '@sigstore/core';
 import { VerificationError, toSignedEntity, type SignedEntity, type Signer } from '@sigstore/verify';
 import { toFinding } from '../findings.js';
 import { getVerifiedTimestamps, verifyCertificateWindow, type VerifiedTimestamp } from '../timestamp/index.js';
@@ -59,7 +59,7 @@ export function toVerificationFinding(err: unknown, entity: SignedEntity, trust:
       return toFinding('KEY_EXPIRED', `expected the signing key to be valid at every verified timestamp, got: ${err.message}`, details);
     case 'CERTIFICATE_ERROR': {
       // The chain check also fails when the leaf was not valid at a timestamp; name that case.
-      const window = entity.key.$case === 'certificate' ? verifyCertificateWindow(entity.key.certificate, getClaimedTimestamps(entity)) : [];
+      const window = entity.key.$case === 'certificate' ? getCertificateWindowFindings(entity.key.certificate, entity) : [];
       const first = window[0];
       if (first !== undefined) {
         return { ...first, details: { ...first.details, ...details } };
@@ -83,6 +83,16 @@ export function toVerificationFinding(err: unknown, entity: SignedEntity, trust:
         : toFinding('TIMESTAMP_INVALID', `expected valid timestamps, got: ${err.message}`, details);
     default:
       return toFinding('VERIFICATION_ERROR', `expected the bundle to verify, got ${err.code}: ${err.message}${cause}`, details);
+  }
+}
+
+// The CERT_WINDOW findings of a certificate that failed the chain check; none when the
+// certificate is too malformed to have a validity (@sigstore/core parses it lazily, and throws).
+function getCertificateWindowFindings(certificate: X509Certificate, entity: SignedEntity): Finding[] {
+  try {
+    return verifyCertificateWindow(certificate, getClaimedTimestamps(entity));
+  } catch {
+    return [];
   }
 }
 

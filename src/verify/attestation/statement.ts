@@ -9,6 +9,10 @@ import type { Finding } from '../types.js';
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 const STATEMENT_TYPES: ReadonlySet<string> = new Set(['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1']);
 
+// The most subjects a statement may name. npm's name exactly one; past this the statement is
+// refused whole (INPUT_TOO_LARGE) instead of yielding one finding per subject.
+export const MAX_SUBJECTS = 1_000;
+
 export interface Subject {
   name: string;
   digest: Record<string, string>;
@@ -21,7 +25,7 @@ export interface Statement {
   predicate: unknown;
 }
 
-// Returns the statement, or the STATEMENT_MALFORMED finding.
+// Returns the statement, or the STATEMENT_MALFORMED (or INPUT_TOO_LARGE) finding.
 export function toStatement(envelope: Pick<Envelope, 'payloadType' | 'payload'>): { statement: Statement } | { finding: Finding } {
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     return malformed(`expected payloadType ${IN_TOTO_PAYLOAD_TYPE}, got ${JSON.stringify(envelope.payloadType)}`);
@@ -43,6 +47,9 @@ export function toStatement(envelope: Pick<Envelope, 'payloadType' | 'payload'>)
   }
   if (!Array.isArray(doc.subject) || doc.subject.length === 0) {
     return malformed('expected a non-empty subject array');
+  }
+  if (doc.subject.length > MAX_SUBJECTS) {
+    return { finding: toFinding('INPUT_TOO_LARGE', `expected at most ${MAX_SUBJECTS} subjects in the in-toto statement, got ${doc.subject.length}`, { limit: MAX_SUBJECTS, actual: doc.subject.length }) };
   }
   const subject: Subject[] = [];
   for (const [i, s] of doc.subject.entries()) {

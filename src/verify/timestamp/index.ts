@@ -37,7 +37,9 @@ export function getVerifiedTimestamps(entity: SignedEntity): VerifiedTimestamp[]
   for (const ts of entity.timestamps) {
     if (ts.$case === 'transparency-log') {
       if (ts.tlogEntry.inclusionPromise !== undefined) {
-        result.push({ source: 'transparency-log', time: new Date(Number(ts.tlogEntry.integratedTime) * 1000) });
+        // A time past what a Date can hold (an unverified entry's, say) is no timestamp at all.
+        const time = new Date(Number(ts.tlogEntry.integratedTime) * 1000);
+        if (!Number.isNaN(time.getTime())) result.push({ source: 'transparency-log', time });
       }
     } else {
       result.push({ source: 'timestamp-authority', time: ts.timestamp.signingTime });
@@ -111,12 +113,17 @@ export function verifyCertificateWindow(cert: X509Certificate, timestamps: reado
   return timestamps
     .filter((t) => !cert.validForDate(t.time))
     .map((t) =>
-      toFinding('CERT_WINDOW', `expected the signing certificate (valid ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}) to be valid at the ${t.source} time, got ${t.time.toISOString()}`, {
-        notBefore: cert.notBefore.toISOString(),
-        notAfter: cert.notAfter.toISOString(),
-        time: t.time.toISOString(),
+      toFinding('CERT_WINDOW', `expected the signing certificate (valid ${toIso(cert.notBefore)} to ${toIso(cert.notAfter)}) to be valid at the ${t.source} time, got ${toIso(t.time)}`, {
+        notBefore: toIso(cert.notBefore),
+        notAfter: toIso(cert.notAfter),
+        time: toIso(t.time),
       }),
     );
+}
+
+// An unverified certificate may carry a date a Date cannot hold; toISOString would throw.
+function toIso(date: Date): string {
+  return Number.isNaN(date.getTime()) ? 'an invalid date' : date.toISOString();
 }
 
 // Fails a provenance signed more than an hour after the publish attestation. The builder signs

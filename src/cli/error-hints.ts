@@ -1,0 +1,25 @@
+// The one place that says what to do about each error code, for errors raised without a hint of
+// their own. Codes are stable; these sentences may improve.
+export const ERROR_HINTS: Readonly<Record<string, string>> = {
+  USAGE: 'Run `verify-deps --help` for usage.',
+  UNKNOWN_OPTION: 'Run `verify-deps --help` for the options.',
+  INVALID_OPTION: 'Run `verify-deps --help` for the accepted values.',
+  PROJECT_DIR_MISSING: 'Pass the directory that holds package.json and package-lock.json.',
+  NO_LOCKFILE: 'Create one first with `npm install --package-lock-only`.',
+  LOCKFILE_UNREADABLE: 'Check the file permissions.',
+  LOCKFILE_UNPARSEABLE: 'Regenerate it with `npm install --package-lock-only` and commit it.',
+  LOCKFILE_INVALID: 'Regenerate it with `npm install --package-lock-only` and commit it.',
+  LOCKFILE_OUTSIDE_PROJECT: 'Commit the lockfile itself in the project directory.',
+  PACKAGE_JSON_UNPARSEABLE: 'Fix the JSON syntax of package.json.',
+  POLICY_UNREADABLE: 'Pass an existing policy file to --policy, or drop the flag to use the default policy.',
+  POLICY_EXISTS: 'Pass --force to replace it.',
+  POLICY_INVALID: 'Fix every problem listed; schema/policy.schema.json describes the format.',
+  IDENTITY_LOCK_MISSING: 'Run `verify-deps policy learn` to write the identity lock.',
+  IDENTITY_LOCK_INVALID: 'Fix the lock, or write it again with `verify-deps policy learn`.',
+  NPM_CONFIG_INVALID: 'Check the .npmrc files npm reads (`npm config ls -l`).',
+  REGISTRY_URL_INVALID: 'Pass an http(s) URL, e.g. --registry https://registry.npmjs.org/.',
+  REGISTRY_KEYS_INVALID: "Pass npm's /-/npm/v1/keys document or the TUF keys.json target.",
+  TRUSTED_ROOT_INVALID: 'Pass a Sigstore trusted_root.json (every log, CA and TSA needs validFor.start).',
+  REPORT_INVALID: 'This is a bug in verify-deps; rerun with --debug and report it.',
+  OUTPUT_UNWRITABLE: 'Check that the output directory exists and is writable.',
+};
