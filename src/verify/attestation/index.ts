@@ -139,7 +139,9 @@ function toBundleDigest(bundle: unknown): { bundleSha256?: string } {
 
 function toTLogFacts(bundle: Bundle): TLogFacts[] {
   return bundle.verificationMaterial.tlogEntries.map((e) => {
-    const seconds = Number(e.integratedTime);
+    // An unverified entry's time may be past what a Date holds: then it is left out.
+    const integrated = new Date(Number(e.integratedTime) * 1000);
+    const seconds = Number.isNaN(integrated.getTime()) ? 0 : Number(e.integratedTime);
     return {
       logId: e.logId?.keyId.toString('base64') ?? '',
       logIndex: e.logIndex,
