@@ -34,7 +34,8 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     return { ...base, fromCache: false, findings: [context.failure ?? { code: 'FETCH_FAILED', message: 'no trust for this registry' }] };
   }
   const trust = context.trust;
-  let evidence: FetchedEvidence | undefined = await deps.cache.getEvidence(registry, ref.name, ref.version, ref.integrity);
+  const cached = await deps.cache.getEvidenceWithDigest(registry, ref.name, ref.version, ref.integrity);
+  let evidence: FetchedEvidence | undefined = cached?.value;
   const fromCache = evidence !== undefined;
   if (evidence === undefined) {
     if (deps.offline) return { ...base, fromCache, findings: [offlineMiss(`evidence of ${ref.name}@${ref.version}`)] };
@@ -45,7 +46,7 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     }
   }
   deps.onStage?.('fetched');
-  const facts = verifyPackageEvidence(evidence, trust, deps.now);
+  const facts = (cached && (await reuseVerifiedFacts(cached.digest, trust, deps))) ?? verifyPackageEvidence(evidence, trust, deps.now);
   deps.onStage?.('verified');
   const outcome: PackageOutcome = {
     ...base,
@@ -64,11 +65,7 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     if ('finding' in history) outcome.findings.push(history.finding);
     else outcome.history = history.entries;
   }
-  if (!fromCache && isWorthCaching(facts, context)) {
-    await deps.cache.putEvidence(registry, evidence).catch((error: Error) => {
-      deps.warnings.push(`the evidence cache could not be written (${error.message.split('\n')[0]}); the next run fetches again`);
-    });
-  }
+  if (isWorthCaching(facts, context) && !reusedFacts.has(facts)) await cacheVerified(registry, evidence, cached?.digest, facts, trust, deps);
   return outcome;
 }
 
@@ -84,6 +81,33 @@ async function getHistory(ref: PackageRef, registry: string, deps: PackageCheckD
   } catch (error) {
     return { finding: toFetchFinding(error) };
   }
+}
+
+const reusedFacts = new WeakSet<PackageFacts>();
+
+// Caches evidence that verified (unless it came from the cache) and its verification result.
+async function cacheVerified(registry: string, evidence: FetchedEvidence, digest: string | undefined, facts: PackageFacts, trust: Trust, deps: PackageCheckDeps): Promise<void> {
+  try {
+    const evidenceDigest = digest ?? (await deps.cache.putEvidence(registry, evidence));
+    await deps.cache.putVerifiedFacts(evidenceDigest, trustDigest(trust), { verifiedAt: deps.now.toISOString(), facts });
+  } catch (error) {
+    deps.warnings.push(`the evidence cache could not be written (${(error as Error).message.split('\n')[0]}); the next run fetches again`);
+  }
+}
+
+// The verification result of byte-identical evidence (cacache's digest of the stored bytes)
+// under the same trust material, reused only when this run's clock is not earlier than the
+// clock it was verified at: every check of a verified result is then still true (a timestamp
+// cannot have moved into the future, and keys are judged at the publish time, not now).
+async function reuseVerifiedFacts(evidenceDigest: string, trust: Trust, deps: PackageCheckDeps): Promise<PackageFacts | undefined> {
+  const stored = await deps.cache.getVerifiedFacts<{ verifiedAt: string; facts: PackageFacts }>(evidenceDigest, trustDigest(trust));
+  if (stored === undefined || !(Date.parse(stored.verifiedAt) <= deps.now.getTime())) return undefined;
+  reusedFacts.add(stored.facts);
+  return stored.facts;
+}
+
+function trustDigest(trust: Trust): string {
+  return `${trust.digests.trustedRoot}:${trust.digests.registryKeys}`;
 }
 
 // Only evidence that verified is cached: a failure is fetched again next time, in case the

@@ -14,11 +14,27 @@ export class EvidenceCache {
   }
 
   async getEvidence(registry: string, name: string, version: string, integrity: string | null): Promise<FetchedEvidence | undefined> {
-    return this.#get<FetchedEvidence>(evidenceKey(registry, name, version, integrity));
+    return (await this.getEvidenceWithDigest(registry, name, version, integrity))?.value;
   }
 
-  async putEvidence(registry: string, evidence: FetchedEvidence): Promise<void> {
-    await this.#put(evidenceKey(registry, evidence.name, evidence.version, evidence.lockfileIntegrity), evidence);
+  // The cached evidence and cacache's digest of its stored bytes (which cacache checked on read).
+  async getEvidenceWithDigest(registry: string, name: string, version: string, integrity: string | null): Promise<{ value: FetchedEvidence; digest: string } | undefined> {
+    return this.#getWithDigest<FetchedEvidence>(evidenceKey(registry, name, version, integrity));
+  }
+
+  // A verification result for evidence whose stored bytes have `evidenceDigest`, under trust
+  // material with these digests; undefined when there is none.
+  async getVerifiedFacts<T>(evidenceDigest: string, trustDigest: string): Promise<T | undefined> {
+    return this.#get<T>(factsKey(evidenceDigest, trustDigest));
+  }
+
+  async putVerifiedFacts(evidenceDigest: string, trustDigest: string, facts: unknown): Promise<void> {
+    await this.#put(factsKey(evidenceDigest, trustDigest), facts);
+  }
+
+  // Stores evidence; returns cacache's digest of the stored bytes (the key of its verified facts).
+  async putEvidence(registry: string, evidence: FetchedEvidence): Promise<string> {
+    return this.#put(evidenceKey(registry, evidence.name, evidence.version, evidence.lockfileIntegrity), evidence);
   }
 
   async getHistory(registry: string, name: string, version: string): Promise<VersionHistoryEntry[] | undefined> {
@@ -40,9 +56,13 @@ export class EvidenceCache {
   }
 
   async #get<T>(key: string): Promise<T | undefined> {
+    return (await this.#getWithDigest<T>(key))?.value;
+  }
+
+  async #getWithDigest<T>(key: string): Promise<{ value: T; digest: string } | undefined> {
     try {
-      const { data } = await cacache.get(this.#dir, key);
-      return JSON.parse(data.toString('utf8')) as T;
+      const { data, integrity } = await cacache.get(this.#dir, key);
+      return { value: JSON.parse(data.toString('utf8')) as T, digest: integrity };
     } catch {
       // A miss, or an entry cacache found corrupt: either way the network (or, offline, a
       // fail-closed miss) decides.
@@ -50,14 +70,18 @@ export class EvidenceCache {
     }
   }
 
-  async #put(key: string, value: unknown): Promise<void> {
-    await cacache.put(this.#dir, key, JSON.stringify(value));
+  async #put(key: string, value: unknown): Promise<string> {
+    return String(await cacache.put(this.#dir, key, JSON.stringify(value)));
   }
 }
 
 // The lockfile's integrity is part of the key: evidence is only ever reused for the same bytes.
 function evidenceKey(registry: string, name: string, version: string, integrity: string | null): string {
   return `verify-deps:evidence:v1:${registry}:${name}@${version}:${integrity ?? 'none'}`;
+}
+
+function factsKey(evidenceDigest: string, trustDigest: string): string {
+  return `verify-deps:facts:v1:${evidenceDigest}:${trustDigest}`;
 }
 
 function historyKey(registry: string, name: string, version: string): string {

@@ -63,6 +63,29 @@ describe('--offline and the evidence cache', () => {
     expect(registry.requests).toEqual([]);
   });
 
+  it('reuses a verification result only under the same trust material and a clock not earlier than its own', async () => {
+    const project = join(dir, 'reuse');
+    const cache = join(dir, 'cache-reuse');
+    await mkdir(project);
+    await writeLockfileProject(project, packages);
+    expect((await check(project, cache)).code).toBe(0);
+    expect((await check(project, cache, '--offline')).code).toBe(0);
+
+    // An earlier clock: the attestations (logged 2026-11-01) are in its future, so the cached
+    // evidence is verified again and fails, rather than the earlier result being reused.
+    const earlier = await runCli(['check', project, '--registry', registry.url, '--trusted-root', trustedRoot, '--cache', cache, '--now', '2026-10-01T00:00:00Z', '--offline', '--json']);
+    expect(earlier.code).not.toBe(0);
+    expect(JSON.parse(earlier.stdout).packages.flatMap((p: { findings: Array<{ code: string }> }) => p.findings.map((f) => f.code))).toContain('FUTURE_TIMESTAMP');
+
+    // Another trusted root: nothing verified under the first is taken as verified under it.
+    const other = createTestPki({ registryKeyValidFrom: new Date('2020-01-01T00:00:00Z') });
+    const otherRoot = join(dir, 'other_root.json');
+    other.writeTrustedRoot(otherRoot);
+    const foreign = await runCli(['check', project, '--registry', registry.url, '--trusted-root', otherRoot, '--cache', cache, '--now', NOW, '--offline', '--json']);
+    expect(foreign.code).not.toBe(0);
+    expect(JSON.parse(foreign.stdout).packages.flatMap((p: { findings: Array<{ code: string }> }) => p.findings.map((f) => f.code))).toContain('CERT_CHAIN_INVALID');
+  });
+
   it('fails closed with exit 3 on a cache miss, naming the package', async () => {
     const project = join(dir, 'grown');
     const cache = join(dir, 'cache-miss');
