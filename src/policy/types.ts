@@ -13,22 +13,10 @@ export type DowngradeAction = 'fail' | 'warn' | 'off';
 export type SourceAction = 'allow' | 'warn' | 'deny';
 export type NonRegistrySource = Exclude<PackageSource, 'registry'>;
 
-// Codes the policy stage adds to verification's. A contract with the report: add, never rename.
-export type PolicyOnlyCode =
-  | 'PROVENANCE_MISSING'
-  | 'PUBLISH_ATTESTATION_MISSING'
-  | 'UNTRUSTED_SIGNER'
-  | 'SOURCE_REPOSITORY_MISMATCH'
-  | 'BUILDER_MISMATCH'
-  | 'RUNNER_ENVIRONMENT_MISMATCH'
-  | 'BUILD_TRIGGER_MISMATCH'
-  | 'REGISTRY_NOT_ALLOWED'
-  | 'SOURCE_DENIED'
-  | 'SOURCE_UNVERIFIABLE'
-  | 'TLOG_NOT_PINNED'
-  | 'TRUST_DOWNGRADE'
-  | 'IDENTITY_CHANGED'
-  | 'EXCEPTION_EXPIRED';
+// Codes the policy stage adds to verification's, as the schema lists them (waivable codes that
+// are not verification's), plus EXCEPTION_EXPIRED, which no exception can waive. A contract with
+// the report: add, never rename.
+export type PolicyOnlyCode = Exclude<WaivableCode, CheckFindingCode> | 'EXCEPTION_EXPIRED';
 
 export type PolicyFindingCode = CheckFindingCode | PolicyOnlyCode;
 

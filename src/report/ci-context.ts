@@ -1,14 +1,10 @@
 // Where a run happened, from the CI system's standard environment variables, so an auditor can
 // trace a report back to its pipeline run. Pure: the environment is passed in.
 
-export interface CiContext {
-  provider: 'github-actions' | 'gitlab-ci';
-  runUrl?: string;
-  commit?: string;
-  ref?: string;
-  workflow?: string;
-  repository?: string;
-}
+import type { ComplianceReport } from './report.generated.js';
+
+// The report's `ci` object (schema/report.schema.json defines it).
+export type CiContext = NonNullable<ComplianceReport['ci']>;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
