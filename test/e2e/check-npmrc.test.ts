@@ -7,6 +7,15 @@ import { writeLockfileProject } from '../support/lockfile-project.js';
 import { runCli } from '../support/run-cli.js';
 
 const NOW = '2026-11-23T00:00:00Z';
+// Only the project's .npmrc speaks: no user or global config, and no npm_config_registry from the
+// environment (which npm ranks above the project's .npmrc).
+const ISOLATED = (dir: string): NodeJS.ProcessEnv => ({
+  npm_config_userconfig: join(dir, 'no-user-npmrc'),
+  npm_config_globalconfig: join(dir, 'no-global-npmrc'),
+  npm_config_registry: undefined,
+  NPM_CONFIG_REGISTRY: undefined,
+});
+
 const SECRET = 'npm_s3cr3t-token-that-must-never-be-printed';
 
 // The project's .npmrc is read the way npm reads it: the default registry, a scoped registry, and
@@ -47,7 +56,7 @@ describe('npm configuration', () => {
     ].join('\n'));
 
     const run = await runCli(['check', project, '--trusted-root', trustedRoot, '--cache', join(dir, 'cache'), '--now', NOW, '--json'], {
-      env: { npm_config_userconfig: join(dir, 'no-user-npmrc'), npm_config_globalconfig: join(dir, 'no-global-npmrc') },
+      env: ISOLATED(dir),
     });
     const report = JSON.parse(run.stdout);
     expect(report.verdict).toBe('pass');
@@ -70,7 +79,7 @@ describe('npm configuration', () => {
     await writeFile(join(project, '.npmrc'), `registry=http://127.0.0.1:9/\n@acme:registry=${privateRegistry.url}/\n`);
     publicRegistry.resetLog();
     const run = await runCli(['check', project, '--registry', `${publicRegistry.url}/`, '--trusted-root', trustedRoot, '--cache', join(dir, 'cache-2'), '--now', NOW, '--json'], {
-      env: { npm_config_userconfig: join(dir, 'no-user-npmrc'), npm_config_globalconfig: join(dir, 'no-global-npmrc') },
+      env: ISOLATED(dir),
     });
     expect(JSON.parse(run.stdout).verdict).toBe('pass');
     expect(publicRegistry.requests.map((r) => r.path)).toContain('/left/1.0.0');
