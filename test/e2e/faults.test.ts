@@ -129,6 +129,31 @@ describe('registry faults fail closed', () => {
     expect(offline.code).toBe(0);
   });
 
+  // A fault that passes is retried and the run still passes; the same fault on every try (with
+  // --retries 1: two tries) fails closed.
+  const ALPHA_ATTESTATIONS = '/-/npm/v1/attestations/alpha@1.0.0';
+
+  it('a body cut off once is fetched again and the run passes', async () => {
+    registry.addFault(ALPHA_ATTESTATIONS, { truncateAt: 10, times: 1 });
+    const result = await check(registry.url, '--json');
+    expect(JSON.parse(result.stdout).verdict).toBe('pass');
+    expect(registry.requests.filter((r) => r.path === ALPHA_ATTESTATIONS)).toHaveLength(2);
+  });
+
+  it('a 503 with Retry-After once is retried and the run passes', async () => {
+    registry.addFault('/alpha/1.0.0', { status: 503, retryAfter: 1, times: 1 });
+    const result = await check(registry.url);
+    expect(result.code).toBe(0);
+    expect(registry.requests.filter((r) => r.path === '/alpha/1.0.0').map((r) => r.status)).toEqual([503, 200]);
+  });
+
+  it('a body cut off on every try fails closed after the retries', async () => {
+    registry.addFault(ALPHA_ATTESTATIONS, { truncateAt: 10 });
+    const result = await check(registry.url);
+    expect(result.code).toBe(3);
+    expect(registry.requests.filter((r) => r.path === ALPHA_ATTESTATIONS)).toHaveLength(2);
+  });
+
   it('in audit mode the same findings are reported with exit 0', async () => {
     registry.addFault('/alpha/1.0.0', { status: 500 });
     const result = await check(registry.url, '--mode', 'audit', '--json');
