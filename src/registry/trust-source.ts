@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { initTUF } from '@sigstore/tuf';
 import { ConfigError } from '../errors.js';
 import { getSeedTargets } from '../verify/index.js';
+import { SIGSTORE_TUF_MIRROR } from '../verify/trust/seeds.js';
+
+export { SIGSTORE_TUF_MIRROR };
 
 const require = createRequire(import.meta.url);
 
-export const SIGSTORE_TUF_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 const NPM_KEYS_TARGET = 'registry.npmjs.org/keys.json';
 
 // Where the run's Sigstore trusted root and npm's registry keys came from, for the report.

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NPMJS_REGISTRY } from '../support/public-urls.js';
 
 type Entry = Record<string, unknown> & { version?: string; name?: string; integrity?: string; resolved?: string };
 export interface BenchTree {
@@ -76,7 +77,7 @@ export async function writeBenchTree(sourceDir: string, dir: string, copies: num
       const entry: Entry = { ...e };
       if (e.name) entry.name = rename(e.name);
       for (const field of DEP_FIELDS) if (e[field]) entry[field] = renameDeps(e[field], rename);
-      entry.resolved = tarballUrl('https://registry.npmjs.org', rename(realName), e.version ?? '0.0.0');
+      entry.resolved = tarballUrl(NPMJS_REGISTRY, rename(realName), e.version ?? '0.0.0');
       entry.integrity = integrity.get(`${realName}@${e.version}`) ?? e.integrity;
       packages[renameKey(key, rename)] = entry;
     }

@@ -10,6 +10,7 @@ import type { LockfilePackage } from '../support/lockfile-project.js';
 import { attestedBy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 import type { TrustedRootJson } from '../support/trusted-root.js';
 import { runCli, type CliRun } from '../support/run-cli.js';
+import { npmjsTarballUrl, REKOR_URL } from '../support/public-urls.js';
 
 // The seed-003 policy file, saved as written (issue 5, case 9), is accepted by `policy validate` and
 // enforced by `check`. REAL recorded npm bundles (GitHub Actions-signed, logged in
@@ -18,9 +19,8 @@ import { runCli, type CliRun } from '../support/run-cli.js';
 // (PROVENANCE_MISSING), and a GitHub-signed one logged in the test PKI's log (TLOG_NOT_PINNED),
 // under a trusted root holding both the public-good and the test PKI's CAs and logs.
 const SEED_TEXT =
-  '{"policy":{"identities":[{"subject":"npm:registry.npmjs.org/*","issuer":"https://token.actions.githubusercontent.com"}],"transparency":{"log":"https://rekor.sigstore.dev"},"enforcement":"strict"}}';
+  `{"policy":{"identities":[{"subject":"npm:registry.npmjs.org/*","issuer":"https://token.actions.githubusercontent.com"}],"transparency":{"log":"${REKOR_URL}"},"enforcement":"strict"}}`;
 const SUBJECT = 'npm:registry.npmjs.org/*';
-const npmjsTarball = (name: string, version: string) => `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${version}.tgz`;
 
 describe('the seed-003 policy, as written (the real CLI)', () => {
   const pki = createTestPki({ registryKeyValidFrom: new Date('2020-01-01T00:00:00Z') });
@@ -31,7 +31,7 @@ describe('the seed-003 policy, as written (the real CLI)', () => {
   let validate: CliRun;
   const runs: Record<string, PolicyRun> = {};
 
-  const RECORDED: LockfilePackage[] = recorded.entries.map((e, i) => ({ name: e.name, version: e.version, integrity: e.integrity, installAs: `rec-${i}`, resolved: npmjsTarball(e.name, e.version) }));
+  const RECORDED: LockfilePackage[] = recorded.entries.map((e, i) => ({ name: e.name, version: e.version, integrity: e.integrity, installAs: `rec-${i}`, resolved: npmjsTarballUrl(e.name, e.version) }));
   let TEST: LockfilePackage[];
 
   beforeAll(async () => {
@@ -50,7 +50,7 @@ describe('the seed-003 policy, as written (the real CLI)', () => {
       version: p.version,
       integrity: p.integrity,
       // seed-bare-elsewhere's lockfile names no registry.npmjs.org URL: the seed's subject does not reach it.
-      ...(p.name === 'seed-bare-elsewhere' ? {} : { resolved: npmjsTarball(p.name, p.version) }),
+      ...(p.name === 'seed-bare-elsewhere' ? {} : { resolved: npmjsTarballUrl(p.name, p.version) }),
     }));
 
     // npm's real keys (for the recorded publish attestations) and the test PKI's (signatures, and its publish attestations).
@@ -125,7 +125,7 @@ describe('the seed-003 policy, as written (the real CLI)', () => {
   it('a GitHub-signed test-PKI package, logged in the test log, not rekor.sigstore.dev → TLOG_NOT_PINNED (provenance and publish)', () => {
     const r = runs.all as PolicyRun;
     expect(r.codes('seed-github')).toEqual(['TLOG_NOT_PINNED', 'TLOG_NOT_PINNED']);
-    expect(r.pkg('seed-github').findings[0]?.details).toMatchObject({ pinned: ['https://rekor.sigstore.dev'], baseUrl: pki.tlog.baseUrl });
+    expect(r.pkg('seed-github').findings[0]?.details).toMatchObject({ pinned: [REKOR_URL], baseUrl: pki.tlog.baseUrl });
   });
 
   it('the subject reaches only packages resolved from registry.npmjs.org', () => {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace, type Workspace } from '../support/attack-kit.js';
 import { GITHUB_ISSUER, nativePolicy, problemPaths } from '../support/policy-kit.js';
+import { REKOR_URL } from '../support/public-urls.js';
 import { runCli, type CliRun } from '../support/run-cli.js';
 
 // `verify-deps policy validate FILE` through the REAL CLI: exit 0 on every shipped policy, exit 2 on
@@ -20,7 +21,7 @@ const GITHUB = { repo: 'org/repo', workflow: '.github/workflows/release.yml', re
 const SEED = {
   policy: {
     identities: [{ subject: 'npm:registry.npmjs.org/*', issuer: GITHUB_ISSUER }],
-    transparency: { log: 'https://rekor.sigstore.dev' },
+    transparency: { log: REKOR_URL },
     enforcement: 'strict',
   },
 };
@@ -29,7 +30,7 @@ const withRegex = (sanRegex: string) => nativePolicy([{ ...RULE, signer: [{ oidc
 
 // [what is broken, the document, the JSON path of every problem (each path once, sorted)]
 const BROKEN: Array<[string, unknown, string[]]> = [
-  ['wrong types', { ...BASE, version: '1', downgrade: true, rules: [{ name: 7, match: { package: '*' } }], transparencyLogs: 'https://rekor.sigstore.dev' },
+  ['wrong types', { ...BASE, version: '1', downgrade: true, rules: [{ name: 7, match: { package: '*' } }], transparencyLogs: REKOR_URL },
     ['/downgrade', '/rules/0/name', '/transparencyLogs', '/version']],
   ['unknown keys, at every level', { ...BASE, enforce: 'audit', rules: [{ ...RULE, match: { package: '*', scope: 'x' }, requires: { provenance: true } }] },
     ['/enforce', '/rules/0/match/scope', '/rules/0/requires']],
@@ -49,7 +50,7 @@ const BROKEN: Array<[string, unknown, string[]]> = [
     ['/enforcement', '/exceptions/0/waive/0', '/rules/0/runnerEnvironment', '/sources/git']],
   ['empty package globs: "", [] and a list holding ""', nativePolicy([{ name: 'a', match: { package: '' } }, { name: 'b', match: { package: [] } }, { name: 'c', match: { package: ['lodash', ''] } }]),
     ['/rules/0/match/package', '/rules/1/match/package', '/rules/2/match/package/1']],
-  ['the seed shape with wrong fields', seedWith({ identities: [{ subject: 'registry.npmjs.org/*', issuer: GITHUB_ISSUER, san: 'x' }], transparency: { url: 'https://rekor.sigstore.dev' } }),
+  ['the seed shape with wrong fields', seedWith({ identities: [{ subject: 'registry.npmjs.org/*', issuer: GITHUB_ISSUER, san: 'x' }], transparency: { url: REKOR_URL } }),
     ['/policy/identities/0/san', '/policy/identities/0/subject', '/policy/transparency/log', '/policy/transparency/url']],
 ];
 

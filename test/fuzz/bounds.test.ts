@@ -14,6 +14,7 @@ import { createTrust, verifyPackageEvidence } from '../../src/verify/index.js';
 import type { PackageEvidence } from '../../src/verify/types.js';
 import { MAX_LOCKFILE_ENTRIES, assertLockfileShape } from '../../src/walk/lockfile.js';
 import { walkTree } from '../../src/walk/index.js';
+import { npmjsTarballUrl } from '../support/public-urls.js';
 import {
   SLSA_PROVENANCE_V1,
   createTestPki,
@@ -119,7 +120,7 @@ describe('a lockfile with 100,000 entries', () => {
     const packages: Record<string, unknown> = { '': { name: 'big', version: '1.0.0', dependencies: {} } };
     for (let i = 1; i < entries; i++) {
       const name = `pkg-${i}`;
-      packages[`node_modules/${name}`] = { version: '1.0.0', resolved: `https://registry.npmjs.org/${name}/-/${name}-1.0.0.tgz`, integrity: INTEGRITY };
+      packages[`node_modules/${name}`] = { version: '1.0.0', resolved: npmjsTarballUrl(name, '1.0.0'), integrity: INTEGRITY };
     }
     return { name: 'big', version: '1.0.0', lockfileVersion: 3, requires: true, packages };
   }

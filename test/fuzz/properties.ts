@@ -27,6 +27,7 @@ import { verifyPackageEvidence } from '../../src/verify/index.js';
 import type { PackageEvidence, PackageFacts } from '../../src/verify/types.js';
 import { assertLockfileShape, walkTree } from '../../src/walk/index.js';
 import { NOW, POSITIVE, evidenceFor, realTrust, type IndexEntry } from '../verify/_helpers.js';
+import { NPMJS_REGISTRY, npmjsTarballUrl } from '../support/public-urls.js';
 
 // The seed of every property unless FUZZ_SEED says otherwise.
 export const DEFAULT_SEED = 20261123;
@@ -539,15 +540,15 @@ const REAL_MANIFEST: Json = {
   dist: {
     integrity: 'sha512-8G+/XDU8wNsJOQS5ysDVO0Etg9/2uA5gR9l4ZwijjlwxBcrU6RPfwi2+jJmbP+Ap1Hlp/nVAaEO4Fj22/SL2gQ==',
     shasum: 'c5f0a2c9c3a2b6b3e5f1b1b8b0b8a0e3f4b8c1d2',
-    tarball: 'https://registry.npmjs.org/sigstore/-/sigstore-2.3.1.tgz',
+    tarball: npmjsTarballUrl('sigstore', '2.3.1'),
     signatures: [{ keyid: 'SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA', sig: 'MEUCIQDrP3LkT2W1k0Y4mCn+Bd4=' }],
-    attestations: { url: 'https://registry.npmjs.org/-/npm/v1/attestations/sigstore@2.3.1', provenance: { predicateType: 'https://slsa.dev/provenance/v1' } },
+    attestations: { url: `${NPMJS_REGISTRY}/-/npm/v1/attestations/sigstore@2.3.1`, provenance: { predicateType: 'https://slsa.dev/provenance/v1' } },
   },
 };
 
 function checkManifest(body: unknown): string {
   try {
-    const manifest = toVersionManifest(body, 'sigstore', '2.3.1', 'https://registry.npmjs.org/sigstore/2.3.1');
+    const manifest = toVersionManifest(body, 'sigstore', '2.3.1', `${NPMJS_REGISTRY}/sigstore/2.3.1`);
     for (const [key, path] of [['attestationsPath', manifest.attestationsPath], ['tarballPath', manifest.tarballPath]] as const) {
       // Only a path: the (unsigned) packument must not choose the host we connect to.
       if (path !== undefined && (!path.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(path))) throw new PropertyViolation(`${key} ${JSON.stringify(path)} is not a path`);

@@ -5,12 +5,13 @@ import { parsePolicy } from '../../src/policy/index.js';
 import type { NormalizedPolicy, PolicySubject } from '../../src/policy/index.js';
 import type { PackageRef } from '../../src/types.js';
 import type { AttestationFacts, FulcioExtensions, PackageFacts } from '../../src/verify/types.js';
+import { npmjsTarballUrl, REKOR_URL } from '../support/public-urls.js';
 
 export const NOW = new Date('2026-06-01T00:00:00Z');
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 export const PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
 export const PUBLISH_V01 = 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1';
-export const REKOR = { logId: 'wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0=', baseUrl: 'https://rekor.sigstore.dev' };
+export const REKOR = { logId: 'wNI9atQGlz+VWfO6LRygH4QUfY/8W4RFwiT5i5WRgB0=', baseUrl: REKOR_URL };
 export const OTHER_LOG = { logId: 'b3RoZXItbG9nLWtleS1pZC1mb3ItdGVzdHMtb25seQ==', baseUrl: 'https://rekor.example.com' };
 
 export function ref(name: string, version: string, over: Partial<PackageRef> = {}): PackageRef {
@@ -18,7 +19,7 @@ export function ref(name: string, version: string, over: Partial<PackageRef> = {
     name,
     version,
     integrity: 'sha512-AAAA',
-    resolved: `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${version}.tgz`,
+    resolved: npmjsTarballUrl(name, version),
     registryHost: 'registry.npmjs.org',
     source: 'registry',
     dev: false,

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluatePolicy, learnIdentityLock, parseIdentityLock, parsePolicy, PolicyError, serializeIdentityLock } from '../../src/policy/index.js';
 import type { NormalizedPolicy, PolicySubject } from '../../src/policy/index.js';
 import { codes, githubSigner, NOW, OTHER_LOG, oneRule, provenance, publishAttestation, ref, REKOR, subject } from './_helpers.js';
+import { REKOR_URL } from '../support/public-urls.js';
 
 const run = (policy: NormalizedPolicy, ...subjects: PolicySubject[]) => evaluatePolicy({ subjects, trustedLogs: [REKOR, OTHER_LOG] }, policy, NOW);
 const signed = (name = 'a', version = '1.0.0') => subject(name, version, [provenance(githubSigner('org/a')), publishAttestation()]);
@@ -62,7 +63,7 @@ describe('identity lock', () => {
 
 describe('transparency-log pin (seed shape)', () => {
   const seed = parsePolicy(
-    JSON.stringify({ policy: { identities: [{ subject: 'npm:registry.npmjs.org/*', issuer: 'https://token.actions.githubusercontent.com' }], transparency: { log: 'https://rekor.sigstore.dev' }, enforcement: 'strict' } }),
+    JSON.stringify({ policy: { identities: [{ subject: 'npm:registry.npmjs.org/*', issuer: 'https://token.actions.githubusercontent.com' }], transparency: { log: REKOR_URL }, enforcement: 'strict' } }),
     'seed.json',
   ).policy;
   const tlog = (logId: string) => [{ logId, logIndex: '9', kind: 'dsse/0.0.1', inclusionPromise: true, inclusionProof: true }];

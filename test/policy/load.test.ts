@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/errors.js';
 import { parsePolicy, PolicyError } from '../../src/policy/index.js';
+import { REKOR_URL } from '../support/public-urls.js';
 
 const POLICIES = new URL('../../policies/', import.meta.url);
 const BASE = { version: 1, enforcement: 'strict', rules: [{ name: 'r', match: { package: '*' } }] };
@@ -138,7 +139,7 @@ describe('broken policies: every problem, at its JSON path', () => {
     const doc = {
       policy: {
         identities: [{ subject: 'registry.npmjs.org/*', issuer: 'https://token.actions.githubusercontent.com', san: 'x' }],
-        transparency: { url: 'https://rekor.sigstore.dev' },
+        transparency: { url: REKOR_URL },
         enforcement: 'strict',
       },
     };
@@ -167,7 +168,7 @@ describe('the seed shape (seed 003), as written', () => {
   const SEED = `{
 "policy": {
 "identities": [{"subject": "npm:registry.npmjs.org/*", "issuer": "https://token.actions.githubusercontent.com"}],
-"transparency": {"log": "https://rekor.sigstore.dev"},
+"transparency": {"log": "${REKOR_URL}"},
 "enforcement": "strict"
 }
 }`;
@@ -175,7 +176,7 @@ describe('the seed shape (seed 003), as written', () => {
   it('is accepted and normalised into one rule requiring provenance under the issuer, with the log pinned', () => {
     const { policy, warnings } = parsePolicy(SEED, 'seed.json');
     expect(warnings).toEqual([]);
-    expect(policy).toMatchObject({ format: 'seed', enforcement: 'strict', transparencyLogs: ['https://rekor.sigstore.dev'], registriesAllowed: null, exceptions: [] });
+    expect(policy).toMatchObject({ format: 'seed', enforcement: 'strict', transparencyLogs: [REKOR_URL], registriesAllowed: null, exceptions: [] });
     expect(policy.rules).toHaveLength(1);
     expect(policy.rules[0]).toMatchObject({
       name: 'npm:registry.npmjs.org/*',

@@ -9,39 +9,17 @@ import { writeLockfileProject, type LockfilePackage } from './lockfile-project.j
 import type { RegistryScenario } from './scenario-types.js';
 import type { FixtureRegistry } from './registry.js';
 import { runCli } from './run-cli.js';
+import type { ComplianceReport } from '../../src/report/build.js';
 
 // The run's fixed clock, and the time every unmutated package was published (a month earlier).
 export const NOW = '2026-06-01T00:00:00Z';
 export const PUBLISHED = new Date('2026-05-01T00:00:00Z');
 export const HOUR = 3_600_000;
 
-export interface FindingJson {
-  code: string;
-  message: string;
-  details?: Record<string, unknown>;
-}
-
-export interface AttestationFactsJson {
-  predicateType: string;
-  status: 'verified' | 'failed';
-  findings: FindingJson[];
-}
-
-export interface PackageJson {
-  name: string;
-  version: string;
-  findings: FindingJson[];
-  evidence: {
-    registrySignature: { status: string; keyid?: string };
-    attestations: AttestationFactsJson[];
-    publishTime?: { value: string; signed: boolean; source: string };
-  } | null;
-}
-
-export interface ReportJson {
-  verdict: 'pass' | 'fail' | 'incomplete';
-  packages: PackageJson[];
-}
+// The CLI's --json output is the compliance report: its types come from schema/report.schema.json.
+export type ReportJson = ComplianceReport;
+export type PackageJson = ComplianceReport['packages'][number];
+export type FindingJson = PackageJson['findings'][number];
 
 export interface CheckRun {
   code: number | null;

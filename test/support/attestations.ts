@@ -7,6 +7,7 @@ import type { LeafOptions } from './ca.js';
 import { type CiIdentity, githubActionsIdentity } from './identity.js';
 import type { TestPki } from './pki.js';
 import type { RegistryKey } from './registry-key.js';
+import { NPMJS_REGISTRY } from './public-urls.js';
 
 // Predicate and statement type URIs npm uses.
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
@@ -82,7 +83,7 @@ export function slsaProvenancePredicate(id: CiIdentity): Record<string, unknown>
 }
 
 // npm publish attestation predicate.
-export const npmPublishPredicate = (pkg: PackageCoordinates, registry = 'https://registry.npmjs.org') => ({
+export const npmPublishPredicate = (pkg: PackageCoordinates, registry = NPMJS_REGISTRY) => ({
   name: pkg.name,
   version: pkg.version,
   registry,

@@ -13,6 +13,7 @@ import { publicGoodTrustedRoot } from './recorded.js';
 import { registrySignedMessage } from './registry-key.js';
 import { verifyBundleJson } from './sigstore-verify.js';
 import { makeTarball, sha512Integrity } from './tarball.js';
+import { NPMJS_REGISTRY } from './public-urls.js';
 
 const pki = createTestPki({ withTsa: true });
 const tarball = makeTarball({ name: '@acme/widget', version: '1.2.3' });
@@ -56,7 +57,7 @@ describe('test PKI', () => {
       buildDefinition: { externalParameters: { workflow: { repository: 'https://github.com/verify-deps-test/example', path: '.github/workflows/release.yml', ref: 'refs/tags/v1.0.0' } } },
       runDetails: { builder: { id: 'https://github.com/actions/runner/github-hosted' } },
     });
-    expect(decodeStatement(publish).predicate).toEqual({ name: '@acme/widget', version: '1.2.3', registry: 'https://registry.npmjs.org' });
+    expect(decodeStatement(publish).predicate).toEqual({ name: '@acme/widget', version: '1.2.3', registry: NPMJS_REGISTRY });
     expect(npmPurl('plain', '1.0.0')).toBe('pkg:npm/plain@1.0.0');
     expect(sha512HexOfIntegrity(pkg.integrity)).toBe(crypto.createHash('sha512').update(tarball).digest('hex'));
   });

@@ -7,45 +7,17 @@ import { packageOf } from './attack-mutations.js';
 import { checkRun, PUBLISHED, type CheckRunOptions } from './attack-kit.js';
 import type { CiIdentity } from './identity.js';
 import * as mutate from './mutate.js';
+import type { ComplianceReport } from '../../src/report/build.js';
 import type { TestPki } from './pki.js';
 import type { RegistryScenario } from './scenario-types.js';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
-export interface PolicyFindingJson {
-  code: string;
-  message: string;
-  enforcement: 'strict' | 'audit';
-  details?: Record<string, unknown>;
-}
-
-export interface PolicyPackageJson {
-  name: string;
-  version: string;
-  rule: string | null;
-  verdict: 'pass' | 'flagged' | 'fail' | 'incomplete';
-  findings: PolicyFindingJson[];
-  waived: PolicyFindingJson[];
-  evidence: { attestations: Array<{ status: string; signer?: { issuer?: string; san?: string } }> } | null;
-}
-
-export interface ExceptionUseJson {
-  package: string;
-  waive: string[];
-  reason: string;
-  approvedBy: string;
-  expires: string;
-  waived: number;
-}
-
-export interface PolicyReportJson {
-  verdict: 'pass' | 'fail' | 'incomplete';
-  enforcement: 'strict' | 'audit';
-  policy: { origin: 'file' | 'project' | 'builtin'; path: string; format: 'native' | 'seed' };
-  packages: PolicyPackageJson[];
-  exceptionsUsed: ExceptionUseJson[];
-  observations: { warnings: string[] };
-}
+// The CLI's --json output is the compliance report: its types come from schema/report.schema.json.
+export type PolicyReportJson = ComplianceReport;
+export type PolicyPackageJson = ComplianceReport['packages'][number];
+export type PolicyFindingJson = PolicyPackageJson['findings'][number];
+export type ExceptionUseJson = ComplianceReport['exceptionsUsed'][number];
 
 export interface PolicyRun {
   code: number | null;

@@ -11,6 +11,7 @@ import { createTestPki } from './pki.js';
 import { registrySignedMessage } from './registry-key.js';
 import { lockfileScenario, selectionFraction, syntheticScenario } from './scenario.js';
 import { verifyBundleJson } from './sigstore-verify.js';
+import { npmjsTarballUrl } from './public-urls.js';
 
 const lockfileDir = (name: string) => fileURLToPath(new URL(`../fixtures/lockfiles/${name}/`, import.meta.url));
 const pki = createTestPki();
@@ -78,7 +79,7 @@ describe('lockfile scenarios', () => {
           requires: true,
           packages: {
             '': { name: 'root', version: '1.0.0', dependencies: { a: '1.0.0', g: 'github:x/g' } },
-            'node_modules/a': { version: '1.0.0', resolved: 'https://registry.npmjs.org/a/-/a-1.0.0.tgz', integrity },
+            'node_modules/a': { version: '1.0.0', resolved: npmjsTarballUrl('a', '1.0.0'), integrity },
             'node_modules/g': { version: '1.0.0', resolved: 'git+ssh://git@github.com/x/g.git#0123456789abcdef0123456789abcdef01234567' },
           },
         }),

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { PRODUCTION_ROOT, RUNS, SAMPLE_DIR, expectsFailure, protocolArgs, readSample } from './_cases.js';
+import { SIGSTORE_TUF_MIRROR } from '../../src/registry/trust-source.js';
 
 const require = createRequire(import.meta.url);
 
@@ -17,7 +18,7 @@ describe('verify-bundle: sigstore-conformance sample through the CLI', () => {
 
   test('the default root (no --trusted-root) is the sample production root, byte for byte', () => {
     const seeds = JSON.parse(readFileSync(require.resolve('@sigstore/tuf/seeds.json'), 'utf8'));
-    const embedded = Buffer.from(seeds['https://tuf-repo-cdn.sigstore.dev'].targets['trusted_root.json'], 'base64');
+    const embedded = Buffer.from(seeds[SIGSTORE_TUF_MIRROR].targets['trusted_root.json'], 'base64');
     expect(createHash('sha256').update(embedded).digest('hex')).toBe(createHash('sha256').update(readSample(PRODUCTION_ROOT)).digest('hex'));
   });
 

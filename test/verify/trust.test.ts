@@ -4,6 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SIGSTORE_TUF_MIRROR } from '../../src/verify/trust/seeds.js';
 import { TrustMaterialError, createTrust, getSeedTargets, toRegistryKeys, toTrustedRoot, verifyPackageEvidence } from '../../src/verify/index.js';
 import { isKeyValidAt } from '../../src/verify/trust/index.js';
 import { KEYS_BYTES, NOW, POSITIVE, TEST_KEYID, TEST_SIGNING, TRUSTED_ROOT_BYTES, evidenceFor, readJson, tufKey } from './_helpers.js';
@@ -95,7 +96,7 @@ describe('getSeedTargets (@sigstore/tuf seeds.json)', () => {
   it.each([
     ['not an object', null],
     ['another mirror only', { 'https://example.com': { targets: {} } }],
-    ['a missing target', { 'https://tuf-repo-cdn.sigstore.dev': { targets: { 'trusted_root.json': 'e30=' } } }],
+    ['a missing target', { [SIGSTORE_TUF_MIRROR]: { targets: { 'trusted_root.json': 'e30=' } } }],
   ])('rejects %s (SEEDS_INVALID)', (_, seeds) => {
     expect(codeOf(() => getSeedTargets(seeds))).toBe('SEEDS_INVALID');
   });

@@ -5,6 +5,7 @@ import { InputError } from '../../src/errors.js';
 import { walkTree } from '../../src/walk/index.js';
 import { rootBundleClosure } from './lockfile-oracle.js';
 import { copyFixtureProject, makeTempDir, type LockfileFixture } from '../support/fixture-project.js';
+import { npmjsTarballUrl } from '../support/public-urls.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -106,7 +107,7 @@ describe('walkTree', () => {
     const integrity = 'sha512-41Cifkg6e8TylSpdtTpeLVMqvSBEVzTttHvERD741+pnZ8ANv0004MRL43QKPDlK9cGvNp6NZWZUBlbGXYxxng==';
     await writeFile(join(dir, 'node_modules', '.package-lock.json'), JSON.stringify({
       name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true,
-      packages: { 'node_modules/is-number': { version: '7.0.0', resolved: 'https://registry.npmjs.org/is-number/-/is-number-7.0.0.tgz', integrity } },
+      packages: { 'node_modules/is-number': { version: '7.0.0', resolved: npmjsTarballUrl('is-number', '7.0.0'), integrity } },
     }));
     const result = await walkTree(dir);
     expect(result.treeSource.kind).toBe('hidden-lockfile');

@@ -1,0 +1,11 @@
+// The public hosts tests name as data: lockfile `resolved` values, policy subjects and log pins.
+// Nothing ever connects to them (the suite passes with every registry unreachable); a test that
+// must fetch uses the fixture registry on 127.0.0.1.
+
+export const NPMJS_REGISTRY = 'https://registry.npmjs.org'; // data only, never fetched
+export const REKOR_URL = 'https://rekor.sigstore.dev'; // data only, never fetched
+
+// A registry.npmjs.org tarball URL, as npm writes it into `resolved`.
+export function npmjsTarballUrl(name: string, version: string): string {
+  return `${NPMJS_REGISTRY}/${name}/-/${name.split('/').pop()}-${version}.tgz`;
+}
