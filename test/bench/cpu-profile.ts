@@ -20,7 +20,23 @@ export interface ProfileSummary {
   totalMs: number;
   functions: Array<{ name: string; ms: number }>;
   modules: Array<{ name: string; ms: number }>;
+  // Time with one of these frames anywhere on the stack (a stage of verify-deps, a library).
+  inclusive: Array<{ name: string; ms: number }>;
 }
+
+// Stages whose inclusive time the summary names: the frame's function name, or a module path.
+const STAGES: Array<[string, (frame: ProfileNode['callFrame']) => boolean]> = [
+  ['walkTree (arborist)', (f) => f.functionName === 'walkTree'],
+  ['fetchEvidence', (f) => f.functionName === 'fetchEvidence'],
+  ['fetchVersionHistory', (f) => f.functionName === 'fetchVersionHistory'],
+  ['npm-registry-fetch', (f) => f.url.includes('/node_modules/npm-registry-fetch/')],
+  ['verifyPackageEvidence', (f) => f.functionName === 'verifyPackageEvidence'],
+  ['@sigstore/verify', (f) => f.url.includes('/node_modules/@sigstore/verify/')],
+  ['cacache', (f) => f.url.includes('/node_modules/cacache/')],
+  ['JSON.parse', (f) => f.functionName === 'parse' && f.url === ''],
+  ['buildReport', (f) => f.functionName === 'buildReport'],
+  ['evaluate', (f) => f.functionName === 'evaluatePolicy' || f.functionName === 'evaluate'],
+];
 
 function moduleOf(url: string): string {
   if (!url) return '(native / idle / gc)';
@@ -60,7 +76,19 @@ export function summarizeProfile(dir: string, top = 12): ProfileSummary | null {
     const mod = moduleOf(url);
     modules.set(mod, (modules.get(mod) ?? 0) + us);
   }
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  const inclusive = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const frame = byId.get(at)?.callFrame;
+      if (!frame) continue;
+      for (const [name, matches] of STAGES) if (!seen.has(name) && matches(frame)) seen.add(name);
+    }
+    for (const name of seen) inclusive.set(name, (inclusive.get(name) ?? 0) + us);
+  }
   const ranked = (m: Map<string, number>) =>
     [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => ({ name, ms: us / 1000 }));
-  return { totalMs: (profile.endTime - profile.startTime) / 1000, functions: ranked(functions), modules: ranked(modules) };
+  return { totalMs: (profile.endTime - profile.startTime) / 1000, functions: ranked(functions), modules: ranked(modules), inclusive: ranked(inclusive) };
 }

@@ -6,9 +6,11 @@ import { Verifier, VerificationError, toTrustMaterial, type TrustMaterial } from
 import { TrustMaterialError } from '../errors.js';
 import { toParsedDocument } from '../encoding.js';
 import type { RegistryKey, TrustDigests } from '../types.js';
+import { memoizeTrustedCertificate } from './certificate-memo.js';
 import { isKeyValidAt, toRegistryKeyIndex, toRegistryKeys, type RegistryKeyIndex } from './registry-keys.js';
 import { toTrustedRoot } from './trusted-root.js';
 
+export { memoizeEncodings } from './certificate-memo.js';
 export { getSeedTargets, type SeedTargets } from './seeds.js';
 export { isKeyValidAt, toRegistryKeys, toRegistryKeyIndex, type RegistryKeyIndex } from './registry-keys.js';
 export { toTrustedRoot, type TrustedRoot } from './trusted-root.js';
@@ -53,6 +55,10 @@ export function createTrust(input: TrustInput): Trust {
     }
     return { publicKey: key.publicKey, validFor: (date: Date) => isKeyValidAt(key, date) };
   });
+
+  for (const authority of [...material.certificateAuthorities, ...material.timestampAuthorities]) {
+    for (const certificate of authority.certChain) memoizeTrustedCertificate(certificate);
+  }
 
   // Thresholds spelled out, not left to the library's defaults: one verified tlog entry, one SCT
   // and one verified timestamp per bundle are the minimum this tool accepts.

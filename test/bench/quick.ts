@@ -1,0 +1,56 @@
+// `npm run bench:quick`: the verify-deps half of the bench only, for working on speed: one tree
+// (axios-1.7.9; QUICK_COPIES=6 for the ~10k tree), one latency (QUICK_LATENCY_MS, default 20),
+// a cold run then a warm run, and with QUICK_PROFILE=1 a --cpu-prof summary of each (self time,
+// and time under verify-deps' own stages). Never compared with npm: `npm run bench` does that.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { summarizeProfile } from './cpu-profile.js';
+import { createBenchEnvironment } from './environment.js';
+import { runVerifyDeps } from './tools.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const num = (name: string, fallback: number) => (process.env[name] === undefined ? fallback : Number(process.env[name]));
+
+async function main(): Promise<void> {
+  const workDir = mkdtempSync(join(tmpdir(), 'verify-deps-quick-'));
+  const copies = num('QUICK_COPIES', 1);
+  const latencyMs = num('QUICK_LATENCY_MS', 20);
+  const profile = num('QUICK_PROFILE', 0) > 0;
+  const env = await createBenchEnvironment({
+    label: copies === 1 ? 'axios-1.7.9' : `synthetic-${copies}x-axios`,
+    sourceLockfileDir: join(REPO, 'test/fixtures/lockfiles/axios-1.7.9'),
+    copies,
+    workDir,
+    provenanceShare: 0.3,
+    attestationTime: new Date(Date.now() - 30 * 86_400_000),
+  });
+  try {
+    if (latencyMs > 0) env.registry.addFault('*', { latencyMs });
+    console.log(`${env.label}: ${env.packages} packages, ${env.attested} attested, ${latencyMs} ms per request, built in ${(env.buildMs / 1000).toFixed(1)} s`);
+    const files = { cache: join(workDir, 'cache'), report: join(workDir, 'report.json'), sri: join(workDir, 'sri.json'), now: new Date().toISOString() };
+    for (const kind of ['cold', 'warm']) {
+      const dir = join(workDir, `profile-${kind}`);
+      mkdirSync(dir, { recursive: true });
+      const run = await runVerifyDeps(env, { ...files, ...(profile ? { extraNodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] } : {}) });
+      console.log(`${kind}: wall ${(run.wallMs / 1000).toFixed(2)} s, peak RSS ${Math.round((run.peakRssKb ?? 0) / 1024)} MiB, requests ${run.requests}, verdict ${run.verdict}, signatures ${run.signatures}, attestations ${run.attestations}${run.problem ? `, PROBLEM ${run.problem}` : ''}`);
+      const summary = profile ? summarizeProfile(dir, 25) : null;
+      if (summary) {
+        console.log(`  profile ${(summary.totalMs / 1000).toFixed(2)} s; by module: ${summary.modules.slice(0, 10).map((m) => `${m.name} ${(m.ms / 1000).toFixed(2)}`).join('; ')}`);
+        for (const f of summary.functions) console.log(`    ${(f.ms / 1000).toFixed(2).padStart(6)} s  ${f.name}`);
+        for (const s of summary.inclusive) console.log(`    under ${s.name}: ${(s.ms / 1000).toFixed(2)} s`);
+      }
+    }
+  } finally {
+    await env.close();
+    // QUICK_KEEP=1 keeps the profiles and reports for a closer look.
+    if (num('QUICK_KEEP', 0) > 0) console.log(`kept ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
