@@ -1,7 +1,9 @@
+import { getAgent } from '@npmcli/agent';
 import npmFetch from 'npm-registry-fetch';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { NpmFlatOptions } from './npm-config.js';
 import { FetchError, redactUrl } from './fetch-error.js';
+import { getOnce, TransportError, type RawResponse } from './transport.js';
 
 export interface HttpOptions {
   npm: NpmFlatOptions;
@@ -9,7 +11,7 @@ export interface HttpOptions {
   concurrency: number;
   // Per request, including reading the body.
   timeoutMs: number;
-  // Retries after the first try, on 408/420/429/5xx and on network errors.
+  // Retries after the first try, on 408/420/429/5xx, on network errors and on bodies cut off.
   retries: number;
   // The whole run's deadline (--timeout): once aborted, every request in flight or queued fails.
   signal?: AbortSignal;
@@ -21,6 +23,8 @@ export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 // The largest packument (full or abbreviated) read: the npm registry refuses to grow one past
 // 100 MB, so a bigger one is not a real packument.
 export const MAX_PACKUMENT_BYTES = 128 * 1024 * 1024;
+// The largest tarball read for --rehash.
+export const MAX_TARBALL_BYTES = 512 * 1024 * 1024;
 
 export interface JsonResponse {
   status: number;
@@ -32,6 +36,15 @@ export interface JsonResponse {
 export interface HttpStats {
   requests: number;
 }
+
+// npm-registry-fetch's credential picker (exported, not typed).
+const getAuth = (npmFetch as unknown as { getAuth: (url: string, opts: Record<string, unknown>) => { token: string | null; auth: string | null; cert: string | null; key: string | null } }).getAuth;
+
+const RETRY_STATUSES = new Set([408, 420, 429]);
+const RETRY_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EADDRINUSE', 'ETIMEDOUT', 'EPIPE', 'ECONNECTIONTIMEOUT', 'EIDLETIMEOUT', 'ERESPONSETIMEOUT', 'ETRANSFERTIMEOUT']);
+const BACKOFF = { factor: 2, minMs: 100, maxMs: 2_000 };
+const MAX_REDIRECTS = 5;
+const USER_AGENT = `verify-deps (node/${process.version})`;
 
 // A JSON GET against a registry: npm's auth, proxy and CA settings, keep-alive sockets, retries
 // with backoff, a per-request timeout, a concurrency cap, and no HTTP cache of npm's (the gate
@@ -52,17 +65,13 @@ export class RegistryHttp {
   // 'too-large', which names INPUT_TOO_LARGE.
   getJson(pathOrUrl: string, spec: { name?: string; registry?: string; accept?: string; maxBytes?: number } = {}): Promise<JsonResponse> {
     return this.#limit(async () => {
-      const opts = this.#requestOptions(spec);
-      this.#assertTimeLeft(describe(pathOrUrl, opts.registry as string));
-      const url = redactUrl(describe(pathOrUrl, opts.registry as string));
-      // npm-registry-fetch retries failed requests, but not a body cut off after the headers
-      // arrived: those are retried here, within the same budget.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await this.#getOnce(pathOrUrl, opts, url, spec.maxBytes ?? MAX_DOCUMENT_BYTES);
-        } catch (error) {
-          if (!(error instanceof FetchError) || !error.bodyFailed || attempt >= this.#options.retries) throw error;
-        }
+      const maxBytes = spec.maxBytes ?? MAX_DOCUMENT_BYTES;
+      const { response, url } = await this.#get(pathOrUrl, spec, spec.accept ?? 'application/json', maxBytes);
+      if (response.status === 404) return { status: 404, body: undefined, url };
+      try {
+        return { status: response.status, body: JSON.parse(response.body.toString('utf8')), url };
+      } catch (cause) {
+        throw new FetchError('malformed', url, `${url}: expected JSON, got ${response.body.length} bytes that do not parse`, response.status, cause);
       }
     });
   }
@@ -70,129 +79,130 @@ export class RegistryHttp {
   // Fetches bytes (a tarball) from `pathOrUrl`, resolved like getJson.
   getBytes(pathOrUrl: string, spec: { name?: string; registry?: string } = {}): Promise<Buffer> {
     return this.#limit(async () => {
-      const opts = this.#requestOptions({ ...spec, accept: 'application/octet-stream' });
-      this.#assertTimeLeft(describe(pathOrUrl, opts.registry as string));
-      const url = redactUrl(describe(pathOrUrl, opts.registry as string));
-      this.stats.requests++;
-      try {
-        const response = await npmFetch(pathOrUrl, opts);
-        return Buffer.from(await response.arrayBuffer());
-      } catch (cause) {
-        const error = cause as Error & { statusCode?: number; code?: string };
-        const kind = error.statusCode === 404 ? 'not-found' : 'unreachable';
-        throw new FetchError(kind, url, `${url}: ${error.statusCode ? `HTTP ${error.statusCode}` : (error.code ?? error.message.split('\n')[0])}`, error.statusCode, cause);
-      }
+      const { response, url } = await this.#get(pathOrUrl, spec, 'application/octet-stream', MAX_TARBALL_BYTES);
+      if (response.status === 404) throw new FetchError('not-found', url, `${url}: HTTP 404`, 404);
+      return response.body;
     });
   }
 
-  async #getOnce(pathOrUrl: string, opts: Record<string, unknown>, url: string, maxBytes: number): Promise<JsonResponse> {
-    this.stats.requests++;
-    let response;
-    try {
-      response = await npmFetch(pathOrUrl, opts);
-    } catch (cause) {
-      const error = cause as Error & { statusCode?: number; code?: string };
-      if (error.statusCode === 404) return { status: 404, body: undefined, url };
-      const reason = error.statusCode ? `HTTP ${error.statusCode}` : (error.code ?? error.message.split('\n')[0]);
-      throw new FetchError('unreachable', url, `${url}: ${reason}`, error.statusCode, cause);
-    }
-    let text: string;
-    try {
-      text = await readBody(response, maxBytes, this.#options.timeoutMs);
-    } catch (cause) {
-      if (cause instanceof BodyTooLargeError) {
-        throw new FetchError('too-large', url, `${url}: INPUT_TOO_LARGE: expected a response of at most ${maxBytes} bytes, got ${cause.received}`, response.status, cause);
+  // A 2xx or 404 response, after redirects and retries; anything else is a FetchError.
+  async #get(pathOrUrl: string, spec: { name?: string; registry?: string }, accept: string, maxBytes: number): Promise<{ response: RawResponse; url: string }> {
+    const { npm } = this.#options;
+    const registry = spec.registry ?? (spec.name ? npmFetch.pickRegistry(spec.name, npm) : npm.registry);
+    let url = new URL(describe(pathOrUrl, registry));
+    const safeUrl = redactUrl(url.toString());
+    this.#assertTimeLeft(safeUrl);
+    // Credentials go to the registry's own host only: a redirect elsewhere drops them.
+    const authHeaders = this.#authHeaders(url, registry, spec.name);
+    const origin = url.origin;
+    for (let redirects = 0; ; redirects++) {
+      const headers: Record<string, string> = { accept, 'accept-encoding': 'gzip, deflate, br', 'user-agent': USER_AGENT, ...(url.origin === origin ? authHeaders.headers : {}) };
+      const response = await this.#getWithRetries(url, headers, authHeaders.tls, maxBytes, safeUrl);
+      const location = response.headers.location;
+      if (response.status >= 300 && response.status < 400 && response.status !== 304 && location !== undefined && redirects < MAX_REDIRECTS) {
+        const next = new URL(location, url);
+        if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new FetchError('unreachable', safeUrl, `${safeUrl}: redirected to a ${next.protocol} URL`, response.status);
+        url = next;
+        continue;
       }
-      const error = new FetchError('unreachable', url, `${url}: body not received (${(cause as Error).message.split('\n')[0]})`, response.status, cause);
-      error.bodyFailed = true;
-      throw error;
+      if (response.status === 404 || (response.status >= 200 && response.status < 300)) return { response, url: safeUrl };
+      throw new FetchError('unreachable', safeUrl, `${safeUrl}: HTTP ${response.status}`, response.status);
     }
-    try {
-      return { status: response.status, body: JSON.parse(text), url };
-    } catch (cause) {
-      throw new FetchError('malformed', url, `${url}: expected JSON, got ${Buffer.byteLength(text)} bytes that do not parse`, response.status, cause);
+  }
+
+  async #getWithRetries(url: URL, headers: Record<string, string>, tls: { cert?: unknown; key?: unknown }, maxBytes: number, safeUrl: string): Promise<RawResponse> {
+    const { retries, timeoutMs, signal } = this.#options;
+    for (let attempt = 0; ; attempt++) {
+      this.#assertTimeLeft(safeUrl);
+      this.stats.requests++;
+      let response: RawResponse | undefined;
+      let failure: FetchError;
+      let retryAfterMs: number | undefined;
+      try {
+        response = await getOnce(url, { headers, agent: this.#agent(url, tls), timeoutMs, maxBytes, ...(signal ? { signal } : {}) });
+        if (!RETRY_STATUSES.has(response.status) && response.status < 500) return response;
+        failure = new FetchError('unreachable', safeUrl, `${safeUrl}: HTTP ${response.status}`, response.status);
+        retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+      } catch (cause) {
+        if (!(cause instanceof TransportError)) throw cause;
+        failure = toFetchError(cause, safeUrl, maxBytes);
+        if (cause.tooLarge || !(cause.bodyFailed || RETRY_ERRORS.has(cause.code))) throw failure;
+      }
+      if (attempt >= retries || signal?.aborted) {
+        if (response !== undefined) return response;
+        throw failure;
+      }
+      await sleep(retryAfterMs ?? backoffMs(attempt), signal);
     }
+  }
+
+  // npm's credentials for this URL (`//host/:_authToken`, `_auth`, username and password,
+  // certfile and keyfile), picked exactly as npm-registry-fetch picks them.
+  #authHeaders(url: URL, registry: string, name: string | undefined): { headers: Record<string, string>; tls: { cert?: unknown; key?: unknown } } {
+    const auth = getAuth(url.toString(), { ...this.#options.npm, registry, ...(name ? { spec: name } : {}) });
+    const headers: Record<string, string> = {};
+    if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+    else if (auth.auth) headers.authorization = `Basic ${auth.auth}`;
+    return { headers, tls: { ...(auth.cert ? { cert: auth.cert } : {}), ...(auth.key ? { key: auth.key } : {}) } };
+  }
+
+  // npm's agent for this URL: its proxy, noproxy, CA, client certificate and strict-ssl settings,
+  // one keep-alive pool per set of options (@npmcli/agent caches them).
+  #agent(url: URL, tls: { cert?: unknown; key?: unknown }) {
+    const npm = this.#options.npm;
+    const strictSSL = npm.strictSSL;
+    return getAgent(url, {
+      ca: npm.ca,
+      cert: tls.cert ?? npm.cert,
+      key: tls.key ?? npm.key,
+      rejectUnauthorized: strictSSL === undefined || strictSSL === null ? process.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0' : strictSSL !== false,
+      proxy: npm.httpsProxy || npm.proxy,
+      noProxy: npm.noProxy,
+      localAddress: npm.localAddress,
+      maxSockets: this.#options.concurrency,
+      timeout: this.#options.timeoutMs,
+    });
   }
 
   #assertTimeLeft(url: string): void {
     if (this.#options.signal?.aborted) {
-      throw new FetchError('unreachable', redactUrl(url), `${redactUrl(url)}: not fetched, the run's --timeout expired`);
+      throw new FetchError('unreachable', url, `${url}: not fetched, the run's --timeout expired`);
     }
   }
-
-  #requestOptions(spec: { name?: string; registry?: string; accept?: string }): Record<string, unknown> {
-    const { npm, timeoutMs, retries, concurrency } = this.#options;
-    const opts: Record<string, unknown> = {
-      ...npm,
-      // npm's HTTP cache would let a stale copy stand in for the registry's answer.
-      cache: undefined,
-      preferOnline: true,
-      timeout: timeoutMs,
-      maxSockets: concurrency,
-      retry: { retries, factor: 2, minTimeout: 100, maxTimeout: 2_000, randomize: true },
-      headers: { accept: spec.accept ?? 'application/json' },
-      ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
-    };
-    if (spec.registry) opts.registry = spec.registry;
-    if (spec.name) opts.spec = spec.name;
-    opts.registry = spec.registry ?? (spec.name ? npmFetch.pickRegistry(spec.name, npm) : npm.registry);
-    return opts;
-  }
 }
 
-// A body that passed its limit; `received` counts the bytes read before giving up (or the
-// declared content-length).
-class BodyTooLargeError extends Error {
-  constructor(readonly received: string) {
-    super(`response body over the limit (${received})`);
-    this.name = 'BodyTooLargeError';
+function toFetchError(error: TransportError, url: string, maxBytes: number): FetchError {
+  if (error.tooLarge) {
+    return new FetchError('too-large', url, `${url}: INPUT_TOO_LARGE: expected a response of at most ${maxBytes} bytes, got ${error.message}`, error.status, error);
   }
+  if (error.bodyFailed) {
+    const failure = new FetchError('unreachable', url, `${url}: body not received (${error.message})`, error.status, error);
+    failure.bodyFailed = true;
+    return failure;
+  }
+  return new FetchError('unreachable', url, `${url}: ${error.code === 'ABORT_ERR' ? "not fetched, the run's --timeout expired" : error.message}`, error.status, error);
 }
 
-interface StreamingResponse {
-  headers: { get(name: string): string | null };
-  body: (NodeJS.ReadableStream & { destroy?: (error?: Error) => void }) | null;
+// Retry-After in seconds (or an HTTP date), bounded: a registry cannot park the gate.
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const seconds = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : Date.parse(value) - Date.now();
+  return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), 10_000) : undefined;
 }
 
-// Reads a response body as UTF-8, counting the (decompressed) bytes as they arrive and giving up
-// past `maxBytes`, so that an endless or huge body costs at most maxBytes of memory. `timeoutMs`
-// bounds the whole body, as npm-registry-fetch's own body timeout did.
-function readBody(response: StreamingResponse, maxBytes: number, timeoutMs: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  const body = response.body;
-  if (body === null) return Promise.resolve('');
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    body.destroy?.();
-    return Promise.reject(new BodyTooLargeError(`content-length ${declared}`));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (error: Error | null): void => {
-      if (settled) return;
-      settled = true;
+function backoffMs(attempt: number): number {
+  return Math.min(BACKOFF.maxMs, BACKOFF.minMs * BACKOFF.factor ** attempt) * (1 + Math.random());
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
       clearTimeout(timer);
-      body.removeListener('data', onData);
-      if (error === null) {
-        resolve(Buffer.concat(chunks, size).toString('utf8'));
-        return;
-      }
-      chunks.length = 0;
-      body.destroy?.();
-      reject(error);
-    };
-    const onData = (chunk: Buffer | string): void => {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      size += bytes.length;
-      if (size > maxBytes) finish(new BodyTooLargeError(`more than ${maxBytes} bytes`));
-      else chunks.push(bytes);
-    };
-    const timer = setTimeout(() => finish(new Error(`body not received within ${timeoutMs} ms`)), timeoutMs);
-    timer.unref?.();
-    body.on('data', onData);
-    body.once('end', () => finish(null));
-    body.once('error', (error: Error) => finish(error));
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
   });
 }
 
