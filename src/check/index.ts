@@ -59,7 +59,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const inventory = await walkTree(projectDir, { omit: options.omit });
   const settings = await loadNpmSettings(projectDir, options.registry === undefined ? {} : { registry: options.registry });
   const cacheDir = options.cacheDir ?? join(settings.npmCacheDir, '_verify-deps');
-  const cache = new EvidenceCache(join(cacheDir, 'evidence'));
+  const cache = new EvidenceCache(join(cacheDir, 'evidence'), options.now);
   const http = new RegistryHttp({
     npm: settings.flat,
     concurrency: options.concurrency,
@@ -76,7 +76,17 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   });
 
   const toCheck = inventory.packages.filter((ref) => ref.source === 'registry' && !ref.bundled);
-  const registryOf = (ref: PackageRef): string => withTrailingSlash(npmFetch.pickRegistry(ref.name, settings.flat));
+  // The registry depends only on the scope (npm-package-arg parses each name otherwise).
+  const registryByScope = new Map<string, string>();
+  const registryOf = (ref: PackageRef): string => {
+    const scope = ref.name.startsWith('@') ? ref.name.slice(0, ref.name.indexOf('/') + 1) : '';
+    let registry = registryByScope.get(scope);
+    if (registry === undefined) {
+      registry = withTrailingSlash(npmFetch.pickRegistry(ref.name, settings.flat));
+      registryByScope.set(scope, registry);
+    }
+    return registry;
+  };
   const contexts = new Map<string, RegistryContext>();
   for (const registry of new Set(toCheck.map(registryOf))) {
     contexts.set(registry, await prepareRegistry(registry, { http, cache, trustSource, options }));
@@ -109,6 +119,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       });
     }),
   );
+  await cache.save().catch((error: Error) => {
+    warnings.push(`the evidence cache could not be written (${error.message.split('\n')[0]}); the next run fetches again`);
+  });
   const registries = [...contexts.values()].map((context) => context.summary);
   return {
     inventory,

@@ -1,4 +1,4 @@
-import type { EvidenceCache } from '../registry/cache.js';
+import type { CachedPackage, EvidenceCache } from '../registry/cache.js';
 import { fetchEvidence, type FetchedEvidence } from '../registry/evidence.js';
 import { FetchError } from '../registry/fetch-error.js';
 import { fetchVersionHistory, type VersionHistoryEntry } from '../registry/history.js';
@@ -34,28 +34,37 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     return { ...base, fromCache: false, findings: [context.failure ?? { code: 'FETCH_FAILED', message: 'no trust for this registry' }] };
   }
   const trust = context.trust;
-  const cached = await deps.cache.getEvidenceWithDigest(registry, ref.name, ref.version, ref.integrity);
-  let evidence: FetchedEvidence | undefined = cached?.value;
-  const fromCache = evidence !== undefined;
-  if (evidence === undefined) {
-    if (deps.offline) return { ...base, fromCache, findings: [offlineMiss(`evidence of ${ref.name}@${ref.version}`)] };
-    try {
-      evidence = await fetchEvidence(deps.http, ref, (manifest, attestations) => needsPublishTime(manifest, attestations, trust));
-    } catch (error) {
-      return { ...base, fromCache, findings: [toFetchFinding(error)] };
+  const cached = await deps.cache.lookup(registry, ref.name, ref.version, ref.integrity);
+  const reused = cached === undefined ? undefined : reusableFacts(cached, trust, deps);
+  // Evidence is read (or fetched) unless a verification result of it can be reused; --rehash
+  // needs the manifest's tarball path either way.
+  let evidence: FetchedEvidence | undefined;
+  let fetched = false;
+  if (reused === undefined || deps.rehash) {
+    evidence = cached === undefined ? undefined : await deps.cache.getEvidence(cached.evidenceDigest);
+    if (evidence === undefined) {
+      if (deps.offline) return { ...base, fromCache: false, findings: [offlineMiss(`evidence of ${ref.name}@${ref.version}`)] };
+      try {
+        evidence = await fetchEvidence(deps.http, ref, (manifest, attestations) => needsPublishTime(manifest, attestations, trust));
+        fetched = true;
+      } catch (error) {
+        return { ...base, fromCache: false, findings: [toFetchFinding(error)] };
+      }
     }
   }
+  const fromCache = !fetched;
   deps.onStage?.('fetched');
-  const facts = (cached && (await reuseVerifiedFacts(cached.digest, trust, deps))) ?? verifyPackageEvidence(evidence, trust, deps.now);
+  const facts = reused ?? verifyPackageEvidence(evidence as FetchedEvidence, trust, deps.now);
   deps.onStage?.('verified');
+  const repository = evidence === undefined ? cached?.repository : evidence.manifest.repository;
   const outcome: PackageOutcome = {
     ...base,
     facts,
     fromCache,
     findings: [...facts.findings],
-    ...(evidence.manifest.repository === undefined ? {} : { declaredRepository: evidence.manifest.repository }),
+    ...(repository === undefined ? {} : { declaredRepository: repository }),
   };
-  if (deps.rehash) {
+  if (deps.rehash && evidence !== undefined) {
     const { rehashed, finding } = await rehashPackage(ref, evidence.manifest, deps);
     if (rehashed !== undefined) outcome.rehashed = rehashed;
     if (finding !== undefined) outcome.findings.push(finding);
@@ -65,7 +74,7 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     if ('finding' in history) outcome.findings.push(history.finding);
     else outcome.history = history.entries;
   }
-  if (isWorthCaching(facts, context) && !reusedFacts.has(facts)) await cacheVerified(registry, evidence, cached?.digest, facts, trust, deps);
+  if (reused === undefined && evidence !== undefined && isWorthCaching(facts, context)) await cacheVerified(registry, ref, evidence, cached, facts, trust, deps);
   return outcome;
 }
 
@@ -76,34 +85,35 @@ async function getHistory(ref: PackageRef, registry: string, deps: PackageCheckD
   try {
     const entries = await fetchVersionHistory(deps.http, ref.name, ref.version);
     // Earlier versions do not change (unpublishing aside), so the history of a version is cached.
-    await deps.cache.putHistory(registry, ref.name, ref.version, entries).catch(() => undefined);
+    deps.cache.recordHistory(registry, ref.name, ref.version, entries);
     return { entries };
   } catch (error) {
     return { finding: toFetchFinding(error) };
   }
 }
 
-const reusedFacts = new WeakSet<PackageFacts>();
-
-// Caches evidence that verified (unless it came from the cache) and its verification result.
-async function cacheVerified(registry: string, evidence: FetchedEvidence, digest: string | undefined, facts: PackageFacts, trust: Trust, deps: PackageCheckDeps): Promise<void> {
+// Caches evidence that verified (unless it is stored already) and its verification result.
+async function cacheVerified(registry: string, ref: PackageRef, evidence: FetchedEvidence, cached: CachedPackage | undefined, facts: PackageFacts, trust: Trust, deps: PackageCheckDeps): Promise<void> {
   try {
-    const evidenceDigest = digest ?? (await deps.cache.putEvidence(registry, evidence));
-    await deps.cache.putVerifiedFacts(evidenceDigest, trustDigest(trust), { verifiedAt: deps.now.toISOString(), facts });
+    const evidenceDigest = cached?.evidenceDigest ?? (await deps.cache.putEvidence(registry, evidence));
+    deps.cache.record(registry, ref.name, ref.version, ref.integrity, {
+      evidenceDigest,
+      ...(evidence.manifest.repository === undefined ? {} : { repository: evidence.manifest.repository }),
+      verified: { trustDigest: trustDigest(trust), verifiedAt: deps.now.toISOString(), facts },
+    });
   } catch (error) {
     deps.warnings.push(`the evidence cache could not be written (${(error as Error).message.split('\n')[0]}); the next run fetches again`);
   }
 }
 
-// The verification result of byte-identical evidence (cacache's digest of the stored bytes)
-// under the same trust material, reused only when this run's clock is not earlier than the
-// clock it was verified at: every check of a verified result is then still true (a timestamp
-// cannot have moved into the future, and keys are judged at the publish time, not now).
-async function reuseVerifiedFacts(evidenceDigest: string, trust: Trust, deps: PackageCheckDeps): Promise<PackageFacts | undefined> {
-  const stored = await deps.cache.getVerifiedFacts<{ verifiedAt: string; facts: PackageFacts }>(evidenceDigest, trustDigest(trust));
-  if (stored === undefined || !(Date.parse(stored.verifiedAt) <= deps.now.getTime())) return undefined;
-  reusedFacts.add(stored.facts);
-  return stored.facts;
+// The verification result of the same stored evidence under the same trust material, reused
+// only when this run's clock is not earlier than the clock it was verified at: every check of a
+// verified result is then still true (a timestamp cannot have moved into the future, and keys
+// are judged at the publish time, not now).
+function reusableFacts(cached: CachedPackage, trust: Trust, deps: PackageCheckDeps): PackageFacts | undefined {
+  const verified = cached.verified;
+  if (verified === undefined || verified.trustDigest !== trustDigest(trust) || !(Date.parse(verified.verifiedAt) <= deps.now.getTime())) return undefined;
+  return verified.facts as PackageFacts;
 }
 
 function trustDigest(trust: Trust): string {
