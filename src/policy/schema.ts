@@ -1,11 +1,9 @@
 // Validation of a policy document against schema/policy.schema.json, the one definition of the
 // format, with every problem reported once, at the JSON path where it is.
 
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import validators from '../../schema/validators.generated.cjs';
 import type { PolicyProblem } from './errors.js';
-
-const SCHEMA_URL = new URL('../../schema/policy.schema.json', import.meta.url);
 
 interface Union {
   // JSON pointer of the schema that holds the `oneOf`.
@@ -36,30 +34,18 @@ const UNIONS: Record<string, Union> = {
   RunnerEnvironments: { pointer: '/$defs/rule/properties/runnerEnvironment', pick: oneOrMany, expected: 'must be a runner environment or a non-empty list of them' },
 };
 
-let compiled: { ajv: Ajv2020; id: string; root: ValidateFunction } | undefined;
-
-function schemaValidator(): { ajv: Ajv2020; id: string; root: ValidateFunction } {
-  if (compiled === undefined) {
-    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as { $id: string };
-    // verbose: errors carry their parent schema, which names the union that failed.
-    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
-    ajv.addSchema(schema);
-    const root = ajv.getSchema(schema.$id);
-    if (root === undefined) throw new Error('policy schema did not compile');
-    compiled = { ajv, id: schema.$id, root };
-  }
-  return compiled;
-}
+// Compiled ahead of time from schema/policy.schema.json (schema/generate-validators.mjs).
+const policyValidator = validators.policy;
+const branchValidators = validators.policyBranches;
 
 // Validates a parsed policy document; returns every problem (empty: the document is valid).
 export function validatePolicySchema(doc: unknown): PolicyProblem[] {
-  const { root } = schemaValidator();
-  return root(doc) ? [] : collect(root.errors ?? [], doc, '');
+  return policyValidator(doc) ? [] : collect(policyValidator.errors ?? [], doc, '');
 }
 
 function validateAt(pointer: string, data: unknown, base: string): PolicyProblem[] {
-  const { ajv, id } = schemaValidator();
-  const validate = ajv.getSchema(`${id}#${pointer}`);
+  const name = branchValidators[pointer];
+  const validate = name === undefined ? undefined : (validators[name] as ValidateFunction | undefined);
   if (validate === undefined) throw new Error(`policy schema has no ${pointer}`);
   return validate(data) ? [] : collect(validate.errors ?? [], data, base);
 }

@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import validators from '../../schema/validators.generated.cjs';
 import type { CheckResult } from '../check/index.js';
 import { EXIT, VerifyDepsError } from '../errors.js';
 import { buildSriManifest, hashPackageFiles, type SriPackageInput } from '../sri/index.js';
@@ -33,7 +33,6 @@ export class ReportError extends VerifyDepsError<'REPORT_INVALID'> {
   }
 }
 
-const REPORT_SCHEMA = new URL('../../schema/report.schema.json', import.meta.url);
 
 // Writes the gate's outputs, the only module that does: the SRI manifest goes first when the
 // gate failed (removed, so no stale digest outlives a failed gate), then the report (always, and
@@ -70,10 +69,9 @@ async function removeStale(path: string): Promise<boolean> {
   return existed;
 }
 
-let validate: ((report: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null } | undefined;
-
 async function assertValidReport(report: ComplianceReport): Promise<void> {
-  validate ??= new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(await readFile(REPORT_SCHEMA, 'utf8')));
+  // Compiled ahead of time from schema/report.schema.json (schema/generate-validators.mjs).
+  const validate = validators.report;
   if (!validate(report)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`).join('; ');
     throw new ReportError(`the compliance report does not match schema/report.schema.json (${problems})`);
