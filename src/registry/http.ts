@@ -53,6 +53,7 @@ export class RegistryHttp {
   readonly stats: HttpStats = { requests: 0 };
   readonly #limit: LimitFunction;
   readonly #options: HttpOptions;
+  readonly #registries = new Map<string, string>();
 
   constructor(options: HttpOptions) {
     this.#options = options;
@@ -88,7 +89,7 @@ export class RegistryHttp {
   // A 2xx or 404 response, after redirects and retries; anything else is a FetchError.
   async #get(pathOrUrl: string, spec: { name?: string; registry?: string }, accept: string, maxBytes: number): Promise<{ response: RawResponse; url: string }> {
     const { npm } = this.#options;
-    const registry = spec.registry ?? (spec.name ? npmFetch.pickRegistry(spec.name, npm) : npm.registry);
+    const registry = spec.registry ?? (spec.name ? this.#registryFor(spec.name) : npm.registry);
     let url = new URL(describe(pathOrUrl, registry));
     const safeUrl = redactUrl(url.toString());
     this.#assertTimeLeft(safeUrl);
@@ -139,7 +140,8 @@ export class RegistryHttp {
   // npm's credentials for this URL (`//host/:_authToken`, `_auth`, username and password,
   // certfile and keyfile), picked exactly as npm-registry-fetch picks them.
   #authHeaders(url: URL, registry: string, name: string | undefined): { headers: Record<string, string>; tls: { cert?: unknown; key?: unknown } } {
-    const auth = getAuth(url.toString(), { ...this.#options.npm, registry, ...(name ? { spec: name } : {}) });
+    // The spec matters to npm's credential picker only through its scope (`@scope:registry`).
+    const auth = getAuth(url.toString(), { ...this.#options.npm, registry, ...(name?.startsWith('@') ? { spec: name } : {}) });
     const headers: Record<string, string> = {};
     if (auth.token) headers.authorization = `Bearer ${auth.token}`;
     else if (auth.auth) headers.authorization = `Basic ${auth.auth}`;
@@ -162,6 +164,18 @@ export class RegistryHttp {
       maxSockets: this.#options.concurrency,
       timeout: this.#options.timeoutMs,
     });
+  }
+
+  // npm's registry for a package name; it depends only on the scope (parsing each name is
+  // ~40 µs, a second over 20,000 requests).
+  #registryFor(name: string): string {
+    const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/') + 1) : '';
+    let registry = this.#registries.get(scope);
+    if (registry === undefined) {
+      registry = npmFetch.pickRegistry(name, this.#options.npm);
+      this.#registries.set(scope, registry);
+    }
+    return registry;
   }
 
   #assertTimeLeft(url: string): void {

@@ -1,15 +1,20 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import Arborist, { type Node } from '@npmcli/arborist';
+import Arborist from '@npmcli/arborist';
 import { InputError } from '../errors.js';
 import { PACKAGE_SOURCES, type Inventory, type OmitType, type PackageRef, type PackageSource } from '../types.js';
 import { assertPackageJsonParses, assertProjectDir, locateTreeSource, type TreeSource } from './lockfile.js';
+import { loadLockfileNodes } from './lockfile-tree.js';
 import { classifySource, registryHostOf } from './source.js';
+import type { WalkNode } from './walk-node.js';
 
 export { assertLockfileShape, type TreeSource } from './lockfile.js';
 export { classifySource, isRegistryTarballUrl } from './source.js';
 
 export interface WalkOptions {
   omit?: readonly OmitType[];
+  // Always build arborist's tree, even for a lockfile the linear reader handles (for the tests
+  // that hold the two to the same answer).
+  arboristTree?: boolean;
 }
 
 export interface WalkResult extends Inventory {
@@ -25,11 +30,11 @@ export async function walkTree(dir: string, options: WalkOptions = {}): Promise<
   await assertProjectDir(projectDir);
   await assertPackageJsonParses(projectDir);
   const treeSource = await locateTreeSource(projectDir);
-  const root = await loadTree(projectDir, treeSource);
+  const nodes = await loadTree(projectDir, treeSource, options.arboristTree ?? false);
   const omit = new Set(options.omit ?? []);
 
   const byKey = new Map<string, PackageRef>();
-  for (const node of root.inventory.values()) {
+  for (const node of nodes) {
     if (node.isProjectRoot || isRepresentedByLink(node) || isOmitted(node, omit)) continue;
     const ref = toPackageRef(node, projectDir);
     const key = [ref.name, ref.version, ref.integrity, ref.source, ref.registryHost, ref.source === 'registry' ? '' : ref.resolved].join('\0');
@@ -50,12 +55,16 @@ export async function walkTree(dir: string, options: WalkOptions = {}): Promise<
   };
 }
 
-async function loadTree(projectDir: string, treeSource: TreeSource): Promise<Node> {
-  const arborist = new Arborist({ path: projectDir });
+// Every node of the tree: from the lockfile in linear time when it allows (lockfile-tree.ts),
+// else from arborist's tree (loadVirtual, or loadActual when there is no lockfile).
+async function loadTree(projectDir: string, treeSource: TreeSource, arboristTree: boolean): Promise<Iterable<WalkNode>> {
+  const fromLockfile = treeSource.kind === 'npm-shrinkwrap.json' || treeSource.kind === 'package-lock.json';
   try {
-    return treeSource.kind === 'npm-shrinkwrap.json' || treeSource.kind === 'package-lock.json'
-      ? await arborist.loadVirtual()
-      : await arborist.loadActual();
+    const nodes = fromLockfile && !arboristTree ? await loadLockfileNodes(projectDir) : undefined;
+    if (nodes !== undefined) return nodes;
+    const arborist = new Arborist({ path: projectDir });
+    const root = fromLockfile ? await arborist.loadVirtual() : await arborist.loadActual();
+    return root.inventory.values();
   } catch (cause) {
     const error = cause as Error;
     throw new InputError('LOCKFILE_INVALID', `${resolve(projectDir, treeSource.relPath)}: cannot be loaded (${error.message.split('\n')[0]})`, {
@@ -77,13 +86,13 @@ function treeSourceWarnings(treeSource: TreeSource): string[] {
 }
 
 // A link's target carries the same package as the link; it is reported once, as the link.
-function isRepresentedByLink(node: Node): boolean {
+function isRepresentedByLink(node: WalkNode): boolean {
   return !node.isLink && node.linksIn.size > 0;
 }
 
 // npm's own omit rule (arborist Node#shouldOmit): only for trees whose top is the project or a
 // workspace, by the node's dependency flags.
-function isOmitted(node: Node, omit: ReadonlySet<OmitType>): boolean {
+function isOmitted(node: WalkNode, omit: ReadonlySet<OmitType>): boolean {
   if (omit.size === 0) return false;
   const top = node.top;
   if (!top.isProjectRoot && !top.isWorkspace) return false;
@@ -95,7 +104,7 @@ function isOmitted(node: Node, omit: ReadonlySet<OmitType>): boolean {
   );
 }
 
-function toPackageRef(node: Node, projectDir: string): PackageRef {
+function toPackageRef(node: WalkNode, projectDir: string): PackageRef {
   const source = classifySource(node, projectDir);
   const name = node.packageName ?? node.name;
   const resolved = displayResolved(node, source, projectDir);
@@ -119,7 +128,7 @@ function toPackageRef(node: Node, projectDir: string): PackageRef {
 
 // `file:` paths are shown relative to the project so that reports do not depend on where the
 // project was checked out.
-function displayResolved(node: Node, source: PackageSource, projectDir: string): string | null {
+function displayResolved(node: WalkNode, source: PackageSource, projectDir: string): string | null {
   if (source === 'link' || source === 'workspace' || source === 'directory') {
     return `file:${relative(projectDir, node.isLink ? node.realpath : node.path) || '.'}`;
   }

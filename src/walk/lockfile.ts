@@ -16,9 +16,10 @@ export interface TreeSource {
 const REGENERATE_HINT = 'Regenerate it with `npm install --package-lock-only` and commit it.';
 const SUPPORTED_VERSIONS = [1, 2, 3];
 
-// The most packages a lockfile may list. Arborist's loadVirtual grows superlinearly (measured:
-// 5,000 entries 3.5 s, 10,000 21 s, 20,000 112 s), so a larger lockfile is refused up front
-// (INPUT_TOO_LARGE) instead of stalling the gate; the largest real ones hold a few thousand.
+// The most packages a lockfile may list. A lockfile v2/v3 in sync with package.json is read in
+// linear time (lockfile-tree.ts), but the others go through arborist's loadVirtual, which grows
+// quadratically (measured: 10,000 entries 21 s, 20,000 112 s): a larger lockfile is refused up
+// front (INPUT_TOO_LARGE) instead of stalling the gate; the largest real ones hold a few thousand.
 export const MAX_LOCKFILE_ENTRIES = 20_000;
 // The deepest nesting of a lockfile v1 `dependencies` tree (real ones nest a few dozen levels).
 export const MAX_LOCKFILE_DEPTH = 1_000;

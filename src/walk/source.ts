@@ -1,5 +1,5 @@
 import npa from 'npm-package-arg';
-import type { Node } from '@npmcli/arborist';
+import type { WalkNode } from './walk-node.js';
 import type { PackageSource } from '../types.js';
 
 // Spec types that npm resolves through a registry (`npm:` aliases included).
@@ -7,7 +7,7 @@ const REGISTRY_SPEC_TYPES = new Set(['version', 'range', 'tag', 'alias']);
 
 // Classifies where a node's bytes come from. Anything that is not demonstrably a registry
 // tarball is named for what it is, so the policy can judge it instead of it vanishing.
-export function classifySource(node: Node, projectDir: string): PackageSource {
+export function classifySource(node: WalkNode, projectDir: string): PackageSource {
   if (node.isLink) return node.target?.isWorkspace ? 'workspace' : 'link';
   if (node.isWorkspace) return 'workspace';
   // A lockfile entry outside any node_modules folder is a local folder (a workspace or link
@@ -26,7 +26,7 @@ export function classifySource(node: Node, projectDir: string): PackageSource {
     case 'directory':
       return 'directory';
     case 'remote':
-      return isRegistryTarballUrl(resolved, node.packageName ?? node.name, node.version) || isRequestedFromRegistry(node)
+      return isRegistryTarballUrl(resolved, node.packageName ?? node.name, node.version ?? '') || isRequestedFromRegistry(node)
         ? 'registry'
         : 'remote';
     default:
@@ -57,7 +57,7 @@ export function isRegistryTarballUrl(url: string, name: string, version: string)
 
 // Registries with other tarball layouts (GitHub Packages' /download/...) are still registries
 // when every dependency edge asked for a registry spec.
-function isRequestedFromRegistry(node: Node): boolean {
+function isRequestedFromRegistry(node: WalkNode): boolean {
   const edges = [...node.edgesIn];
   return edges.length > 0 && edges.every((edge) => REGISTRY_SPEC_TYPES.has(specType(edge.name, edge.spec, '/') ?? ''));
 }

@@ -6,7 +6,7 @@ import { Verifier, VerificationError, toTrustMaterial, type TrustMaterial } from
 import { TrustMaterialError } from '../errors.js';
 import { toParsedDocument } from '../encoding.js';
 import type { RegistryKey, TrustDigests } from '../types.js';
-import { memoizeTrustedCertificate } from './certificate-memo.js';
+import { memoizeTrustedCertificate, useFastDerEncoder } from './certificate-memo.js';
 import { isKeyValidAt, toRegistryKeyIndex, toRegistryKeys, type RegistryKeyIndex } from './registry-keys.js';
 import { toTrustedRoot } from './trusted-root.js';
 
@@ -35,6 +35,7 @@ const NO_KEYS = { value: null, sha256: createHash('sha256').update('').digest('h
 
 // Builds the trust for a run. Throws TrustMaterialError when either document is unusable.
 export function createTrust(input: TrustInput): Trust {
+  useFastDerEncoder();
   const root = toParsedDocument(input.trustedRoot);
   if ('error' in root) {
     throw new TrustMaterialError('TRUSTED_ROOT_INVALID', `trusted root: ${root.error}`);
