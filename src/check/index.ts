@@ -7,11 +7,12 @@ import { RegistryHttp } from '../registry/http.js';
 import { loadNpmSettings } from '../registry/npm-config.js';
 import { loadTrustSource, type TrustSource } from '../registry/trust-source.js';
 import type { OmitType, PackageRef } from '../types.js';
-import type { PackageFacts } from '../verify/index.js';
+import { verifyPackageEvidence, type PackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
 import { walkTree } from '../walk/index.js';
 import { checkPackage } from './package.js';
 import { prepareRegistry, type RegistryContext } from './registry-context.js';
 import { findSignatureStrippingRegistries } from './stripping.js';
+import { VerifierPool } from './verifier-pool.js';
 import type { CheckResult } from './types.js';
 
 export type * from './types.js';
@@ -37,6 +38,8 @@ export interface CheckOptions {
   rehash?: boolean;
   // Told how far the run is: after the walk (done 0) and after each package is checked.
   onProgress?: (progress: CheckProgress) => void;
+  // Verify in worker threads (the default); false verifies on the main thread.
+  verifyInWorkers?: boolean;
   // --timeout: the whole run's deadline in milliseconds; what is not fetched by then is
   // FETCH_FAILED (the gate fails closed with a partial report).
   deadlineMs?: number;
@@ -87,9 +90,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     }
     return registry;
   };
+  const pool = options.verifyInWorkers === false ? undefined : new VerifierPool();
   const contexts = new Map<string, RegistryContext>();
   for (const registry of new Set(toCheck.map(registryOf))) {
-    contexts.set(registry, await prepareRegistry(registry, { http, cache, trustSource, options }));
+    const context = await prepareRegistry(registry, { http, cache, trustSource, options });
+    if (pool !== undefined && context.trustDocuments !== undefined) context.trustId = pool.addTrust(context.trustDocuments);
+    contexts.set(registry, context);
   }
 
   const progress: CheckProgress = { walked: inventory.packages.length, total: toCheck.length, fetched: 0, verified: 0, done: 0 };
@@ -109,6 +115,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     npmCacheDir: settings.npmCacheDir,
     warnings,
     onStage: (stage: 'fetched' | 'verified') => report(stage),
+    verify: (evidence: PackageEvidence, context: RegistryContext): Promise<PackageFacts> =>
+      pool !== undefined && context.trustId !== undefined
+        ? pool.verify(context.trustId, evidence, options.now)
+        : Promise.resolve().then(() => verifyPackageEvidence(evidence, context.trust as Trust, options.now)),
   };
   const outcomes = await Promise.all(
     toCheck.map((ref) => {
@@ -118,7 +128,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         return outcome;
       });
     }),
-  );
+  ).finally(() => pool?.close());
   await cache.save().catch((error: Error) => {
     warnings.push(`the evidence cache could not be written (${error.message.split('\n')[0]}); the next run fetches again`);
   });

@@ -5,7 +5,7 @@ import { fetchVersionHistory, type VersionHistoryEntry } from '../registry/histo
 import type { RegistryHttp } from '../registry/http.js';
 import type { VersionManifest } from '../registry/manifest.js';
 import type { PackageRef } from '../types.js';
-import { verifyPackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
+import type { PackageFacts, Trust } from '../verify/index.js';
 import type { RegistryContext } from './registry-context.js';
 import { rehashPackage } from './rehash.js';
 import type { CheckFinding, PackageOutcome } from './types.js';
@@ -23,6 +23,8 @@ export interface PackageCheckDeps {
   warnings: string[];
   // Told when this package's evidence is in hand, and when it is verified (progress).
   onStage?: (stage: 'fetched' | 'verified') => void;
+  // Verifies evidence (in a worker thread when there is a pool); rejects when it cannot.
+  verify: (evidence: FetchedEvidence, context: RegistryContext) => Promise<PackageFacts>;
 }
 
 // Gets one registry package's evidence (cache, else registry; never the registry with
@@ -54,7 +56,13 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   }
   const fromCache = !fetched;
   deps.onStage?.('fetched');
-  const facts = reused ?? verifyPackageEvidence(evidence as FetchedEvidence, trust, deps.now);
+  let facts: PackageFacts;
+  try {
+    facts = reused ?? (await deps.verify(evidence as FetchedEvidence, context));
+  } catch (error) {
+    // Verification that could not run is not a result: the package stays unverified.
+    return { ...base, fromCache, findings: [{ code: 'VERIFICATION_ERROR', message: `expected the evidence to be verified, got: ${(error as Error).message}` }] };
+  }
   deps.onStage?.('verified');
   const repository = evidence === undefined ? cached?.repository : evidence.manifest.repository;
   const outcome: PackageOutcome = {

@@ -6,11 +6,16 @@ import { loadRegistryKeys, type RegistryKeysSource } from '../registry/keys.js';
 import type { TrustSource } from '../registry/trust-source.js';
 import { createTrust, TrustMaterialError, type Trust } from '../verify/index.js';
 import type { CheckFinding, RegistryTrust } from './types.js';
+import type { TrustDocuments } from './verifier-pool.js';
 
 // One registry's keys and the trust built from them, or why there is none.
 export interface RegistryContext {
   summary: RegistryTrust;
   trust?: Trust;
+  // The documents the trust was built from (for the verification workers, which build their own).
+  trustDocuments?: TrustDocuments;
+  // The trust's id in the verifier pool, once registered there.
+  trustId?: number;
   // Set when the registry's keys could not be had: every package of it is then unverifiable.
   failure?: CheckFinding;
 }
@@ -55,7 +60,7 @@ export async function prepareRegistry(
   const publishesKeys = keys.document !== null;
   try {
     const trust = createTrust({ trustedRoot: trustSource.trustedRoot, registryKeys: keys.document });
-    return { summary: { registry, keysOrigin: keys.origin, publishesKeys }, trust };
+    return { summary: { registry, keysOrigin: keys.origin, publishesKeys }, trust, trustDocuments: { trustedRoot: trustSource.trustedRoot, registryKeys: keys.document } };
   } catch (error) {
     if (!(error instanceof TrustMaterialError)) throw error;
     const rootProblem = error.code === 'TRUSTED_ROOT_INVALID';

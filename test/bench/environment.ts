@@ -52,7 +52,8 @@ export async function createBenchEnvironment(o: EnvironmentOptions): Promise<Ben
   const tree = await writeBenchTree(o.sourceLockfileDir, dir, o.copies);
   const pki: TestPki = createTestPki();
   const scenario = await lockfileScenario(pki, dir, { provenanceShare: o.provenanceShare, seed: 'bench', attestation: { time: o.attestationTime } });
-  const registry = await startFixtureRegistry(scenario);
+  const registry = await startFixtureRegistry(scenario, { cacheReplies: true });
+  registry.prewarm();
   await writeInstalledTree(dir, registry.url);
 
   const trustedRoot = join(o.workDir, o.label, 'trusted_root.json');

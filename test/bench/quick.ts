@@ -33,8 +33,10 @@ async function main(): Promise<void> {
     for (const kind of ['cold', 'warm']) {
       const dir = join(workDir, `profile-${kind}`);
       mkdirSync(dir, { recursive: true });
+      const serverCpu = process.cpuUsage();
       const run = await runVerifyDeps(env, { ...files, ...(profile ? { extraNodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] } : {}) });
-      console.log(`${kind}: wall ${(run.wallMs / 1000).toFixed(2)} s, peak RSS ${Math.round((run.peakRssKb ?? 0) / 1024)} MiB, requests ${run.requests}, verdict ${run.verdict}, signatures ${run.signatures}, attestations ${run.attestations}${run.problem ? `, PROBLEM ${run.problem}` : ''}`);
+      const served = process.cpuUsage(serverCpu);
+      console.log(`${kind}: wall ${(run.wallMs / 1000).toFixed(2)} s, fixture registry CPU ${((served.user + served.system) / 1e6).toFixed(2)} s, peak RSS ${Math.round((run.peakRssKb ?? 0) / 1024)} MiB, requests ${run.requests}, verdict ${run.verdict}, signatures ${run.signatures}, attestations ${run.attestations}${run.problem ? `, PROBLEM ${run.problem}` : ''}`);
       const summary = profile ? summarizeProfile(dir, 25) : null;
       if (summary) {
         console.log(`  profile ${(summary.totalMs / 1000).toFixed(2)} s; by module: ${summary.modules.slice(0, 10).map((m) => `${m.name} ${(m.ms / 1000).toFixed(2)}`).join('; ')}`);

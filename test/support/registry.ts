@@ -48,7 +48,17 @@ export class FixtureRegistry {
   private readonly faults: FaultRule[] = [];
   private baseUrl = '';
 
-  constructor(public scenario: RegistryScenario) {}
+  // Packages by name, built on first use (rebuilt if the scenario's list is replaced or grows).
+  private byName: { source: ScenarioPackage[]; length: number; map: Map<string, ScenarioPackage[]> } | null = null;
+  // With cacheReplies (the bench, whose scenario never changes): each reply built, hashed and
+  // compressed once, so that the server's own CPU does not weigh on the tools it serves.
+  private readonly replies = new Map<string, Reply>();
+  private readonly encoded = new WeakMap<Reply, { etag: string; gzipped?: Buffer }>();
+
+  constructor(
+    public scenario: RegistryScenario,
+    private readonly options: { cacheReplies?: boolean } = {},
+  ) {}
 
   // Base URL, e.g. http://127.0.0.1:41234 (no trailing slash); valid after start().
   get url(): string {
@@ -144,12 +154,40 @@ export class FixtureRegistry {
       req.socket.resetAndDestroy();
       return;
     }
-    let reply = this.route(req, path);
+    let reply = this.cachedRoute(req, path, fault);
     if (fault?.status !== undefined) reply = json(fault.status, { error: `injected ${fault.status}` });
     if (fault?.nonJson) reply = { ...reply, body: Buffer.from(NON_JSON_BODY) };
     if (fault?.contentType) reply = { ...reply, contentType: fault.contentType };
     record.status = reply.status;
     this.send(req, res, reply, fault);
+  }
+
+  private cachedRoute(req: http.IncomingMessage, path: string, fault: Fault | undefined): Reply {
+    const altersReply = fault !== undefined && (fault.status !== undefined || fault.nonJson === true || fault.contentType !== undefined);
+    if (!this.options.cacheReplies || altersReply) return this.route(req, path);
+    const key = replyKey(req.method ?? 'GET', path, req.headers.accept ?? '');
+    let reply = this.replies.get(key);
+    if (reply === undefined) {
+      reply = this.route(req, path);
+      this.replies.set(key, reply);
+    }
+    return reply;
+  }
+
+  // Builds, hashes and compresses the replies of every document of the scenario ahead of the
+  // runs (cacheReplies only), so that no measured run pays for the server's first encoding.
+  prewarm(): void {
+    if (!this.options.cacheReplies) return;
+    for (const pkg of this.scenario.packages) {
+      const paths = [`/${pkg.name}`, `/${pkg.name}/${pkg.version}`, `/-/npm/v1/attestations/${pkg.name}@${pkg.version}`];
+      for (const path of paths) {
+        for (const accept of ['application/json', ABBREVIATED]) {
+          const req = { method: 'GET', headers: { accept, 'accept-encoding': 'gzip' } } as unknown as http.IncomingMessage;
+          const reply = this.cachedRoute(req, path, undefined);
+          this.encode(reply, true);
+        }
+      }
+    }
   }
 
   private route(req: http.IncomingMessage, path: string): Reply {
@@ -166,7 +204,7 @@ export class FixtureRegistry {
     const nameLen = segments[0]?.startsWith('@') ? 2 : 1;
     const name = segments.slice(0, nameLen).join('/');
     const rest = segments.slice(nameLen);
-    const versions = this.scenario.packages.filter((p) => p.name === name);
+    const versions = this.versionsOf(name);
     if (versions.length === 0) return notFound();
     if (rest.length === 0) {
       const accept = req.headers.accept ?? '';
@@ -188,19 +226,30 @@ export class FixtureRegistry {
   }
 
   private find(name: string, version: string): ScenarioPackage | undefined {
-    return this.scenario.packages.find((p) => p.name === name && p.version === version);
+    return this.versionsOf(name).find((p) => p.version === version);
+  }
+
+  private versionsOf(name: string): ScenarioPackage[] {
+    const packages = this.scenario.packages;
+    if (this.byName === null || this.byName.source !== packages || this.byName.length !== packages.length) {
+      const map = new Map<string, ScenarioPackage[]>();
+      for (const p of packages) map.set(p.name, [...(map.get(p.name) ?? []), p]);
+      this.byName = { source: packages, length: packages.length, map };
+    }
+    return (this.byName.map.get(name) ?? []).filter((p) => p.name === name);
   }
 
   private send(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply, fault: Fault | undefined): void {
-    const etag = `"${crypto.createHash('sha1').update(reply.body).digest('hex')}"`;
+    const gzip = reply.compressible && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+    const encoded = this.encode(reply, gzip);
+    const etag = encoded.etag;
     if (reply.status === 200 && req.headers['if-none-match'] === etag) {
       record304(this.requests, req);
       res.writeHead(304, { etag });
       res.end();
       return;
     }
-    const gzip = reply.compressible && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
-    const body = gzip ? gzipSync(reply.body) : reply.body;
+    const body = gzip ? (encoded.gzipped as Buffer) : reply.body;
     const head: http.OutgoingHttpHeaders = { 'content-type': reply.contentType, 'content-length': body.length, etag };
     if (gzip) head['content-encoding'] = 'gzip';
     if (fault?.status !== undefined && fault.retryAfter !== undefined) head['retry-after'] = String(fault.retryAfter);
@@ -222,6 +271,17 @@ export class FixtureRegistry {
     res.end(body);
   }
 
+  // The reply's etag and (when asked) gzipped body, kept with cacheReplies.
+  private encode(reply: Reply, gzip: boolean): { etag: string; gzipped?: Buffer } {
+    let encoded = this.encoded.get(reply);
+    if (encoded === undefined) {
+      encoded = { etag: `"${crypto.createHash('sha1').update(reply.body).digest('hex')}"` };
+      if (this.options.cacheReplies) this.encoded.set(reply, encoded);
+    }
+    if (gzip && reply.compressible) encoded.gzipped ??= gzipSync(reply.body);
+    return encoded;
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const t = setTimeout(() => {
@@ -233,12 +293,17 @@ export class FixtureRegistry {
   }
 }
 
+// Replies differ by method, path and whether the abbreviated packument was asked for.
+function replyKey(method: string, path: string, accept: string): string {
+  return `${method}\0${path}\0${accept.includes(ABBREVIATED) ? 'abbreviated' : 'full'}`;
+}
+
 function record304(requests: RecordedRequest[], req: http.IncomingMessage): void {
   const last = [...requests].reverse().find((r) => r.rawPath === (req.url ?? '/').split('?')[0]);
   if (last) last.status = 304;
 }
 
 // Creates and starts a fixture registry for a scenario.
-export async function startFixtureRegistry(scenario: RegistryScenario): Promise<FixtureRegistry> {
-  return new FixtureRegistry(scenario).start();
+export async function startFixtureRegistry(scenario: RegistryScenario, options: { cacheReplies?: boolean } = {}): Promise<FixtureRegistry> {
+  return new FixtureRegistry(scenario, options).start();
 }

@@ -1,0 +1,88 @@
+// Verification off the main thread: the main thread fetches and parses, worker threads check
+// signatures, chains and logs (~2 ms of CPU per attested package), so the two overlap instead of
+// queueing on one event loop. The trust a worker verifies with is built in the worker from the
+// same documents as the main thread's (whose digests key the cache). A worker that fails or
+// exits rejects what it held: the package is then unverified (VERIFICATION_ERROR), never passed.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { PackageEvidence, PackageFacts } from '../verify/types.js';
+import type { WorkerReply, WorkerRequest } from '../verify/worker.js';
+
+const WORKER_URL = new URL('../verify/worker.js', import.meta.url);
+
+export interface TrustDocuments {
+  trustedRoot: Uint8Array;
+  registryKeys: unknown;
+}
+
+export class VerifierPool {
+  readonly #size: number;
+  readonly #workers: Worker[] = [];
+  readonly #load: number[] = [];
+  readonly #pending = new Map<number, { worker: number; resolve: (facts: PackageFacts) => void; reject: (error: Error) => void }>();
+  readonly #trusts: TrustDocuments[] = [];
+  #seq = 0;
+  #broken: Error | undefined;
+
+  // Workers: one per core the main thread leaves free (at least one), at most four.
+  constructor(size = Math.min(4, Math.max(1, availableParallelism() - 1))) {
+    this.#size = size;
+  }
+
+  // Registers a registry's trust documents; returns the id to verify with.
+  addTrust(documents: TrustDocuments): number {
+    this.#trusts.push(documents);
+    const trustId = this.#trusts.length - 1;
+    for (const worker of this.#workers) worker.postMessage({ kind: 'trust', trustId, ...documents } satisfies WorkerRequest);
+    return trustId;
+  }
+
+  verify(trustId: number, evidence: PackageEvidence, now: Date): Promise<PackageFacts> {
+    if (this.#broken) return Promise.reject(this.#broken);
+    this.#start();
+    const worker = this.#load.indexOf(Math.min(...this.#load));
+    const seq = this.#seq++;
+    this.#load[worker] = (this.#load[worker] ?? 0) + 1;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(seq, { worker, resolve, reject });
+      (this.#workers[worker] as Worker).postMessage({ kind: 'verify', seq, trustId, evidence, now: now.getTime() } satisfies WorkerRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((worker) => worker.terminate()));
+    this.#workers.length = 0;
+  }
+
+  // Workers start on the first verification: a warm run that verifies nothing starts none.
+  #start(): void {
+    if (this.#workers.length > 0) return;
+    for (let index = 0; index < this.#size; index++) {
+      const worker = new Worker(WORKER_URL);
+      worker.on('message', (reply: WorkerReply) => this.#settle(reply));
+      worker.on('error', (error) => this.#fail(index, error));
+      worker.on('exit', (code) => this.#fail(index, new Error(`verification worker exited (code ${code})`)));
+      this.#trusts.forEach((documents, trustId) => worker.postMessage({ kind: 'trust', trustId, ...documents } satisfies WorkerRequest));
+      this.#workers.push(worker);
+      this.#load.push(0);
+    }
+  }
+
+  #settle(reply: WorkerReply): void {
+    const pending = this.#pending.get(reply.seq);
+    if (pending === undefined) return;
+    this.#pending.delete(reply.seq);
+    this.#load[pending.worker] = (this.#load[pending.worker] ?? 1) - 1;
+    if ('error' in reply) pending.reject(new Error(reply.error));
+    else pending.resolve(reply.facts as PackageFacts);
+  }
+
+  #fail(index: number, error: Error): void {
+    this.#broken ??= error;
+    for (const [seq, pending] of this.#pending) {
+      if (pending.worker !== index) continue;
+      this.#pending.delete(seq);
+      pending.reject(error);
+    }
+  }
+}
