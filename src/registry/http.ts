@@ -54,6 +54,7 @@ export class RegistryHttp {
   readonly #limit: LimitFunction;
   readonly #options: HttpOptions;
   readonly #registries = new Map<string, string>();
+  readonly #agents = new Map<string, ReturnType<typeof getAgent>>();
 
   constructor(options: HttpOptions) {
     this.#options = options;
@@ -151,6 +152,14 @@ export class RegistryHttp {
   // npm's agent for this URL: its proxy, noproxy, CA, client certificate and strict-ssl settings,
   // one keep-alive pool per set of options (@npmcli/agent caches them).
   #agent(url: URL, tls: { cert?: unknown; key?: unknown }) {
+    // One lookup per origin and client certificate: @npmcli/agent derives a cache key from every
+    // option on each call.
+    const key = `${url.origin}\0${String(tls.cert ?? '')}\0${String(tls.key ?? '')}`;
+    if (!this.#agents.has(key)) this.#agents.set(key, this.#newAgent(url, tls));
+    return this.#agents.get(key);
+  }
+
+  #newAgent(url: URL, tls: { cert?: unknown; key?: unknown }) {
     const npm = this.#options.npm;
     const strictSSL = npm.strictSSL;
     return getAgent(url, {

@@ -5,8 +5,7 @@
 // HTTP cache the gate does not want, so they are left out.
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 export interface RawResponse {
   status: number;
@@ -53,7 +52,14 @@ export function getOnce(url: URL, options: RequestOptions): Promise<RawResponse>
     const timer = setTimeout(() => fail(new TransportError(`no complete response within ${options.timeoutMs} ms`, 'ETIMEDOUT', status, status !== undefined)), options.timeoutMs);
     timer.unref?.();
     let status: number | undefined;
-    const request = send(url, { method: 'GET', headers: options.headers, ...(options.agent === undefined ? {} : { agent: options.agent }), ...(options.signal ? { signal: options.signal } : {}) });
+    // secureEndpoint spares agent-base from guessing the protocol from a stack trace.
+    const request = send(url, {
+      method: 'GET',
+      headers: options.headers,
+      secureEndpoint: url.protocol === 'https:',
+      ...(options.agent === undefined ? {} : { agent: options.agent }),
+      ...(options.signal ? { signal: options.signal } : {}),
+    } as http.RequestOptions);
     request.on('error', (error: NodeJS.ErrnoException) => fail(new TransportError(error.code ?? error.message.split('\n')[0] ?? 'request failed', error.code ?? 'EREQUEST', status, status !== undefined)));
     request.on('response', (response: IncomingMessage) => {
       status = response.statusCode ?? 0;
@@ -71,23 +77,22 @@ export function getOnce(url: URL, options: RequestOptions): Promise<RawResponse>
   });
 }
 
-// The (decoded) body, counted as it arrives: past `maxBytes` the response is abandoned, so an
-// endless or huge body costs at most maxBytes of memory.
+// The decoded body. The bytes on the wire are counted as they arrive and the decoded size is
+// bounded too (zlib's maxOutputLength), so an endless, huge or inflating body costs at most
+// maxBytes of memory. Registry documents are small: decoding them in one call is cheaper than a
+// zlib stream per response.
 function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const status = response.statusCode;
   const declared = Number(response.headers['content-length']);
   const encoding = String(response.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding === 'identity' && Number.isFinite(declared) && declared > maxBytes) {
-    response.destroy();
-    return Promise.reject(new TransportError(`content-length ${declared}`, 'ETOOLARGE', status, false, true));
-  }
-  let stream: Readable = response;
-  if (encoding === 'gzip' || encoding === 'x-gzip') stream = response.pipe(createGunzip());
-  else if (encoding === 'deflate') stream = response.pipe(createInflate());
-  else if (encoding === 'br') stream = response.pipe(createBrotliDecompress());
-  else if (encoding !== 'identity') {
+  const decode = DECODERS[encoding];
+  if (decode === undefined) {
     response.destroy();
     return Promise.reject(new TransportError(`unsupported content-encoding ${encoding}`, 'EENCODING', status, true));
+  }
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    response.destroy();
+    return Promise.reject(new TransportError(`content-length ${declared}`, 'ETOOLARGE', status, false, true));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -96,20 +101,35 @@ function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> 
     const finish = (error?: TransportError): void => {
       if (done) return;
       done = true;
-      if (error === undefined) return resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-      chunks.length = 0;
-      response.destroy();
-      if (stream !== response) stream.destroy();
-      reject(error);
+      if (error !== undefined) {
+        chunks.length = 0;
+        response.destroy();
+        reject(error);
+        return;
+      }
+      const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      try {
+        resolve(decode(raw, maxBytes));
+      } catch (cause) {
+        const tooLarge = (cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+        reject(new TransportError(tooLarge ? `more than ${maxBytes} bytes once decoded` : `body not decodable as ${encoding}`, tooLarge ? 'ETOOLARGE' : 'EENCODING', status, !tooLarge, tooLarge));
+      }
     };
-    stream.on('data', (chunk: Buffer) => {
+    response.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) finish(new TransportError(`more than ${maxBytes} bytes`, 'ETOOLARGE', status, false, true));
       else chunks.push(chunk);
     });
-    stream.once('end', () => (response.complete ? finish() : finish(new TransportError('body cut off', 'ECONNRESET', status, true))));
-    stream.once('error', (error: NodeJS.ErrnoException) => finish(new TransportError(`body not received (${error.code ?? error.message})`, error.code ?? 'EBODY', status, true)));
+    response.once('end', () => (response.complete ? finish() : finish(new TransportError('body cut off', 'ECONNRESET', status, true))));
     response.once('aborted', () => finish(new TransportError('body cut off', 'ECONNRESET', status, true)));
     response.once('error', (error: NodeJS.ErrnoException) => finish(new TransportError(`body not received (${error.code ?? error.message})`, error.code ?? 'EBODY', status, true)));
   });
 }
+
+const DECODERS: Record<string, ((raw: Buffer, maxBytes: number) => Buffer) | undefined> = {
+  identity: (raw) => raw,
+  gzip: (raw, maxBytes) => gunzipSync(raw, { maxOutputLength: maxBytes }),
+  'x-gzip': (raw, maxBytes) => gunzipSync(raw, { maxOutputLength: maxBytes }),
+  deflate: (raw, maxBytes) => inflateSync(raw, { maxOutputLength: maxBytes }),
+  br: (raw, maxBytes) => brotliDecompressSync(raw, { maxOutputLength: maxBytes }),
+};
