@@ -43,7 +43,7 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   let evidence: FetchedEvidence | undefined;
   let fetched = false;
   if (reused === undefined || deps.rehash) {
-    evidence = cached === undefined ? undefined : await deps.cache.getEvidence(cached.evidenceDigest);
+    evidence = cached === undefined ? undefined : await deps.cache.getEvidence(cached.evidence);
     if (evidence === undefined) {
       if (deps.offline) return { ...base, fromCache: false, findings: [offlineMiss(`evidence of ${ref.name}@${ref.version}`)] };
       try {
@@ -82,7 +82,7 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     if ('finding' in history) outcome.findings.push(history.finding);
     else outcome.history = history.entries;
   }
-  if (reused === undefined && evidence !== undefined && isWorthCaching(facts, context)) await cacheVerified(registry, ref, evidence, cached, facts, trust, deps);
+  if (reused === undefined && evidence !== undefined && isWorthCaching(facts, context)) cacheVerified(registry, ref, evidence, fetched ? undefined : cached, facts, trust, deps);
   return outcome;
 }
 
@@ -101,17 +101,18 @@ async function getHistory(ref: PackageRef, registry: string, deps: PackageCheckD
 }
 
 // Caches evidence that verified (unless it is stored already) and its verification result.
-async function cacheVerified(registry: string, ref: PackageRef, evidence: FetchedEvidence, cached: CachedPackage | undefined, facts: PackageFacts, trust: Trust, deps: PackageCheckDeps): Promise<void> {
-  try {
-    const evidenceDigest = cached?.evidenceDigest ?? (await deps.cache.putEvidence(registry, evidence));
-    deps.cache.record(registry, ref.name, ref.version, ref.integrity, {
-      evidenceDigest,
+function cacheVerified(registry: string, ref: PackageRef, evidence: FetchedEvidence, cached: CachedPackage | undefined, facts: PackageFacts, trust: Trust, deps: PackageCheckDeps): void {
+  deps.cache.record(
+    registry,
+    ref.name,
+    ref.version,
+    ref.integrity,
+    {
       ...(evidence.manifest.repository === undefined ? {} : { repository: evidence.manifest.repository }),
       verified: { trustDigest: trustDigest(trust), verifiedAt: deps.now.toISOString(), facts },
-    });
-  } catch (error) {
-    deps.warnings.push(`the evidence cache could not be written (${(error as Error).message.split('\n')[0]}); the next run fetches again`);
-  }
+    },
+    cached?.evidence ?? evidence,
+  );
 }
 
 // The verification result of the same stored evidence under the same trust material, reused

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import cacache from 'cacache';
 import type { FetchedEvidence } from './evidence.js';
 import type { VersionHistoryEntry } from './history.js';
@@ -6,10 +7,16 @@ import type { RegistryKeysSource } from './keys.js';
 // What the cache knows of one package version: where its evidence is stored, and the result of
 // verifying that evidence under one set of trust material.
 export interface CachedPackage {
-  // cacache's digest of the stored evidence bytes (checked by cacache on every read).
-  evidenceDigest: string;
+  // Where the evidence is stored: a pack (cacache's digest of its bytes, checked on every read)
+  // and the evidence's key in it.
+  evidence: EvidenceRef;
   repository?: string;
   verified?: VerifiedRecord;
+}
+
+export interface EvidenceRef {
+  pack: string;
+  key: string;
 }
 
 export interface VerifiedRecord {
@@ -25,19 +32,24 @@ interface IndexEntry<T> {
 }
 
 interface RegistryIndex {
-  version: 2;
+  version: 3;
   packages: Record<string, IndexEntry<CachedPackage>>;
   history: Record<string, IndexEntry<VersionHistoryEntry[]>>;
+  // The evidence packs the entries point into (pack digest → cacache key), to delete the unused.
+  packs: Record<string, string>;
 }
 
 const PRUNE_AFTER_DAYS = 60;
+// Evidence is written in packs of this many packages (one cacache entry each, not one per package).
+const PACK_SIZE = 500;
 
 // The on-disk cache (cacache, content-addressed and integrity-checked on read), in two parts:
-// - the evidence of each package version, stored once, read back only to verify it again;
-// - one index document per registry: each package's evidence digest, its verification result
+// - the evidence of the package versions, in packs of PACK_SIZE, read back only to verify again;
+// - one index document per registry: each package's evidence location, its verification result
 //   and its version history. A warm run reads one document per registry instead of three small
-//   entries per package (cacache costs ~0.3 ms of file-system calls per entry), and writes it
-//   once at the end, merged with whatever another run wrote meanwhile.
+//   entries per package, and a cold run writes a pack per PACK_SIZE packages (cacache costs
+//   ~0.3 ms of file-system calls per entry); the index is written once at the end, merged with
+//   whatever another run wrote meanwhile.
 // A hit saves round trips, never a check that the evidence or trust changed: a result is reused
 // only for the same evidence digest, trust digests and a clock not earlier than its own.
 export class EvidenceCache {
@@ -46,6 +58,12 @@ export class EvidenceCache {
   // What this run added or touched, per registry: merged into the stored index on save.
   readonly #changes = new Map<string, RegistryIndex>();
   readonly #today: string;
+  // Evidence waiting to be written, and the packs being written.
+  #chunk: Array<{ key: string; json: string; ref: EvidenceRef; registry: string; indexKey: string }> = [];
+  readonly #writes: Array<Promise<void>> = [];
+  readonly #newPacks = new Map<string, Record<string, string>>();
+  // The last pack read (verifying again reads every entry of a pack in turn).
+  #lastPack: { digest: string; entries: Record<string, unknown> } | undefined;
 
   constructor(dir: string, now: Date = new Date()) {
     this.#dir = dir;
@@ -60,23 +78,30 @@ export class EvidenceCache {
     return entry?.value;
   }
 
-  // Stored evidence by its digest; undefined when missing or corrupt (then it is fetched again).
-  async getEvidence(digest: string): Promise<FetchedEvidence | undefined> {
+  // Stored evidence; undefined when missing or corrupt (then it is fetched again).
+  async getEvidence(ref: EvidenceRef): Promise<FetchedEvidence | undefined> {
     try {
-      return JSON.parse((await cacache.get.byDigest(this.#dir, digest)).toString('utf8')) as FetchedEvidence;
+      if (this.#lastPack?.digest !== ref.pack) {
+        const entries = JSON.parse((await cacache.get.byDigest(this.#dir, ref.pack)).toString('utf8')) as Record<string, unknown>;
+        this.#lastPack = { digest: ref.pack, entries };
+      }
+      const evidence = this.#lastPack.entries[ref.key];
+      return evidence === undefined ? undefined : (evidence as FetchedEvidence);
     } catch {
       return undefined;
     }
   }
 
-  // Stores evidence; returns cacache's digest of the stored bytes.
-  async putEvidence(registry: string, evidence: FetchedEvidence): Promise<string> {
-    return String(await cacache.put(this.#dir, evidenceKey(registry, evidence.name, evidence.version, evidence.lockfileIntegrity), JSON.stringify(evidence)));
-  }
-
-  // Records a package version's evidence digest and what verifying it found (kept until save()).
-  record(registry: string, name: string, version: string, integrity: string | null, value: CachedPackage): void {
-    this.#touch(registry, 'packages', packageKey(name, version, integrity), value);
+  // Records a package version's evidence (new evidence is packed and written in the background)
+  // and what verifying it found. The record is saved by save(), once its pack is written.
+  record(registry: string, name: string, version: string, integrity: string | null, value: Omit<CachedPackage, 'evidence'>, evidence: FetchedEvidence | EvidenceRef): void {
+    const key = packageKey(name, version, integrity);
+    const ref: EvidenceRef = 'pack' in evidence ? evidence : { pack: '', key: `${registry}\0${key}` };
+    if (!('pack' in evidence)) {
+      this.#chunk.push({ key: ref.key, json: JSON.stringify(evidence), ref, registry, indexKey: key });
+      if (this.#chunk.length >= PACK_SIZE) this.#flush();
+    }
+    this.#touch(registry, 'packages', key, { ...value, evidence: ref });
   }
 
   async getHistory(registry: string, name: string, version: string): Promise<VersionHistoryEntry[] | undefined> {
@@ -91,23 +116,63 @@ export class EvidenceCache {
   }
 
   // Writes what this run recorded, merged into the index as stored now (another run may have
-  // saved since this one read it), and drops the entries nobody used for PRUNE_AFTER_DAYS.
+  // saved since this one read it), drops the entries nobody used for PRUNE_AFTER_DAYS, and
+  // deletes the packs no entry points into any more.
   async save(): Promise<void> {
+    this.#flush();
+    await Promise.all(this.#writes);
     for (const [registry, changes] of this.#changes) {
-      if (!hasNewEntries(changes, await this.#index(registry), this.#today)) continue;
+      const newPacks = this.#newPacks.get(registry) ?? {};
+      if (!hasNewEntries(changes, await this.#index(registry), this.#today) && Object.keys(newPacks).length === 0) continue;
       const key = indexKey(registry);
       const stored = await this.#read(key);
+      const packages = pruned({ ...stored.index.packages, ...changes.packages }, this.#today);
+      const packs = { ...stored.index.packs, ...newPacks };
+      const used = new Set(Object.values(packages).map((entry) => entry.value.evidence.pack));
       const merged: RegistryIndex = {
-        version: 2,
-        packages: pruned({ ...stored.index.packages, ...changes.packages }, this.#today),
+        version: 3,
+        packages,
         history: pruned({ ...stored.index.history, ...changes.history }, this.#today),
+        packs: Object.fromEntries(Object.entries(packs).filter(([digest]) => used.has(digest))),
       };
       const integrity = String(await cacache.put(this.#dir, key, JSON.stringify(merged)));
       // Only the newest index is kept: the bucket's older lines and their content are garbage.
       await cacache.index.compact(this.#dir, key, () => true);
       if (stored.integrity !== undefined && stored.integrity !== integrity) await cacache.rm.content(this.#dir, stored.integrity).catch(() => undefined);
+      for (const [digest, packKey] of Object.entries(packs)) {
+        if (used.has(digest)) continue;
+        await cacache.rm.entry(this.#dir, packKey).catch(() => undefined);
+        await cacache.rm.content(this.#dir, digest).catch(() => undefined);
+      }
     }
     this.#changes.clear();
+    this.#newPacks.clear();
+  }
+
+  // Writes the evidence waiting as one pack per registry; the records pointing into a pack that
+  // could not be written are dropped (the next run fetches them again).
+  #flush(): void {
+    const chunk = this.#chunk;
+    this.#chunk = [];
+    const byRegistry = new Map<string, typeof chunk>();
+    for (const item of chunk) byRegistry.set(item.registry, [...(byRegistry.get(item.registry) ?? []), item]);
+    for (const [registry, items] of byRegistry) {
+      const packKey = `verify-deps:evidence-pack:v1:${registry}:${randomUUID()}`;
+      const text = `{${items.map((item) => `${JSON.stringify(item.key)}:${item.json}`).join(',')}}`;
+      this.#writes.push(
+        cacache.put(this.#dir, packKey, text).then(
+          (integrity) => {
+            for (const item of items) item.ref.pack = String(integrity);
+            const packs = this.#newPacks.get(registry) ?? {};
+            packs[String(integrity)] = packKey;
+            this.#newPacks.set(registry, packs);
+          },
+          () => {
+            for (const item of items) delete this.#changes.get(registry)?.packages[item.indexKey];
+          },
+        ),
+      );
+    }
   }
 
   async getKeys(registry: string): Promise<RegistryKeysSource | undefined> {
@@ -136,7 +201,7 @@ export class EvidenceCache {
     try {
       const { data, integrity } = await cacache.get(this.#dir, key);
       const index = JSON.parse(data.toString('utf8')) as RegistryIndex;
-      if (index.version === 2 && isObject(index.packages) && isObject(index.history)) return { index, integrity: String(integrity) };
+      if (index.version === 3 && isObject(index.packages) && isObject(index.history) && isObject(index.packs)) return { index, integrity: String(integrity) };
     } catch {
       // Missing, or corrupt (cacache checks the digest): an empty index, rebuilt by this run.
     }
@@ -154,7 +219,7 @@ export class EvidenceCache {
 }
 
 function emptyIndex(): RegistryIndex {
-  return { version: 2, packages: {}, history: {} };
+  return { version: 3, packages: {}, history: {}, packs: {} };
 }
 
 // Whether saving would change the stored index: a new or changed entry, or one first used today.
@@ -181,12 +246,8 @@ function packageKey(name: string, version: string, integrity: string | null): st
   return `${name}@${version}:${integrity ?? 'none'}`;
 }
 
-function evidenceKey(registry: string, name: string, version: string, integrity: string | null): string {
-  return `verify-deps:evidence:v1:${registry}:${packageKey(name, version, integrity)}`;
-}
-
 function indexKey(registry: string): string {
-  return `verify-deps:index:v2:${registry}`;
+  return `verify-deps:index:v3:${registry}`;
 }
 
 function keysKey(registry: string): string {

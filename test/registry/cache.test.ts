@@ -1,10 +1,12 @@
-// The evidence cache's index: one document per registry, written once per run, merged with what
-// another run saved meanwhile, integrity-checked on read, pruned of entries nobody uses.
+// The evidence cache: evidence written in packs, one index document per registry written once
+// per run, merged with what another run saved meanwhile, integrity-checked on read, pruned of
+// entries nobody uses (and of the packs nothing points into any more).
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EvidenceCache } from '../../src/registry/cache.js';
+import type { FetchedEvidence } from '../../src/registry/evidence.js';
 
 const REGISTRY = 'http://127.0.0.1:1/';
 const dirs: string[] = [];
@@ -17,24 +19,43 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-const record = (digest: string) => ({ evidenceDigest: digest, verified: { trustDigest: 't', verifiedAt: '2026-11-01T00:00:00.000Z', facts: { findings: [] } } });
+const VERIFIED = { verified: { trustDigest: 't', verifiedAt: '2026-11-01T00:00:00.000Z', facts: { findings: [] } } };
+const evidence = (name: string): FetchedEvidence => ({ name, version: '1.0.0', lockfileIntegrity: null, manifest: { attestationsAdvertised: false } });
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
 }
 
+async function stored(dir: string, name: string, now = new Date('2026-11-23T00:00:00Z')) {
+  const cache = new EvidenceCache(dir, now);
+  const entry = await cache.lookup(REGISTRY, name, '1.0.0', null);
+  return { entry, evidence: entry === undefined ? undefined : await cache.getEvidence(entry.evidence) };
+}
+
 describe('EvidenceCache', () => {
-  it('keeps what one run recorded for the next, by name, version and lockfile integrity', async () => {
+  it('keeps what one run recorded for the next: evidence, result and history', async () => {
     const dir = newDir();
     const first = new EvidenceCache(dir, new Date('2026-11-23T00:00:00Z'));
     expect(await first.lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-a')).toBeUndefined();
-    first.record(REGISTRY, 'alpha', '1.0.0', 'sha512-a', record('sha512-x'));
+    first.record(REGISTRY, 'alpha', '1.0.0', 'sha512-a', VERIFIED, evidence('alpha'));
     first.recordHistory(REGISTRY, 'alpha', '1.0.0', [{ version: '0.9.0', provenance: true, publishAttestation: false }]);
     await first.save();
     const next = new EvidenceCache(dir, new Date('2026-11-24T00:00:00Z'));
-    expect(await next.lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-a')).toEqual(record('sha512-x'));
+    const entry = await next.lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-a');
+    expect(entry).toMatchObject(VERIFIED);
+    expect(await next.getEvidence(entry!.evidence)).toEqual(evidence('alpha'));
     expect(await next.lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-other')).toBeUndefined();
     expect(await next.getHistory(REGISTRY, 'alpha', '1.0.0')).toEqual([{ version: '0.9.0', provenance: true, publishAttestation: false }]);
+  });
+
+  it('writes the evidence of many packages in a few packs', async () => {
+    const dir = newDir();
+    const cache = new EvidenceCache(dir, new Date('2026-11-23T00:00:00Z'));
+    for (let i = 0; i < 1200; i++) cache.record(REGISTRY, `p${i}`, '1.0.0', null, VERIFIED, evidence(`p${i}`));
+    await cache.save();
+    // 3 packs (500, 500, 200) and the index.
+    expect(filesUnder(join(dir, 'content-v2'))).toHaveLength(4);
+    expect((await stored(dir, 'p1199')).evidence).toEqual(evidence('p1199'));
   });
 
   it('merges with an index another run saved after this one read it', async () => {
@@ -44,37 +65,36 @@ describe('EvidenceCache', () => {
     const b = new EvidenceCache(dir, now);
     await a.lookup(REGISTRY, 'alpha', '1.0.0', null);
     await b.lookup(REGISTRY, 'beta', '1.0.0', null);
-    a.record(REGISTRY, 'alpha', '1.0.0', null, record('sha512-a'));
-    b.record(REGISTRY, 'beta', '1.0.0', null, record('sha512-b'));
+    a.record(REGISTRY, 'alpha', '1.0.0', null, VERIFIED, evidence('alpha'));
+    b.record(REGISTRY, 'beta', '1.0.0', null, VERIFIED, evidence('beta'));
     await a.save();
     await b.save();
-    const reader = new EvidenceCache(dir, now);
-    expect(await reader.lookup(REGISTRY, 'alpha', '1.0.0', null)).toEqual(record('sha512-a'));
-    expect(await reader.lookup(REGISTRY, 'beta', '1.0.0', null)).toEqual(record('sha512-b'));
+    expect((await stored(dir, 'alpha')).evidence).toEqual(evidence('alpha'));
+    expect((await stored(dir, 'beta')).evidence).toEqual(evidence('beta'));
   });
 
-  it('reads a corrupted index as empty (a miss, fetched again), never as a result', async () => {
+  it('reads corrupted stored bytes as a miss (fetched again), never as a result', async () => {
     const dir = newDir();
     const writer = new EvidenceCache(dir, new Date('2026-11-23T00:00:00Z'));
-    writer.record(REGISTRY, 'alpha', '1.0.0', null, record('sha512-a'));
+    writer.record(REGISTRY, 'alpha', '1.0.0', null, VERIFIED, evidence('alpha'));
     await writer.save();
     const content = filesUnder(join(dir, 'content-v2'));
-    expect(content).toHaveLength(1);
-    for (const file of content) writeFileSync(file, '{"version":2,"packages":{},"history":{}} ');
-    expect(await new EvidenceCache(dir).lookup(REGISTRY, 'alpha', '1.0.0', null)).toBeUndefined();
+    expect(content).toHaveLength(2);
+    for (const file of content) writeFileSync(file, '{"version":3,"packages":{},"history":{},"packs":{}} ');
+    expect(await stored(dir, 'alpha')).toEqual({ entry: undefined, evidence: undefined });
   });
 
-  it(`drops entries unused for 60 days, and keeps one stored index`, async () => {
+  it('drops entries unused for 60 days and the packs they alone used; keeps one stored index', async () => {
     const dir = newDir();
     const old = new EvidenceCache(dir, new Date('2026-08-01T00:00:00Z'));
-    old.record(REGISTRY, 'stale', '1.0.0', null, record('sha512-s'));
+    old.record(REGISTRY, 'stale', '1.0.0', null, VERIFIED, evidence('stale'));
     await old.save();
     const later = new EvidenceCache(dir, new Date('2026-11-23T00:00:00Z'));
-    later.record(REGISTRY, 'fresh', '1.0.0', null, record('sha512-f'));
+    later.record(REGISTRY, 'fresh', '1.0.0', null, VERIFIED, evidence('fresh'));
     await later.save();
-    const reader = new EvidenceCache(dir, new Date('2026-11-23T00:00:00Z'));
-    expect(await reader.lookup(REGISTRY, 'stale', '1.0.0', null)).toBeUndefined();
-    expect(await reader.lookup(REGISTRY, 'fresh', '1.0.0', null)).toEqual(record('sha512-f'));
-    expect(filesUnder(join(dir, 'content-v2'))).toHaveLength(1);
+    expect((await stored(dir, 'stale')).entry).toBeUndefined();
+    expect((await stored(dir, 'fresh')).evidence).toEqual(evidence('fresh'));
+    // The fresh pack and the index.
+    expect(filesUnder(join(dir, 'content-v2'))).toHaveLength(2);
   });
 });
