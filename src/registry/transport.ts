@@ -52,11 +52,15 @@ export function getOnce(url: URL, options: RequestOptions): Promise<RawResponse>
     const timer = setTimeout(() => fail(new TransportError(`no complete response within ${options.timeoutMs} ms`, 'ETIMEDOUT', status, status !== undefined)), options.timeoutMs);
     timer.unref?.();
     let status: number | undefined;
-    // secureEndpoint spares agent-base from guessing the protocol from a stack trace.
+    // protocol, defaultPort and secureEndpoint spare agent-base from guessing the protocol from
+    // a stack trace (twice per request).
+    const secure = url.protocol === 'https:';
     const request = send(url, {
       method: 'GET',
       headers: options.headers,
-      secureEndpoint: url.protocol === 'https:',
+      protocol: url.protocol,
+      defaultPort: secure ? 443 : 80,
+      secureEndpoint: secure,
       ...(options.agent === undefined ? {} : { agent: options.agent }),
       ...(options.signal ? { signal: options.signal } : {}),
     } as http.RequestOptions);

@@ -53,6 +53,24 @@ describe('RegistryHttp', () => {
     expect(seen[0]?.headers['accept-encoding']).toContain('gzip');
   });
 
+  it('picks the credentials of the longest configured path prefix, request by request', async () => {
+    const { url, seen } = await serve((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{}');
+    });
+    const host = new URL(url).host;
+    const http = client(url, { [`//${host}/:_authToken`]: 'root', [`//${host}/team/:_authToken`]: 'team', [`//${host}/ab:_authToken`]: 'ab' });
+    for (const path of ['/team/x/1.0.0', '/other/1.0.0', '/team/y/1.0.0', '/teams/z', '/ab/c', '/abc/d']) await http.getJson(path);
+    expect(seen.map((request) => `${request.url} ${request.headers.authorization}`)).toEqual([
+      '/team/x/1.0.0 Bearer team',
+      '/other/1.0.0 Bearer root',
+      '/team/y/1.0.0 Bearer team',
+      '/teams/z Bearer root',
+      '/ab/c Bearer ab',
+      '/abc/d Bearer root',
+    ]);
+  });
+
   it('counts the decoded bytes against the limit (a small gzip body that inflates past it)', async () => {
     const { url } = await serve((_, response) => {
       response.writeHead(200, { 'content-encoding': 'gzip' });
