@@ -191,7 +191,7 @@ export class RegistryHttp {
   #newAgent(url: URL, tls: { cert?: unknown; key?: unknown }) {
     const npm = this.#options.npm;
     const strictSSL = npm.strictSSL;
-    return getAgent(url, {
+    const agent = getAgent(url, {
       ca: npm.ca,
       cert: tls.cert ?? npm.cert,
       key: tls.key ?? npm.key,
@@ -202,6 +202,10 @@ export class RegistryHttp {
       maxSockets: this.#options.concurrency,
       timeout: this.#options.timeoutMs,
     });
+    // Node's ClientRequest reads agent.protocol on every request; agent-base answers by reading
+    // a stack trace unless the protocol was set (these agents serve one origin, one protocol).
+    if (agent) Object.assign(agent, { protocol: url.protocol, defaultPort: url.protocol === 'https:' ? 443 : 80 });
+    return agent;
   }
 
   // npm's registry for a package name; it depends only on the scope (parsing each name is

@@ -53,7 +53,7 @@ export function getOnce(url: URL, options: RequestOptions): Promise<RawResponse>
     timer.unref?.();
     let status: number | undefined;
     // protocol, defaultPort and secureEndpoint spare agent-base from guessing the protocol from
-    // a stack trace (twice per request).
+    // a stack trace (see also RegistryHttp#newAgent).
     const secure = url.protocol === 'https:';
     const request = send(url, {
       method: 'GET',
