@@ -58,10 +58,20 @@ const shortUrl = (url: string): string => {
   return dist >= 0 ? url.slice(dist + 1) : url.replace(/^file:\/\//, '');
 };
 
-export function summarizeProfile(dir: string, top = 12): ProfileSummary | null {
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) return null;
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+// One summary per thread that wrote a profile (node names them CPU.<date>.<time>.<pid>.<thread>.<seq>):
+// the main thread, then the verification workers.
+export function summarizeProfiles(dir: string, top = 12): Array<{ thread: string; summary: ProfileSummary }> {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort()
+    .map((file) => {
+      const thread = Number(file.split('.').at(-3));
+      return { thread: thread === 0 ? 'main thread' : `worker thread ${thread}`, summary: summarizeProfile(join(dir, file), top) };
+    });
+}
+
+function summarizeProfile(file: string, top: number): ProfileSummary {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { summarizeProfile } from './cpu-profile.js';
+import { summarizeProfiles } from './cpu-profile.js';
 import { createBenchEnvironment, type BenchEnvironment } from './environment.js';
 import { runCell, type CellPlan, type CellResult } from './matrix.js';
 import { median } from './measure.js';
@@ -142,11 +142,11 @@ async function profiles(which: Array<[BenchEnvironment, 'cold' | 'warm']>, workD
     const files = { cache, report: join(dir, 'report.json'), sri: join(dir, 'sri.json'), now };
     if (kind === 'warm') await runVerifyDeps(env, files); // make sure the cache is filled
     const run = await runVerifyDeps(env, { ...files, extraNodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
-    const summary = summarizeProfile(dir);
-    log(`where the time goes: verify-deps ${kind}, ${env.label} @ 0 ms, --cpu-prof (wall ${(run.wallMs / 1000).toFixed(2)} s, profile ${((summary?.totalMs ?? 0) / 1000).toFixed(2)} s; self time):`);
-    if (!summary) continue;
-    log(`  by module: ${summary.modules.slice(0, 8).map((m) => `${m.name} ${(m.ms / 1000).toFixed(2)} s`).join('; ')}`);
-    for (const f of summary.functions.slice(0, 10)) log(`    ${(f.ms / 1000).toFixed(2).padStart(6)} s  ${f.name}`);
+    log(`where the time goes: verify-deps ${kind}, ${env.label} @ 0 ms, --cpu-prof (wall ${(run.wallMs / 1000).toFixed(2)} s; self time per thread, idle included):`);
+    for (const { thread, summary } of summarizeProfiles(dir)) {
+      log(`  ${thread} (profile ${(summary.totalMs / 1000).toFixed(2)} s) by module: ${summary.modules.slice(0, 6).map((m) => `${m.name} ${(m.ms / 1000).toFixed(2)} s`).join('; ')}`);
+      for (const f of summary.functions.slice(0, 8)) log(`    ${(f.ms / 1000).toFixed(2).padStart(6)} s  ${f.name}`);
+    }
     log('');
   }
 }
