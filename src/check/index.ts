@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import npmFetch from 'npm-registry-fetch';
+import pLimit from 'p-limit';
 import { EvidenceCache } from '../registry/cache.js';
 import { RegistryHttp } from '../registry/http.js';
 import { loadNpmSettings } from '../registry/npm-config.js';
@@ -120,14 +121,19 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         ? pool.verify(context.trustId, evidence, options.now)
         : Promise.resolve().then(() => verifyPackageEvidence(evidence, context.trust as Trust, options.now)),
   };
+  // Packages are taken a few at a time (twice the requests in flight): started all at once,
+  // every package's first request would queue before any package's second, and verification
+  // would wait for the last manifest.
+  const packageLimit = pLimit(options.concurrency * 2);
   const outcomes = await Promise.all(
-    toCheck.map((ref) => {
-      const registry = registryOf(ref);
-      return checkPackage(ref, registry, contexts.get(registry) as RegistryContext, deps).then((outcome) => {
+    toCheck.map((ref) =>
+      packageLimit(async () => {
+        const registry = registryOf(ref);
+        const outcome = await checkPackage(ref, registry, contexts.get(registry) as RegistryContext, deps);
         report('done');
         return outcome;
-      });
-    }),
+      }),
+    ),
   ).finally(() => pool?.close());
   await cache.save().catch((error: Error) => {
     warnings.push(`the evidence cache could not be written (${error.message.split('\n')[0]}); the next run fetches again`);
