@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import npmFetch from 'npm-registry-fetch';
 import pLimit from 'p-limit';
 import { EvidenceCache } from '../registry/cache.js';
 import { RegistryHttp } from '../registry/http.js';
@@ -80,17 +79,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   });
 
   const toCheck = inventory.packages.filter((ref) => ref.source === 'registry' && !ref.bundled);
-  // The registry depends only on the scope (npm-package-arg parses each name otherwise).
-  const registryByScope = new Map<string, string>();
-  const registryOf = (ref: PackageRef): string => {
-    const scope = ref.name.startsWith('@') ? ref.name.slice(0, ref.name.indexOf('/') + 1) : '';
-    let registry = registryByScope.get(scope);
-    if (registry === undefined) {
-      registry = withTrailingSlash(npmFetch.pickRegistry(ref.name, settings.flat));
-      registryByScope.set(scope, registry);
-    }
-    return registry;
-  };
+  const registryOf = (ref: PackageRef): string => withTrailingSlash(http.registryFor(ref.name));
   const pool = options.verifyInWorkers === false ? undefined : new VerifierPool();
   const contexts = new Map<string, RegistryContext>();
   for (const registry of new Set(toCheck.map(registryOf))) {

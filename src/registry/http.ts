@@ -95,7 +95,7 @@ export class RegistryHttp {
   // A 2xx or 404 response, after redirects and retries; anything else is a FetchError.
   async #get(pathOrUrl: string, spec: { name?: string; registry?: string }, accept: string, maxBytes: number): Promise<{ response: RawResponse; url: string }> {
     const { npm } = this.#options;
-    const registry = spec.registry ?? (spec.name ? this.#registryFor(spec.name) : npm.registry);
+    const registry = spec.registry ?? (spec.name ? this.registryFor(spec.name) : npm.registry);
     let url = new URL(describe(pathOrUrl, registry));
     const safeUrl = redactUrl(url.toString());
     this.#assertTimeLeft(safeUrl);
@@ -208,9 +208,9 @@ export class RegistryHttp {
     return agent;
   }
 
-  // npm's registry for a package name; it depends only on the scope (parsing each name is
-  // ~40 µs, a second over 20,000 requests).
-  #registryFor(name: string): string {
+  // npm's registry for a package name (`@scope:registry`, else `registry`); it depends only on
+  // the scope, so it is picked once per scope (parsing each name is ~40 µs).
+  registryFor(name: string): string {
     const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/') + 1) : '';
     let registry = this.#registries.get(scope);
     if (registry === undefined) {

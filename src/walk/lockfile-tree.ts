@@ -101,22 +101,27 @@ export async function loadLockfileNodes(projectDir: string): Promise<WalkNode[] 
   const root = new LockNode(projectDir, '', rootPackage);
   root.isProjectRoot = true;
   const nodes = new Map<string, LockNode>([['', root]]);
-  const links: LockNode[] = [];
-  for (const [location, entry] of Object.entries(packages)) {
-    if (location === '') continue;
-    const node = new LockNode(projectDir, location, entry);
-    nodes.set(location, node);
-    if (entry.link) links.push(node);
-  }
+  for (const [location, entry] of Object.entries(packages)) if (location !== '') nodes.set(location, new LockNode(projectDir, location, entry));
+  const tree = (await linkTargets(projectDir, nodes)) && placeInParents(nodes, root);
+  if (!tree) return undefined;
+  resolveEdges(nodes, root, tree);
+  markWorkspaces(workspaces, tree);
+  markDependencyBundles(nodes, root);
+  return [...nodes.values()];
+}
+
+// Points each link at its target, as loadVirtual's #resolveLinks does (a target outside
+// node_modules is read from disk: the user may have changed it); false when a target is missing.
+async function linkTargets(projectDir: string, nodes: Map<string, LockNode>): Promise<boolean> {
+  const links = [...nodes.values()].filter((node) => node.entry.link === true);
   for (const link of links) {
     const targetLocation = relativeLocation(projectDir, resolve(projectDir, link.entry.resolved ?? ''));
     const target = targetLocation === undefined ? undefined : nodes.get(targetLocation);
-    if (target === undefined || target === link || target.isLink) return undefined;
+    if (target === undefined || target === link || target.entry.link === true) return false;
     link.isLink = true;
     link.target = target;
     link.realpath = target.path;
     target.linksIn.add(link);
-    // Arborist reads a link target outside node_modules from disk: the user may have changed it.
     if (!target.location.split('/').includes('node_modules')) {
       const content = await PackageJson.normalize(target.path).then((p) => p.content as LockEntry).catch(() => undefined);
       if (content !== undefined) {
@@ -126,36 +131,46 @@ export async function loadLockfileNodes(projectDir: string): Promise<WalkNode[] 
       }
     }
   }
+  // A link is its target's package, with its target's flags.
   for (const link of links) {
     const target = link.target as LockNode;
-    link.packageName = target.packageName;
-    link.version = target.version;
-    link.entry = target.entry;
-    link.dev = target.dev;
-    link.optional = target.optional;
-    link.devOptional = target.devOptional;
-    link.peer = target.peer;
-    link.extraneous = target.extraneous;
+    Object.assign(link, {
+      packageName: target.packageName,
+      version: target.version,
+      entry: target.entry,
+      dev: target.dev,
+      optional: target.optional,
+      devOptional: target.devOptional,
+      peer: target.peer,
+      extraneous: target.extraneous,
+    });
   }
+  return true;
+}
 
+// Each node's parent (the node whose node_modules holds it) and top; the children of each
+// parent by lower-cased name (arborist's maps are case-insensitive). Undefined when a parent is
+// missing or is a link (arborist then looks further up; such a tree is left to it).
+function placeInParents(nodes: Map<string, LockNode>, root: LockNode): Map<string, Map<string, LockNode>> | undefined {
   const children = new Map<string, Map<string, LockNode>>();
   for (const node of nodes.values()) {
     if (node === root) continue;
     const parentLocation = parentLocationOf(node.location);
-    const parent = parentLocation === undefined ? undefined : nodes.get(parentLocation);
-    if (parentLocation !== undefined && parent === undefined) return undefined;
-    if (parent === undefined) continue;
-    // Arborist skips a link when it looks for a parent; such a tree is left to it.
-    if (parent.isLink) return undefined;
+    if (parentLocation === undefined) continue;
+    const parent = nodes.get(parentLocation);
+    if (parent === undefined || parent.isLink) return undefined;
     node.parent = parent;
     let named = children.get(parent.location);
     if (named === undefined) children.set(parent.location, (named = new Map()));
     named.set(node.name.toLowerCase(), node);
   }
   for (const node of nodes.values()) node.top = topOf(node);
+  return children;
+}
 
-  // Dependency edges, resolved as Node#resolve does: the nearest node_modules up the parents,
-  // then the folder's (a top outside node_modules resolves from the project root).
+// Every dependency edge, resolved as Node#resolve does: the nearest node_modules up the parents,
+// then the project root's (a top outside node_modules resolves from there).
+function resolveEdges(nodes: Map<string, LockNode>, root: LockNode, children: Map<string, Map<string, LockNode>>): void {
   const resolveFrom = (from: LockNode, name: string): LockNode | undefined => {
     const key = name.toLowerCase();
     for (let at: LockNode | null = from; at !== null; at = at.parent ?? (at === root ? null : root)) {
@@ -166,18 +181,21 @@ export async function loadLockfileNodes(projectDir: string): Promise<WalkNode[] 
   };
   for (const from of nodes.values()) {
     if (from.isLink) continue;
-    for (const [name, spec] of dependenciesOf(from)) {
-      const to = resolveFrom(from, name);
-      if (to !== undefined) to.edgesIn.push({ name, spec, from });
-    }
+    for (const [name, spec] of dependenciesOf(from)) resolveFrom(from, name)?.edgesIn.push({ name, spec, from });
   }
+}
 
+// Node#isWorkspace: the root's workspace edge of that name reaches the node (or the link to it).
+function markWorkspaces(workspaces: Map<string, string>, children: Map<string, Map<string, LockNode>>): void {
   for (const [name] of workspaces) {
     const to = children.get('')?.get(name.toLowerCase());
     if (to === undefined) continue;
     for (const node of to.isLink && to.target ? [to, to.target] : [to]) if (node.packageName === name) node.isWorkspace = true;
   }
+}
 
+// Node#inDepBundle: bundled by a package other than the project root.
+function markDependencyBundles(nodes: Map<string, LockNode>, root: LockNode): void {
   const bundlers = new Map<LockNode, LockNode | null>();
   const bundlerOf = (node: LockNode): LockNode | null => {
     if (bundlers.has(node)) return bundlers.get(node) ?? null;
@@ -190,7 +208,6 @@ export async function loadLockfileNodes(projectDir: string): Promise<WalkNode[] 
     const bundler = bundlerOf(node);
     node.inDepBundle = bundler !== null && bundler !== root;
   }
-  return [...nodes.values()];
 }
 
 // Node#getBundler: the parent that bundles the node (explicitly, or as a dependency of something
