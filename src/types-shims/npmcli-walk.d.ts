@@ -14,3 +14,7 @@ declare module '@npmcli/name-from-folder' {
 declare module '@npmcli/arborist/lib/consistent-resolve.js' {
   export default function consistentResolve(resolved: string | undefined, fromPath: string, toPath: string, relPaths?: boolean): string | null;
 }
+declare module '@npmcli/arborist/lib/shrinkwrap.js' {
+  const Shrinkwrap: unknown;
+  export default Shrinkwrap;
+}

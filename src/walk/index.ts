@@ -1,5 +1,4 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import Arborist from '@npmcli/arborist';
 import { InputError } from '../errors.js';
 import { PACKAGE_SOURCES, type Inventory, type OmitType, type PackageRef, type PackageSource } from '../types.js';
 import { assertPackageJsonParses, assertProjectDir, locateTreeSource, type TreeSource } from './lockfile.js';
@@ -62,6 +61,8 @@ async function loadTree(projectDir: string, treeSource: TreeSource, arboristTree
   try {
     const nodes = fromLockfile && !arboristTree ? await loadLockfileNodes(projectDir) : undefined;
     if (nodes !== undefined) return nodes;
+    // Loaded only when needed (~0.2 s).
+    const { default: Arborist } = await import('@npmcli/arborist');
     const arborist = new Arborist({ path: projectDir });
     const root = fromLockfile ? await arborist.loadVirtual() : await arborist.loadActual();
     return root.inventory.values();
