@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PROPERTIES, formatReports, fuzzSettings, runsPerProperty, type PropertyReport } from './properties.js';
 
 const settings = fuzzSettings();
-const runs = runsPerProperty(settings.totalRuns);
+const runs = runsPerProperty(settings.totalRuns, PROPERTIES);
 const reports: PropertyReport[] = [];
 
 describe(`fuzz (seed ${settings.seed}, ${runs.reduce((a, b) => a + b, 0)} cases)`, () => {
