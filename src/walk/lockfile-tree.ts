@@ -70,15 +70,17 @@ class LockNode implements WalkNode {
   readonly edgesIn: Array<{ name: string; spec: string; from: LockNode }> = [];
   entry: LockEntry;
 
-  constructor(projectDir: string, location: string, entry: LockEntry) {
+  constructor(projectDir: string, location: string, rawEntry: LockEntry) {
+    const entry = normalized(rawEntry);
     this.location = location;
     this.path = resolve(projectDir, location);
     this.realpath = this.path;
     this.entry = entry;
     this.name = nameFromFolder(this.path);
-    this.packageName = entry.name ?? this.name;
-    this.version = entry.version ?? '';
-    this.integrity = entry.integrity ?? null;
+    // As Node's constructor and getters read them: empty strings count as absent.
+    this.packageName = entry.name || this.name;
+    this.version = entry.version || '';
+    this.integrity = entry.integrity || null;
     this.resolved = consistentResolve(entry.resolved, projectDir, this.path);
     this.dev = !!entry.dev;
     this.optional = !!entry.optional;
@@ -86,6 +88,16 @@ class LockNode implements WalkNode {
     this.peer = !!entry.peer;
     this.extraneous = !!entry.extraneous;
   }
+}
+
+// A lockfile entry as arborist's Node holds it: normalized by @npmcli/package-json (bundled
+// dependencies, optional dependencies deduplicated, bin, scripts...).
+function normalized(entry: LockEntry): LockEntry {
+  // fromContent and syncNormalize are public, but not in the published types.
+  const pkg = new PackageJson() as unknown as { fromContent(content: object): void; syncNormalize(): void; content: unknown };
+  pkg.fromContent(entry !== null && typeof entry === 'object' ? entry : {});
+  pkg.syncNormalize();
+  return pkg.content as LockEntry;
 }
 
 // The nodes of the lockfile at `projectDir` (root first), or undefined when arborist's tree must
@@ -105,7 +117,7 @@ export async function loadLockfileNodes(projectDir: string): Promise<WalkNode[] 
   for (const [location, entry] of Object.entries(packages)) if (location !== '') nodes.set(location, new LockNode(projectDir, location, entry));
   const tree = (await linkTargets(projectDir, nodes)) && placeInParents(nodes, root);
   if (!tree) return undefined;
-  resolveEdges(nodes, root, tree);
+  if (!resolveEdges(nodes, root, tree)) return undefined;
   markWorkspaces(workspaces, tree);
   markDependencyBundles(nodes, root);
   return [...nodes.values()];
@@ -127,8 +139,8 @@ async function linkTargets(projectDir: string, nodes: Map<string, LockNode>): Pr
       const content = await PackageJson.normalize(target.path).then((p) => p.content as LockEntry).catch(() => undefined);
       if (content !== undefined) {
         target.entry = content;
-        target.packageName = content.name ?? target.name;
-        target.version = content.version ?? '';
+        target.packageName = content.name || target.name;
+        target.version = content.version || '';
       }
     }
   }
@@ -170,8 +182,9 @@ function placeInParents(nodes: Map<string, LockNode>, root: LockNode): Map<strin
 }
 
 // Every dependency edge, resolved as Node#resolve does: the nearest node_modules up the parents,
-// then the project root's (a top outside node_modules resolves from there).
-function resolveEdges(nodes: Map<string, LockNode>, root: LockNode, children: Map<string, Map<string, LockNode>>): void {
+// then the project root's (a top outside node_modules resolves from there). False when a spec
+// is not a string: arborist refuses such a lockfile, and says so.
+function resolveEdges(nodes: Map<string, LockNode>, root: LockNode, children: Map<string, Map<string, LockNode>>): boolean {
   const resolveFrom = (from: LockNode, name: string): LockNode | undefined => {
     const key = name.toLowerCase();
     for (let at: LockNode | null = from; at !== null; at = at.parent ?? (at === root ? null : root)) {
@@ -182,8 +195,12 @@ function resolveEdges(nodes: Map<string, LockNode>, root: LockNode, children: Ma
   };
   for (const from of nodes.values()) {
     if (from.isLink) continue;
-    for (const [name, spec] of dependenciesOf(from)) resolveFrom(from, name)?.edgesIn.push({ name, spec, from });
+    for (const [name, spec] of dependenciesOf(from)) {
+      if (typeof spec !== 'string') return false;
+      resolveFrom(from, name)?.edgesIn.push({ name, spec, from });
+    }
   }
+  return true;
 }
 
 // Node#isWorkspace: the root's workspace edge of that name reaches the node (or the link to it).
@@ -225,13 +242,13 @@ function findBundler(node: LockNode, bundlerOf: (node: LockNode) => LockNode | n
 }
 
 // The node's dependency specs, as Node#loadDeps reads them (devDependencies only for tops).
-function dependenciesOf(node: LockNode): Array<[string, string]> {
+function dependenciesOf(node: LockNode): Array<[string, unknown]> {
   const entry = node.entry;
-  const deps = new Map<string, string>();
+  const deps = new Map<string, unknown>();
   for (const part of [entry.peerDependencies, entry.dependencies, entry.optionalDependencies]) {
-    for (const [name, spec] of Object.entries(part ?? {})) deps.set(name, String(spec));
+    for (const [name, spec] of Object.entries(part ?? {})) deps.set(name, spec);
   }
-  if (node.parent === null) for (const [name, spec] of Object.entries(entry.devDependencies ?? {})) if (!deps.has(name)) deps.set(name, String(spec));
+  if (node.parent === null) for (const [name, spec] of Object.entries(entry.devDependencies ?? {})) if (!deps.has(name)) deps.set(name, spec);
   return [...deps];
 }
 

@@ -214,15 +214,21 @@ export const lockfileWalks: FuzzProperty = {
           }
           writeFileSync(join(dir, 'package-lock.json'), text);
           writeFileSync(join(dir, 'package.json'), packageJson);
-          try {
-            const result = await walkTree(dir);
-            for (const ref of result.packages) {
-              if (typeof ref.name !== 'string' || typeof ref.version !== 'string') throw new PropertyViolation(`a package without a name/version string: ${JSON.stringify(ref).slice(0, 200)}`);
-            }
-            return `walked (${result.packages.length > 0 ? 'packages' : 'empty'})`;
-          } catch (error) {
-            return expectTypedError(error, lockfileError);
+          // Differential: the walk (the linear lockfile reader when it applies) and arborist's
+          // own tree walk the same lockfiles to the same inventory, and refuse the same ones.
+          const walked = await walkTree(dir).catch((error: unknown) => expectTypedError(error, lockfileError));
+          const arborist = await walkTree(dir, { arboristTree: true }).catch((error: unknown) => expectTypedError(error, lockfileError));
+          if (typeof walked === 'string' || typeof arborist === 'string') {
+            if (walked !== arborist) throw new PropertyViolation(`the walk says ${typeof walked === 'string' ? walked : 'walked'}, arborist's tree ${typeof arborist === 'string' ? arborist : 'walked'}`);
+            return walked as string;
           }
+          for (const ref of walked.packages) {
+            if (typeof ref.name !== 'string' || typeof ref.version !== 'string') throw new PropertyViolation(`a package without a name/version string: ${JSON.stringify(ref).slice(0, 200)}`);
+          }
+          if (JSON.stringify(walked) !== JSON.stringify(arborist)) {
+            throw new PropertyViolation(`the linear lockfile reader and arborist disagree:\n${JSON.stringify(walked).slice(0, 600)}\n${JSON.stringify(arborist).slice(0, 600)}`);
+          }
+          return `walked (${walked.packages.length > 0 ? 'packages' : 'empty'}), as arborist's tree`;
         },
       );
     } finally {
