@@ -99,12 +99,14 @@ export class RegistryHttp {
     let url = new URL(describe(pathOrUrl, registry));
     const safeUrl = redactUrl(url.toString());
     this.#assertTimeLeft(safeUrl);
-    // Credentials go to the registry's own host only: a redirect elsewhere drops them.
+    // Credentials (token and client certificate) go to the registry's own origin only: a
+    // redirect elsewhere drops them.
     const authHeaders = this.#authHeaders(url, registry, spec.name);
     const origin = url.origin;
     for (let redirects = 0; ; redirects++) {
-      const headers: Record<string, string> = { accept, 'accept-encoding': 'gzip, deflate, br', 'user-agent': USER_AGENT, ...(url.origin === origin ? authHeaders.headers : {}) };
-      const response = await this.#getWithRetries(url, headers, authHeaders.tls, maxBytes, safeUrl);
+      const sameOrigin = url.origin === origin;
+      const headers: Record<string, string> = { accept, 'accept-encoding': 'gzip, deflate, br', 'user-agent': USER_AGENT, ...(sameOrigin ? authHeaders.headers : {}) };
+      const response = await this.#getWithRetries(url, headers, sameOrigin ? authHeaders.tls : {}, maxBytes, safeUrl);
       const location = response.headers.location;
       if (response.status >= 300 && response.status < 400 && response.status !== 304 && location !== undefined && redirects < MAX_REDIRECTS) {
         const next = new URL(location, url);
