@@ -1,7 +1,6 @@
 // The attestation fuzz properties: mutations of the real recorded documents, verified with the
 // real trust; no attestation is reported verified once a signed byte of its bundle changed.
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { isFindingCode } from '../../src/verify/finding-codes.js';
 import { verifyPackageEvidence } from '../../src/verify/index.js';
