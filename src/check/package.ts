@@ -58,7 +58,9 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   deps.onStage?.('fetched');
   let facts: PackageFacts;
   try {
-    facts = reused ?? (await deps.verify(evidence as FetchedEvidence, context));
+    // A result is reused only for the stored evidence it was verified from: evidence fetched
+    // anew (the stored copy unreadable) is verified anew.
+    facts = reused !== undefined && !fetched ? reused : await deps.verify(evidence as FetchedEvidence, context);
   } catch (error) {
     // Verification that could not run is not a result: the package stays unverified.
     return { ...base, fromCache, findings: [{ code: 'VERIFICATION_ERROR', message: `expected the evidence to be verified, got: ${(error as Error).message}` }] };
@@ -82,7 +84,7 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     if ('finding' in history) outcome.findings.push(history.finding);
     else outcome.history = history.entries;
   }
-  if (reused === undefined && evidence !== undefined && isWorthCaching(facts, context)) cacheVerified(registry, ref, evidence, fetched ? undefined : cached, facts, trust, deps);
+  if ((reused === undefined || fetched) && evidence !== undefined && isWorthCaching(facts, context)) cacheVerified(registry, ref, evidence, fetched ? undefined : cached, facts, trust, deps);
   return outcome;
 }
 
