@@ -52,18 +52,12 @@ export function getOnce(url: URL, options: RequestOptions): Promise<RawResponse>
     const timer = setTimeout(() => fail(new TransportError(`no complete response within ${options.timeoutMs} ms`, 'ETIMEDOUT', status, status !== undefined)), options.timeoutMs);
     timer.unref?.();
     let status: number | undefined;
-    // protocol, defaultPort and secureEndpoint spare agent-base from guessing the protocol from
-    // a stack trace (see also RegistryHttp#newAgent).
-    const secure = url.protocol === 'https:';
     const request = send(url, {
       method: 'GET',
       headers: options.headers,
-      protocol: url.protocol,
-      defaultPort: secure ? 443 : 80,
-      secureEndpoint: secure,
       ...(options.agent === undefined ? {} : { agent: options.agent }),
       ...(options.signal ? { signal: options.signal } : {}),
-    } as http.RequestOptions);
+    });
     request.on('error', (error: NodeJS.ErrnoException) => fail(new TransportError(error.code ?? error.message.split('\n')[0] ?? 'request failed', error.code ?? 'EREQUEST', status, status !== undefined)));
     request.on('response', (response: IncomingMessage) => {
       status = response.statusCode ?? 0;
