@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import tls from 'node:tls';
+import { ServerSockets } from '../support/server-sockets.js';
 import type { TlsServerIdentity } from './tls-ca.js';
 import type { TufRepo } from './tuf-repo.js';
 
@@ -12,7 +13,7 @@ export class TufProxy {
   // Paths served (e.g. /timestamp.json) and CONNECT targets refused, since the last resetLog().
   readonly served: string[] = [];
   readonly refused: string[] = [];
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new ServerSockets();
   private server: http.Server | null = null;
   private port = 0;
 
@@ -34,7 +35,7 @@ export class TufProxy {
       this.refused.push(`${req.method} ${req.url}`);
       res.writeHead(403, { 'content-type': 'text/plain' }).end('bench proxy: only CONNECT to the TUF host\n');
     });
-    outer.on('connection', (s: Socket) => this.track(s));
+    outer.on('connection', (s: Socket) => this.sockets.track(s));
     outer.on('connect', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
       if (req.url !== `${this.host}:443`) {
         this.refused.push(`CONNECT ${req.url}`);
@@ -45,7 +46,7 @@ export class TufProxy {
       if (head.length > 0) socket.unshift(head);
       const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context });
       secure.on('error', () => socket.destroy());
-      this.track(secure);
+      this.sockets.track(secure);
       inner.emit('connection', secure);
     });
     await new Promise<void>((resolve) => outer.listen(0, '127.0.0.1', resolve));
@@ -63,15 +64,7 @@ export class TufProxy {
     const server = this.server;
     this.server = null;
     if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    server.closeAllConnections();
-    await closed;
-  }
-
-  private track(socket: Socket): void {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+    await this.sockets.close(server);
   }
 
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {

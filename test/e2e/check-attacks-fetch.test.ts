@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, mutate, startFixtureRegistry, syntheticScenario, SLSA_PROVENANCE_V1, type AttestationsDocument, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
-import { checkRun, createWorkspace, pinned, PUBLISHED, type CheckRun, type CheckRunOptions, type Workspace } from '../support/attack-kit.js';
+import { checkRun, createWorkspace, pinned, PUBLISHED, type CheckRun, type CheckRunOptions, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 
 // Attacks on the fetch itself, end to end with the REAL CLI: a registry that withholds, truncates or
 // garbles evidence. Evidence that cannot be had is FETCH_FAILED and the gate fails closed (exit 3,
@@ -38,8 +38,7 @@ describe('check: attacks on fetching the evidence', () => {
     attackRegistry.addFault(attestationsPath(P.missing), { status: 404 });
     attackRegistry.addFault(`/${P.unavailable}/1.0.0`, { status: 503 });
     const trust = {
-      trustedRoot: await pki.writeTrustedRoot(`${ws.dir}/trusted_root.json`),
-      registryKeys: await pki.writeTufKeys(`${ws.dir}/keys.json`),
+      ...(await writeTrustFiles(ws, pki)),
     };
     const run = (label: string, registry: FixtureRegistry, names: readonly string[], extra: Partial<CheckRunOptions> = {}) =>
       checkRun({ ws, label, registry, packages: pinned(base, names.map((n) => `${n}@1.0.0`)), ...trust, ...extra }).then((r) => {

@@ -4,7 +4,7 @@ import {
   NPM_PUBLISH_V01, SLSA_PROVENANCE_V1, type FixtureRegistry, type RegistryScenario,
 } from '../support/index.js';
 import { attestationsOf, bundleOf, mapPackageBundle, packageOf, stripCheckpoint } from '../support/attack-mutations.js';
-import { checkRun, createWorkspace, pinned, HOUR, NOW, PUBLISHED, type CheckRun, type Workspace } from '../support/attack-kit.js';
+import { checkRun, createWorkspace, pinned, HOUR, NOW, PUBLISHED, type CheckRun, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import { createRegistryKey } from '../support/registry-key.js';
 
 // One end-to-end attack per verification finding code: the REAL CLI against the fixture registry,
@@ -98,8 +98,7 @@ describe('check: one end-to-end attack per verification finding code', () => {
     ws = await createWorkspace();
     base = baseScenario();
     [baseRegistry, attackRegistry] = await Promise.all([startFixtureRegistry(base), startFixtureRegistry(attackScenario(base))]);
-    const trustedRoot = await pki.writeTrustedRoot(`${ws.dir}/trusted_root.json`);
-    const baseKeys = await pki.writeTufKeys(`${ws.dir}/keys.json`);
+    const { trustedRoot, registryKeys: baseKeys } = await writeTrustFiles(ws, pki);
     const attackKeys = await ws.writeJson('keys-rotated-expired.json', mutate.expireKey(pki.tufKeys(), rotated.keyid, EXPIRED_AT));
     // The lockfile of the attack run pins, for one package, a sha512 the registry neither serves nor signs.
     const attackLock = pinned(base, SPECS).map((p) => (p.name === P.lockfileIntegrity ? { ...p, integrity: OTHER_SHA512 } : p));

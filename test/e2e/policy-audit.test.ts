@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, githubActionsIdentity, startFixtureRegistry, syntheticScenario, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
-import { createWorkspace, pinned, PUBLISHED, type Workspace } from '../support/attack-kit.js';
+import { createWorkspace, pinned, PUBLISHED, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import { attestedBy, nativePolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
 // Audit enforcement (issue 5, case 6), end to end with the REAL CLI: the same evidence judged by a
@@ -35,8 +35,7 @@ describe('policy: audit enforcement (the real CLI)', () => {
     scenario = attestedBy(pki, scenario, 'aud-bare', null);
     scenario = attestedBy(pki, scenario, 'aud-other-signer', githubActionsIdentity({ repository: 'org/other' }));
     registry = await startFixtureRegistry(scenario);
-    const trustedRoot = await pki.writeTrustedRoot(`${ws.dir}/trusted_root.json`);
-    const registryKeys = await pki.writeTufKeys(`${ws.dir}/keys.json`);
+    const { trustedRoot, registryKeys } = await writeTrustFiles(ws, pki);
     const run = (label: string, policy: object, args: string[] = []) =>
       policyRun({ ws, label, registry, trustedRoot, registryKeys, packages: pinned(scenario, PACKAGES), policy, args }).then((r) => (runs[label] = r));
     await Promise.all([

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, startFixtureRegistry, syntheticScenario, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
-import { createWorkspace, pinned, PUBLISHED, type Workspace } from '../support/attack-kit.js';
+import { createWorkspace, pinned, PUBLISHED, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import { attestedBy, nativePolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
 // Trust downgrades (issue 5, case 7), end to end with the REAL CLI: the fixture registry's packument
@@ -35,8 +35,7 @@ describe('policy: trust downgrade (the real CLI)', () => {
     }
     // "off" gets a registry of its own, so its request log shows what it fetched.
     [registry, offRegistry] = await Promise.all([startFixtureRegistry(scenario), startFixtureRegistry(scenario)]);
-    const trustedRoot = await pki.writeTrustedRoot(`${ws.dir}/trusted_root.json`);
-    const registryKeys = await pki.writeTufKeys(`${ws.dir}/keys.json`);
+    const { trustedRoot, registryKeys } = await writeTrustFiles(ws, pki);
     const packages = pinned(scenario, INSTALLED);
     const run = (label: string, downgrade: string, r = registry) =>
       policyRun({ ws, label, registry: r, trustedRoot, registryKeys, packages, policy: policy(downgrade) }).then((result) => (runs[label] = result));

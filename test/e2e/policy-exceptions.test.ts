@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, startFixtureRegistry, syntheticScenario, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
-import { createWorkspace, pinned, NOW, PUBLISHED, type Workspace } from '../support/attack-kit.js';
+import { createWorkspace, pinned, NOW, PUBLISHED, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import { attestedBy, nativePolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
 // Exceptions (issue 5, case 5), end to end with the REAL CLI at --now 2026-06-01T00:00:00Z.
@@ -39,8 +39,7 @@ describe('policy exceptions (the real CLI)', () => {
     let scenario: RegistryScenario = syntheticScenario(pki, [...BARE, ...CLEAN].map((name) => ({ name, version: '1.0.0' })), { provenanceShare: 1, attestation: { time: PUBLISHED } });
     for (const name of BARE) scenario = attestedBy(pki, scenario, name, null);
     registry = await startFixtureRegistry(scenario);
-    const trustedRoot = await pki.writeTrustedRoot(`${ws.dir}/trusted_root.json`);
-    const registryKeys = await pki.writeTufKeys(`${ws.dir}/keys.json`);
+    const { trustedRoot, registryKeys } = await writeTrustFiles(ws, pki);
     const policy = nativePolicy([RULE], { exceptions: EXCEPTIONS });
     const run = (label: string, names: string[]) => policyRun({ ws, label, registry, trustedRoot, registryKeys, packages: pinned(scenario, names.map(spec)), policy });
     [all, waivedOnly] = await Promise.all([

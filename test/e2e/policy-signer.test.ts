@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, githubActionsIdentity, gitlabCiIdentity, startFixtureRegistry, syntheticScenario, type CiIdentity, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
-import { createWorkspace, pinned, type Workspace } from '../support/attack-kit.js';
+import { createWorkspace, pinned, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import { attestedBy, GITHUB_ISSUER, nativePolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
 // A pinned signer (issue 5, case 2), end to end: the REAL CLI, the fixture registry serving one
@@ -53,8 +53,7 @@ describe('policy: pinned signer identities (the real CLI)', () => {
     let scenario: RegistryScenario = syntheticScenario(pki, names.map((n) => ({ name: n, version: '1.0.0' })), { provenanceShare: 0 });
     for (const n of names) scenario = attestedBy(pki, scenario, n, SIGNERS[n.slice(n.indexOf('-') + 1)] ?? null);
     registry = await startFixtureRegistry(scenario);
-    const trustedRoot = await pki.writeTrustedRoot(`${ws.dir}/trusted_root.json`);
-    const registryKeys = await pki.writeTufKeys(`${ws.dir}/keys.json`);
+    const { trustedRoot, registryKeys } = await writeTrustFiles(ws, pki);
     const specs = (list: string[]) => pinned(scenario, list.map((n) => `${n}@1.0.0`));
     [control, all] = await Promise.all([
       // Positive control: the pinned signer, under every anchored form (and no unanchored rule).

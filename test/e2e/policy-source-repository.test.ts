@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, githubActionsIdentity, startFixtureRegistry, syntheticScenario, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
-import { createWorkspace, pinned, type Workspace } from '../support/attack-kit.js';
+import { createWorkspace, pinned, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import { attestedBy, nativePolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
 // `sourceRepository: "package-json"` (issue 5, case 4), end to end: the fixture registry serves each
@@ -37,8 +37,7 @@ describe('policy: sourceRepository "package-json" (the real CLI)', () => {
     let scenario: RegistryScenario = syntheticScenario(pki, specs, { provenanceShare: 0 });
     for (const [name, [, repo]] of Object.entries(CASES)) scenario = attestedBy(pki, scenario, name, githubActionsIdentity({ repository: repo }));
     registry = await startFixtureRegistry(scenario);
-    const trustedRoot = await pki.writeTrustedRoot(`${ws.dir}/trusted_root.json`);
-    const registryKeys = await pki.writeTufKeys(`${ws.dir}/keys.json`);
+    const { trustedRoot, registryKeys } = await writeTrustFiles(ws, pki);
     const policy = nativePolicy([{ name: 'built from its declared repository', match: { package: 'src-*' }, sourceRepository: 'package-json' }]);
     const base = { ws, registry, trustedRoot, registryKeys };
     [control, all] = await Promise.all([

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { makeTempDir } from './fixture-project.js';
 import { writeLockfileProject, type LockfilePackage } from './lockfile-project.js';
 import type { RegistryScenario } from './scenario-types.js';
+import type { TestPki } from './pki.js';
 import type { FixtureRegistry } from './registry.js';
 import { runCli } from './run-cli.js';
 import type { ComplianceReport } from '../../src/report/build.js';
@@ -49,6 +50,12 @@ export async function createWorkspace(): Promise<Workspace> {
       return path;
     },
   };
+}
+
+// Writes the test PKI's trusted root and registry keys into the workspace: the trust files every
+// run against the fixture registry passes (--trusted-root, --registry-keys).
+export async function writeTrustFiles(ws: Workspace, pki: TestPki): Promise<{ trustedRoot: string; registryKeys: string }> {
+  return { trustedRoot: await pki.writeTrustedRoot(`${ws.dir}/trusted_root.json`), registryKeys: await pki.writeTufKeys(`${ws.dir}/keys.json`) };
 }
 
 // The lockfile entries pinning these `name@version` specs exactly as the scenario serves them.

@@ -3,9 +3,10 @@
 // a request log for assertions and per-path fault injection. close() leaves no open handles.
 import crypto from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { abbreviatedPackument, fullPackument, tarballFileName, versionManifest } from './registry-documents.js';
+import { ServerSockets } from './server-sockets.js';
 import { type Fault, type FaultRule, NON_JSON_BODY, takeFault } from './registry-faults.js';
 import type { RegistryScenario, ScenarioPackage } from './scenario-types.js';
 
@@ -43,7 +44,7 @@ export class FixtureRegistry {
   maxInFlight = 0;
   private inFlight = 0;
   private server: http.Server | null = null;
-  private readonly sockets = new Set<Socket>();
+  private readonly sockets = new ServerSockets();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly faults: FaultRule[] = [];
   private baseUrl = '';
@@ -74,10 +75,7 @@ export class FixtureRegistry {
         res.end(`fixture registry bug: ${String(error)}`);
       });
     });
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
+    server.on('connection', (socket) => this.sockets.track(socket));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.server = server;
     this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -91,10 +89,7 @@ export class FixtureRegistry {
     const server = this.server;
     this.server = null;
     if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    server.closeAllConnections();
-    await closed;
+    await this.sockets.close(server);
   }
 
   // Injects a fault for paths matching a glob (`*`) or RegExp (tested against raw and decoded path).
