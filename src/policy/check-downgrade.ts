@@ -18,7 +18,7 @@ export function needsHistory(subject: Pick<PolicySubject, 'ref' | 'facts'>, poli
 // Checks the history for a downgrade; none when the history was not fetched.
 export function checkDowngrade(subject: PolicySubject, facts: PackageFacts, policy: NormalizedPolicy): RawFinding[] {
   if (policy.downgrade === 'off' || subject.history === undefined) return [];
-  const earlier = subject.history.filter((h) => isEarlier(h.version, subject.ref.version));
+  const earlier = subject.history.versions.filter((h) => isEarlier(h.version, subject.ref.version));
   const findings: RawFinding[] = [];
   const lost = [
     { key: 'provenance', role: 'provenance', what: 'provenance' },
