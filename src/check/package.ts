@@ -94,7 +94,7 @@ async function getHistory(ref: PackageRef, registry: string, deps: PackageCheckD
   if (deps.offline) return { finding: offlineMiss(`the version history of ${ref.name}`) };
   try {
     const entries = await fetchVersionHistory(deps.http, ref.name, ref.version);
-    // Earlier versions do not change (unpublishing aside), so the history of a version is cached.
+    // What was published before a version does not change (unpublishing aside): its history is cached.
     deps.cache.recordHistory(registry, ref.name, ref.version, entries);
     return { entries };
   } catch (error) {
