@@ -1,7 +1,7 @@
 import type { CachedPackage, EvidenceCache } from '../registry/cache.js';
 import { fetchEvidence, type FetchedEvidence } from '../registry/evidence.js';
 import { FetchError } from '../registry/fetch-error.js';
-import { fetchVersionHistory, type VersionHistoryEntry } from '../registry/history.js';
+import { fetchVersionHistory, type VersionHistory } from '../registry/history.js';
 import type { RegistryHttp } from '../registry/http.js';
 import type { VersionManifest } from '../registry/manifest.js';
 import type { PackageRef } from '../types.js';
@@ -88,13 +88,13 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   return outcome;
 }
 
-async function getHistory(ref: PackageRef, registry: string, deps: PackageCheckDeps): Promise<{ entries: VersionHistoryEntry[] } | { finding: CheckFinding }> {
+async function getHistory(ref: PackageRef, registry: string, deps: PackageCheckDeps): Promise<{ entries: VersionHistory } | { finding: CheckFinding }> {
   const cached = await deps.cache.getHistory(registry, ref.name, ref.version);
   if (cached !== undefined) return { entries: cached };
   if (deps.offline) return { finding: offlineMiss(`the version history of ${ref.name}`) };
   try {
     const entries = await fetchVersionHistory(deps.http, ref.name, ref.version);
-    // Earlier versions do not change (unpublishing aside), so the history of a version is cached.
+    // What was published before a version does not change (unpublishing aside): its history is cached.
     deps.cache.recordHistory(registry, ref.name, ref.version, entries);
     return { entries };
   } catch (error) {

@@ -1,7 +1,7 @@
 import type { Finding as VerifyFinding, PackageFacts } from '../verify/types.js';
 import type { PackageRef } from '../types.js';
 import type { WalkResult } from '../walk/index.js';
-import type { VersionHistoryEntry } from '../registry/history.js';
+import type { VersionHistory } from '../registry/history.js';
 import type { TrustOrigin } from '../registry/trust-source.js';
 
 // Codes the check stage adds to the verify stage's: evidence that could not be had at all. The
@@ -28,8 +28,8 @@ export interface PackageOutcome {
   findings: CheckFinding[];
   // The version manifest's `repository` (package.json), for the policy's source-repository rule.
   declaredRepository?: string;
-  // Earlier versions per registry metadata, fetched only when the policy needs them.
-  history?: VersionHistoryEntry[];
+  // Other versions per registry metadata, fetched only when the policy needs them.
+  history?: VersionHistory;
   // With --rehash: the sha512 integrity computed from the tarball's bytes.
   rehashed?: string;
 }

@@ -1,11 +1,15 @@
-// Trust downgrades: a package whose earlier version carried provenance (or a publish
-// attestation) and whose locked version carries none verified. The signature of a hijacked
-// maintainer account publishing from a laptop instead of CI.
+// Trust downgrades, judged by publish time as pnpm's `trustPolicy: no-downgrade` does: a version
+// published after another version of the package carried provenance (or a publish attestation),
+// and carrying none verified itself. The signature of a hijacked maintainer account publishing
+// from a laptop instead of CI, whatever version number it picks: `0.9.1` published after `1.0.0`
+// adopted provenance is as much a downgrade as `1.0.1`. Publish time supersedes version order,
+// which also flagged a release older than the provenance it was compared with (a later backport
+// to an older line); version order decides only where the times cannot.
 
 import semver from 'semver';
 import type { PackageFacts } from '../verify/types.js';
 import { verifiedOf, type RawFinding } from './evidence.js';
-import type { NormalizedPolicy, PolicySubject, VersionHistoryEntry } from './types.js';
+import type { NormalizedPolicy, PolicySubject, VersionHistory, VersionHistoryEntry } from './types.js';
 
 // Whether evaluation would read this package's history: only a registry package that lacks
 // verified provenance or a verified publish attestation can be a downgrade. Lets the caller
@@ -15,34 +19,98 @@ export function needsHistory(subject: Pick<PolicySubject, 'ref' | 'facts'>, poli
   return verifiedOf(subject.facts, 'provenance').length === 0 || verifiedOf(subject.facts, 'publish').length === 0;
 }
 
+// When the judged version was published, and who says so.
+interface JudgedTime {
+  value: string;
+  at: number;
+  source: 'publish-attestation' | 'packument';
+}
+
+// How an earlier version was found to be earlier: by the registry's publish times, or, without
+// two distinct times, by version order.
+type Order = 'publish-time' | 'version';
+
+const LOST = [
+  { key: 'provenance', role: 'provenance', what: 'provenance' },
+  { key: 'publishAttestation', role: 'publish', what: 'a publish attestation' },
+] as const;
+
 // Checks the history for a downgrade; none when the history was not fetched.
 export function checkDowngrade(subject: PolicySubject, facts: PackageFacts, policy: NormalizedPolicy): RawFinding[] {
   if (policy.downgrade === 'off' || subject.history === undefined) return [];
-  const earlier = subject.history.filter((h) => isEarlier(h.version, subject.ref.version));
+  const { name, version } = subject.ref;
+  const judged = judgedTime(facts, subject.history);
+  // pnpm's rule: a release is not judged by prereleases (a CI-built beta does not commit the
+  // release line to CI); a prerelease is judged by every earlier version.
+  const isRelease = semver.prerelease(version) === null;
+  const candidates = subject.history.versions.filter((h) => h.version !== version && !(isRelease && semver.prerelease(h.version) !== null));
   const findings: RawFinding[] = [];
-  const lost = [
-    { key: 'provenance', role: 'provenance', what: 'provenance' },
-    { key: 'publishAttestation', role: 'publish', what: 'a publish attestation' },
-  ] as const;
-  for (const { key, role, what } of lost) {
+  for (const { key, role, what } of LOST) {
     if (verifiedOf(facts, role).length > 0) continue;
-    const last = latest(earlier.filter((h) => h[key]));
+    const last = lastEarlier(candidates.filter((h) => h[key]), version, judged);
     if (last === undefined) continue;
+    const { entry, order } = last;
     findings.push({
       code: 'TRUST_DOWNGRADE',
-      detail: `expected ${what} as ${subject.ref.name}@${last.version} had, got none verified`,
-      details: { lost: key, earlierVersion: last.version },
+      detail: `expected ${what} as ${name}@${entry.version} had, got none verified; ${describeOrder(name, version, entry, order, judged)}`,
+      details: {
+        lost: key,
+        order,
+        earlierVersion: entry.version,
+        ...(entry.publishedAt === undefined ? {} : { earlierPublishedAt: entry.publishedAt }),
+        ...(judged === undefined ? {} : { publishedAt: judged.value, publishedAtSource: judged.source }),
+      },
       ...(policy.downgrade === 'warn' ? { audit: true } : {}),
     });
   }
   return findings;
 }
 
-// The caller lists earlier versions; versions that do not parse are taken at its word.
-function isEarlier(version: string, current: string): boolean {
-  return semver.valid(version) === null || semver.valid(current) === null || semver.lt(version, current);
+// The signed log time of the judged version's publish attestation when it verified; else the
+// registry's `time` for it (unsigned), from the history or, failing that, from its evidence.
+function judgedTime(facts: PackageFacts, history: VersionHistory): JudgedTime | undefined {
+  if (facts.publishTime?.signed === true) {
+    const at = Date.parse(facts.publishTime.value);
+    if (Number.isFinite(at)) return { value: facts.publishTime.value, at, source: 'publish-attestation' };
+  }
+  const claimed = history.publishedAt ?? facts.publishTime?.value;
+  const at = claimed === undefined ? Number.NaN : Date.parse(claimed);
+  return claimed !== undefined && Number.isFinite(at) ? { value: claimed, at, source: 'packument' } : undefined;
 }
 
-function latest(entries: VersionHistoryEntry[]): VersionHistoryEntry | undefined {
-  return [...entries].sort((a, b) => (semver.valid(a.version) && semver.valid(b.version) ? semver.rcompare(a.version, b.version) : 0))[0];
+// The version published last before the judged one; by version order only when no candidate is
+// earlier by time.
+function lastEarlier(entries: VersionHistoryEntry[], version: string, judged: JudgedTime | undefined): { entry: VersionHistoryEntry; order: Order } | undefined {
+  const byTime: Array<{ entry: VersionHistoryEntry; at: number }> = [];
+  const byVersion: VersionHistoryEntry[] = [];
+  for (const entry of entries) {
+    const at = entry.publishedAt === undefined ? Number.NaN : Date.parse(entry.publishedAt);
+    if (judged !== undefined && Number.isFinite(at) && at !== judged.at) {
+      if (at < judged.at) byTime.push({ entry, at });
+    } else if (isLowerVersion(entry.version, version)) {
+      // Without two distinct times nothing says which came first: version order decides, so a
+      // missing time never passes what the version-order rule catches.
+      byVersion.push(entry);
+    }
+  }
+  const newest = byTime.sort((a, b) => b.at - a.at)[0];
+  if (newest !== undefined) return { entry: newest.entry, order: 'publish-time' };
+  const highest = byVersion.sort((a, b) => (semver.valid(a.version) && semver.valid(b.version) ? semver.rcompare(a.version, b.version) : 0))[0];
+  return highest === undefined ? undefined : { entry: highest, order: 'version' };
+}
+
+// A version that does not parse cannot be ordered; it is counted as earlier (fail closed).
+function isLowerVersion(candidate: string, version: string): boolean {
+  return semver.valid(candidate) === null || semver.valid(version) === null || semver.lt(candidate, version);
+}
+
+function describeOrder(name: string, version: string, earlier: VersionHistoryEntry, order: Order, judged: JudgedTime | undefined): string {
+  if (order === 'version') {
+    return `${name}@${earlier.version} is a lower version and the registry's publish times do not order the two`;
+  }
+  const sources =
+    judged?.source === 'publish-attestation'
+      ? `${earlier.version}'s per the registry's unsigned time metadata, ${version}'s per its publish attestation's signed log time`
+      : "both per the registry's unsigned time metadata";
+  return `${name}@${earlier.version} was published ${earlier.publishedAt}, before ${name}@${version} at ${judged?.value} (${sources})`;
 }

@@ -118,7 +118,7 @@ export interface NativePolicy {
    */
   enforcement: 'strict' | 'audit';
   /**
-   * What to do when an earlier version of a package had provenance (or a publish attestation) and this one has none verified: `fail` (a finding under the rule's enforcement), `warn` (a finding under audit enforcement) or `off`. Default `fail`.
+   * What to do when a version of a package has no verified provenance (or publish attestation) though a version published before it had one, whatever their version numbers: publish order per the registry's packument `time` (unsigned registry metadata; the judged version's signed publish-attestation log time when it has one), version order where the times do not tell; a release is not judged by prereleases. `fail` (a finding under the rule's enforcement), `warn` (a finding under audit enforcement) or `off`. Default `fail`.
    */
   downgrade?: 'fail' | 'warn' | 'off';
   /**

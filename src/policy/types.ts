@@ -98,10 +98,20 @@ export interface IdentityLock {
   packages: Record<string, IdentityLockEntry[]>;
 }
 
+// What the registry's metadata (unsigned) says about another version of a package.
 export interface VersionHistoryEntry {
   version: string;
+  // The packument's `time[version]`; absent when the registry lists none.
+  publishedAt?: string;
   provenance: boolean;
   publishAttestation: boolean;
+}
+
+// The other versions of a package that claim trust evidence, and the registry's (unsigned)
+// publish time of the version being judged.
+export interface VersionHistory {
+  publishedAt?: string;
+  versions: VersionHistoryEntry[];
 }
 
 export interface PolicySubject {
@@ -115,8 +125,8 @@ export interface PolicySubject {
   verificationFindings: CheckFinding[];
   // The version manifest's `repository` URL, for `sourceRepository: "package-json"`.
   declaredRepository?: string;
-  // Earlier (semver-lower) versions per registry metadata; undefined: not fetched.
-  history?: VersionHistoryEntry[];
+  // The package's other versions per registry metadata; undefined: not fetched.
+  history?: VersionHistory;
 }
 
 export interface TrustedLog {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cacache from 'cacache';
 import type { FetchedEvidence } from './evidence.js';
-import type { VersionHistoryEntry } from './history.js';
+import type { VersionHistory } from './history.js';
 import type { RegistryKeysSource } from './keys.js';
 
 // What the cache knows of one package version: where its evidence is stored, and the result of
@@ -34,7 +34,7 @@ interface IndexEntry<T> {
 interface RegistryIndex {
   version: 3;
   packages: Record<string, IndexEntry<CachedPackage>>;
-  history: Record<string, IndexEntry<VersionHistoryEntry[]>>;
+  history: Record<string, IndexEntry<VersionHistory>>;
   // The evidence packs the entries point into (pack digest → cacache key), to delete the unused.
   packs: Record<string, string>;
 }
@@ -104,14 +104,18 @@ export class EvidenceCache {
     this.#touch(registry, 'packages', key, { ...value, evidence: ref });
   }
 
-  async getHistory(registry: string, name: string, version: string): Promise<VersionHistoryEntry[] | undefined> {
+  // The cached version history; undefined when missing or stored in an older shape (earlier
+  // releases stored a bare list of semver-lower versions without publish times, which would
+  // leave the downgrade rule blind to a release published later on an older line): refetched.
+  async getHistory(registry: string, name: string, version: string): Promise<VersionHistory | undefined> {
     const key = `${name}@${version}`;
     const entry = (await this.#index(registry)).history[key];
-    if (entry !== undefined) this.#touch(registry, 'history', key, entry.value);
-    return entry?.value;
+    if (entry === undefined || !isVersionHistory(entry.value)) return undefined;
+    this.#touch(registry, 'history', key, entry.value);
+    return entry.value;
   }
 
-  recordHistory(registry: string, name: string, version: string, entries: VersionHistoryEntry[]): void {
+  recordHistory(registry: string, name: string, version: string, entries: VersionHistory): void {
     this.#touch(registry, 'history', `${name}@${version}`, entries);
   }
 
@@ -235,6 +239,10 @@ function hasNewEntries(changes: RegistryIndex, loaded: RegistryIndex, today: str
 function pruned<T>(entries: Record<string, IndexEntry<T>>, today: string): Record<string, IndexEntry<T>> {
   const oldest = new Date(Date.parse(today) - PRUNE_AFTER_DAYS * 86_400_000).toISOString().slice(0, 10);
   return Object.fromEntries(Object.entries(entries).filter(([, entry]) => typeof entry?.used === 'string' && entry.used >= oldest));
+}
+
+function isVersionHistory(value: unknown): value is VersionHistory {
+  return isObject(value) && Array.isArray(value.versions) && (value.publishedAt === undefined || typeof value.publishedAt === 'string');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

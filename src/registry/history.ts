@@ -3,31 +3,51 @@ import semver from 'semver';
 import { FetchError } from './fetch-error.js';
 import { MAX_PACKUMENT_BYTES, type RegistryHttp } from './http.js';
 
-// What the registry's metadata says about one earlier version: claims, not verified facts. The
+// What the registry's metadata says about one other version: claims, not verified facts. The
 // trust-downgrade rule compares them with the VERIFIED evidence of the version being installed.
 export interface VersionHistoryEntry {
   version: string;
+  // The packument's `time[version]`: unsigned registry metadata; absent when it has none.
+  publishedAt?: string;
   provenance: boolean;
   publishAttestation: boolean;
 }
 
-const ABBREVIATED = 'application/vnd.npm.install-v1+json';
+// The other versions of a package whose metadata claims trust evidence, and when the registry
+// says the version being judged was published (the packument's `time`, unsigned).
+export interface VersionHistory {
+  publishedAt?: string;
+  versions: VersionHistoryEntry[];
+}
 
-// Fetches the abbreviated packument (every version's `dist`, without the readmes and the `time`
-// map of the full one) and lists the versions semver-lower than `version`, newest first.
-export async function fetchVersionHistory(http: RegistryHttp, name: string, version: string): Promise<VersionHistoryEntry[]> {
+// Fetches the full packument (only it carries the `time` map: the abbreviated one npm installs
+// from has none) and lists the other versions that claim provenance, newest version first.
+// Versions without a claim are left out: they can never make another version a downgrade.
+export async function fetchVersionHistory(http: RegistryHttp, name: string, version: string): Promise<VersionHistory> {
   const path = `/${npa(name).escapedName ?? encodeURIComponent(name)}`;
-  const response = await http.getJson(path, { name, accept: ABBREVIATED, maxBytes: MAX_PACKUMENT_BYTES });
+  const response = await http.getJson(path, { name, maxBytes: MAX_PACKUMENT_BYTES });
   if (response.status === 404) throw new FetchError('not-found', response.url, `the registry has no packument for ${name} (${response.url}: HTTP 404)`, 404);
-  const versions = (response.body as { versions?: unknown } | null)?.versions;
+  const body = response.body as { versions?: unknown; time?: unknown } | null;
+  const versions = body?.versions;
   if (!versions || typeof versions !== 'object') throw new FetchError('malformed', response.url, `${response.url}: versions: expected an object`);
-  return Object.entries(versions as Record<string, unknown>)
-    .filter(([candidate]) => semver.valid(candidate) !== null && semver.valid(version) !== null && semver.lt(candidate, version))
+  const time = body?.time !== null && typeof body?.time === 'object' ? (body.time as Record<string, unknown>) : {};
+  const entries = Object.entries(versions as Record<string, unknown>)
+    .filter(([candidate]) => candidate !== version && semver.valid(candidate) !== null)
     .sort(([a], [b]) => semver.rcompare(a, b))
-    .map(([candidate, manifest]) => {
+    .map(([candidate, manifest]): VersionHistoryEntry => {
       const attestations = (manifest as { dist?: { attestations?: { provenance?: unknown } } } | null)?.dist?.attestations;
+      const publishedAt = timeOf(time, candidate);
       // npm's metadata names only the provenance predicate (`dist.attestations.provenance`); it
       // does not say whether a publish attestation exists, so none is claimed for history.
-      return { version: candidate, provenance: Boolean(attestations?.provenance), publishAttestation: false };
-    });
+      return { version: candidate, ...(publishedAt === undefined ? {} : { publishedAt }), provenance: Boolean(attestations?.provenance), publishAttestation: false };
+    })
+    .filter((entry) => entry.provenance || entry.publishAttestation);
+  const publishedAt = timeOf(time, version);
+  return { ...(publishedAt === undefined ? {} : { publishedAt }), versions: entries };
+}
+
+// A time the registry lists that is a date; anything else is as good as none.
+function timeOf(time: Record<string, unknown>, version: string): string | undefined {
+  const value = time[version];
+  return typeof value === 'string' && Number.isFinite(Date.parse(value)) ? value : undefined;
 }

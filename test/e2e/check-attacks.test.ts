@@ -81,7 +81,8 @@ function attackScenario(base: RegistryScenario): RegistryScenario {
   return steps.reduce((s, step) => step(s), base);
 }
 
-// The full packument (for its `time`), as opposed to the abbreviated one the downgrade rule reads.
+// The full packument (the only one with `time`: read for a key's validity at publish time, and by
+// the downgrade rule for every package without verified provenance or publish attestation).
 function fullPackumentRequests(registry: FixtureRegistry, name: string): number {
   return registry.requestsFor(`/${name}`).filter((r) => !(r.headers.accept ?? '').includes('application/vnd.npm.install-v1+json')).length;
 }
@@ -131,8 +132,10 @@ describe('check: one end-to-end attack per verification finding code', () => {
       const expected = pkg.name === P.expiredPackument ? [] : ['verified', 'verified'];
       expect(pkg.evidence?.attestations.map((a) => a.status)).toEqual(expected);
     }
-    // No key had an end date, so the full packument (for its `time`) was never needed.
-    expect(fullPackumentRequests(baseRegistry, P.expiredPackument)).toBe(0);
+    // No key had an end date, so the evidence needed no publish time: the one full packument read
+    // is the downgrade rule's (the package has no attestations).
+    expect(control.pkg(P.expiredPackument).evidence?.publishTime).toBeUndefined();
+    expect(fullPackumentRequests(baseRegistry, P.expiredPackument)).toBe(1);
   });
 
   it('1. a swapped subject digest (re-sealed, so only the digest is wrong) → SUBJECT_DIGEST_MISMATCH', () => {
@@ -182,7 +185,8 @@ describe('check: one end-to-end attack per verification finding code', () => {
   it('8b. key expired at publish time, no attestations: the full packument\'s time is fetched → KEY_EXPIRED', () => {
     expectAttack(P.expiredPackument, ['KEY_EXPIRED']);
     expect(attack.pkg(P.expiredPackument).evidence?.publishTime).toEqual({ value: PUBLISHED.toISOString(), signed: false, source: 'packument' });
-    expect(fullPackumentRequests(attackRegistry, P.expiredPackument)).toBe(1);
+    // One read for the key's validity at publish time, one by the downgrade rule.
+    expect(fullPackumentRequests(attackRegistry, P.expiredPackument)).toBe(2);
   });
 
   it('9. a tlog integrated time outside the certificate\'s validity → CERT_WINDOW', () => expectAttack(P.certWindow, ['CERT_WINDOW']));

@@ -115,10 +115,12 @@ describe('audit enforcement', () => {
 });
 
 describe('trust downgrade', () => {
-  const history = [
-    { version: '1.0.0', provenance: true, publishAttestation: true },
-    { version: '1.1.0', provenance: true, publishAttestation: true },
-  ];
+  const history = {
+    versions: [
+      { version: '1.0.0', provenance: true, publishAttestation: true },
+      { version: '1.1.0', provenance: true, publishAttestation: true },
+    ],
+  };
   const unsigned = (over: Partial<PolicySubject> = {}) => subject('a', '1.2.0', [publishAttestation()], { history, ...over });
 
   it('fail: an earlier version had provenance, this one has none verified; the finding names the version', () => {
@@ -142,7 +144,7 @@ describe('trust downgrade', () => {
     expect(run(oneRule({}, { downgrade: 'warn' }), unsigned())).toMatchObject({ verdict: 'pass', packages: [{ findings: [{ code: 'TRUST_DOWNGRADE', enforcement: 'audit' }] }] });
     expect(codes(run(oneRule({}, { downgrade: 'off' }), unsigned()))).toEqual([]);
     expect(codes(run(oneRule({}, { downgrade: 'fail' }), unsigned({ history: undefined })))).toEqual([]);
-    expect(codes(run(oneRule({}, { downgrade: 'fail' }), unsigned({ history: [{ version: '2.0.0', provenance: true, publishAttestation: true }] })))).toEqual([]);
+    expect(codes(run(oneRule({}, { downgrade: 'fail' }), unsigned({ history: { versions: [{ version: '2.0.0', provenance: true, publishAttestation: true }] } })))).toEqual([]);
   });
 
   it('needsHistory: only a registry package missing verified provenance or publish attestation, and only when downgrade is on', () => {

@@ -4,6 +4,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import cacache from 'cacache';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EvidenceCache } from '../../src/registry/cache.js';
 import type { FetchedEvidence } from '../../src/registry/evidence.js';
@@ -19,6 +20,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+const HISTORY = { publishedAt: '2026-03-01T00:00:00.000Z', versions: [{ version: '1.0.0', publishedAt: '2026-02-01T00:00:00.000Z', provenance: true, publishAttestation: false }] };
 const VERIFIED = { verified: { trustDigest: 't', verifiedAt: '2026-11-01T00:00:00.000Z', facts: { findings: [] } } };
 const evidence = (name: string): FetchedEvidence => ({ name, version: '1.0.0', lockfileIntegrity: null, manifest: { attestationsAdvertised: false } });
 
@@ -38,14 +40,30 @@ describe('EvidenceCache', () => {
     const first = new EvidenceCache(dir, new Date('2026-11-23T00:00:00Z'));
     expect(await first.lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-a')).toBeUndefined();
     first.record(REGISTRY, 'alpha', '1.0.0', 'sha512-a', VERIFIED, evidence('alpha'));
-    first.recordHistory(REGISTRY, 'alpha', '1.0.0', [{ version: '0.9.0', provenance: true, publishAttestation: false }]);
+    first.recordHistory(REGISTRY, 'alpha', '1.0.0', HISTORY);
     await first.save();
     const next = new EvidenceCache(dir, new Date('2026-11-24T00:00:00Z'));
     const entry = await next.lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-a');
     expect(entry).toMatchObject(VERIFIED);
     expect(await next.getEvidence(entry!.evidence)).toEqual(evidence('alpha'));
     expect(await next.lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-other')).toBeUndefined();
-    expect(await next.getHistory(REGISTRY, 'alpha', '1.0.0')).toEqual([{ version: '0.9.0', provenance: true, publishAttestation: false }]);
+    expect(await next.getHistory(REGISTRY, 'alpha', '1.0.0')).toEqual(HISTORY);
+  });
+
+  it('reads a history stored by an earlier release (a list without publish times) as a miss, so it is fetched again', async () => {
+    const dir = newDir();
+    const index = {
+      version: 3,
+      packages: {},
+      history: { 'alpha@0.9.1': { value: [{ version: '0.9.0', provenance: false, publishAttestation: false }], used: '2026-11-23' } },
+      packs: {},
+    };
+    await cacache.put(dir, `verify-deps:index:v3:${REGISTRY}`, JSON.stringify(index));
+    const cache = new EvidenceCache(dir, new Date('2026-11-23T00:00:00Z'));
+    expect(await cache.getHistory(REGISTRY, 'alpha', '0.9.1')).toBeUndefined();
+    cache.recordHistory(REGISTRY, 'alpha', '0.9.1', HISTORY);
+    await cache.save();
+    expect(await new EvidenceCache(dir, new Date('2026-11-24T00:00:00Z')).getHistory(REGISTRY, 'alpha', '0.9.1')).toEqual(HISTORY);
   });
 
   it('writes the evidence of many packages in a few packs', async () => {

@@ -1,0 +1,53 @@
+// fetchVersionHistory: the full packument (the abbreviated one has no `time` map), read into the
+// other versions that claim provenance, each with the registry's publish time when it lists one.
+import { describe, expect, it } from 'vitest';
+import { fetchVersionHistory } from '../../src/registry/history.js';
+import type { RegistryHttp } from '../../src/registry/http.js';
+
+const URL = 'http://127.0.0.1:1/a';
+const attested = { dist: { attestations: { url: 'x', provenance: { predicateType: 'https://slsa.dev/provenance/v1' } } } };
+
+function fakeHttp(body: unknown, status = 200) {
+  const requests: Array<{ path: string; accept: string | undefined }> = [];
+  const http = {
+    getJson: async (path: string, spec: { accept?: string } = {}) => {
+      requests.push({ path, accept: spec.accept });
+      return { status, body, url: URL };
+    },
+  } as unknown as RegistryHttp;
+  return { http, requests };
+}
+
+describe('fetchVersionHistory', () => {
+  it('asks for the full packument and returns the times of the version judged and of every other version claiming provenance', async () => {
+    const { http, requests } = fakeHttp({
+      versions: { '0.9.0': {}, '1.0.0': attested, '0.9.1': {}, '1.1.0': attested, '2.0.0-rc.1': attested },
+      time: {
+        created: '2026-01-01T00:00:00.000Z',
+        '0.9.0': '2026-01-01T00:00:00.000Z',
+        '1.0.0': '2026-02-01T00:00:00.000Z',
+        '0.9.1': '2026-03-01T00:00:00.000Z',
+        '1.1.0': 'not a date',
+      },
+    });
+    expect(await fetchVersionHistory(http, 'a', '0.9.1')).toEqual({
+      publishedAt: '2026-03-01T00:00:00.000Z',
+      versions: [
+        { version: '2.0.0-rc.1', provenance: true, publishAttestation: false },
+        { version: '1.1.0', provenance: true, publishAttestation: false },
+        { version: '1.0.0', publishedAt: '2026-02-01T00:00:00.000Z', provenance: true, publishAttestation: false },
+      ],
+    });
+    expect(requests).toEqual([{ path: '/a', accept: undefined }]);
+  });
+
+  it('a packument without a time map gives no times (the rule then orders by version)', async () => {
+    const { http } = fakeHttp({ versions: { '1.0.0': attested, '1.1.0': {} } });
+    expect(await fetchVersionHistory(http, 'a', '1.1.0')).toEqual({ versions: [{ version: '1.0.0', provenance: true, publishAttestation: false }] });
+  });
+
+  it('a packument without versions, or none at all, is an error, not an empty history', async () => {
+    await expect(fetchVersionHistory(fakeHttp({ time: {} }).http, 'a', '1.0.0')).rejects.toMatchObject({ kind: 'malformed' });
+    await expect(fetchVersionHistory(fakeHttp(undefined, 404).http, 'a', '1.0.0')).rejects.toMatchObject({ kind: 'not-found' });
+  });
+});
