@@ -5,6 +5,7 @@ import pLimit from 'p-limit';
 import { EvidenceCache } from '../registry/cache.js';
 import { RegistryHttp } from '../registry/http.js';
 import { loadNpmSettings } from '../registry/npm-config.js';
+import { defaultStateDir, loadResultKey } from '../registry/result-key.js';
 import { loadTrustSource, type TrustSource } from '../registry/trust-source.js';
 import type { OmitType, PackageRef } from '../types.js';
 import { verifyPackageEvidence, type PackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
@@ -27,6 +28,9 @@ export interface CheckOptions {
   timeoutMs: number;
   retries: number;
   cacheDir?: string;
+  // Where this machine's result key is kept (never in the cache: a result from the cache is
+  // reused only when this key vouches for it); default defaultStateDir(process.env).
+  stateDir?: string;
   offline: boolean;
   // The run's one clock reading: every time comparison of the run uses it.
   now: Date;
@@ -62,7 +66,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const inventory = await walkTree(projectDir, { omit: options.omit });
   const settings = await loadNpmSettings(projectDir, options.registry === undefined ? {} : { registry: options.registry });
   const cacheDir = options.cacheDir ?? join(settings.npmCacheDir, '_verify-deps');
-  const cache = new EvidenceCache(join(cacheDir, 'evidence'), options.now);
+  const warnings: string[] = [];
+  const resultKey = await loadResultKey(options.stateDir ?? defaultStateDir(process.env), [cacheDir, settings.npmCacheDir]);
+  if ('problem' in resultKey) warnings.push(`${resultKey.problem}; verification results are not reused (the cached evidence is verified again)`);
+  const cache = new EvidenceCache(join(cacheDir, 'evidence'), options.now, 'mac' in resultKey ? resultKey.mac : undefined);
   const http = new RegistryHttp({
     npm: settings.flat,
     concurrency: options.concurrency,
@@ -94,7 +101,6 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     options.onProgress?.({ ...progress });
   };
   report();
-  const warnings: string[] = [];
   const deps = {
     http,
     cache,

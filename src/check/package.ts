@@ -43,7 +43,7 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   let evidence: FetchedEvidence | undefined;
   let fetched = false;
   if (reused === undefined || deps.rehash) {
-    evidence = cached === undefined ? undefined : await deps.cache.getEvidence(cached.evidence);
+    evidence = cached === undefined ? undefined : forPackage(await deps.cache.getEvidence(cached.evidence), ref);
     if (evidence === undefined) {
       if (deps.offline) return { ...base, fromCache: false, findings: [offlineMiss(`evidence of ${ref.name}@${ref.version}`)] };
       try {
@@ -125,6 +125,13 @@ function reusableFacts(cached: CachedPackage, trust: Trust, deps: PackageCheckDe
   const verified = cached.verified;
   if (verified === undefined || verified.trustDigest !== trustDigest(trust) || !(Date.parse(verified.verifiedAt) <= deps.now.getTime())) return undefined;
   return verified.facts as PackageFacts;
+}
+
+// Stored evidence is verified as the evidence of the package the lockfile names, whatever it
+// says it is for: evidence copied under a forged integrity must be checked against the forged
+// integrity (and fail), not against the genuine one it carries.
+function forPackage(evidence: FetchedEvidence | undefined, ref: PackageRef): FetchedEvidence | undefined {
+  return evidence === undefined ? undefined : { ...evidence, name: ref.name, version: ref.version, lockfileIntegrity: ref.integrity };
 }
 
 function trustDigest(trust: Trust): string {

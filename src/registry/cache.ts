@@ -3,6 +3,7 @@ import cacache from 'cacache';
 import type { FetchedEvidence } from './evidence.js';
 import type { VersionHistory } from './history.js';
 import type { RegistryKeysSource } from './keys.js';
+import type { ResultMac } from './result-mac.js';
 
 // What the cache knows of one package version: where its evidence is stored, and the result of
 // verifying that evidence under one set of trust material.
@@ -23,6 +24,8 @@ export interface VerifiedRecord {
   trustDigest: string;
   verifiedAt: string;
   facts: unknown;
+  // This machine's MAC over the result and everything it is a result of (set on save).
+  mac?: string;
 }
 
 interface IndexEntry<T> {
@@ -51,9 +54,14 @@ const PACK_SIZE = 500;
 //   ~0.3 ms of file-system calls per entry); the index is written once at the end, merged with
 //   whatever another run wrote meanwhile.
 // A hit saves round trips, never a check that the evidence or trust changed: a result is reused
-// only for the same evidence digest, trust digests and a clock not earlier than its own.
+// only for the same evidence digest, trust digests and a clock not earlier than its own. Evidence
+// may come from anyone's cache (it is verified again); a result only from this machine: lookup()
+// returns one only when this machine's MAC over it checks.
 export class EvidenceCache {
   readonly #dir: string;
+  readonly #mac: ResultMac | undefined;
+  // The records of this run (sealed on save), as opposed to the ones only looked up.
+  readonly #recorded = new Map<CachedPackage, ResultSubject>();
   readonly #indexes = new Map<string, Promise<RegistryIndex>>();
   // What this run added or touched, per registry: merged into the stored index on save.
   readonly #changes = new Map<string, RegistryIndex>();
@@ -65,17 +73,25 @@ export class EvidenceCache {
   // The last pack read (verifying again reads every entry of a pack in turn).
   #lastPack: { digest: string; entries: Record<string, unknown> } | undefined;
 
-  constructor(dir: string, now: Date = new Date()) {
+  // Without a MAC key no result is returned or stored, only evidence.
+  constructor(dir: string, now: Date = new Date(), mac?: ResultMac) {
     this.#dir = dir;
+    this.#mac = mac;
     this.#today = now.toISOString().slice(0, 10);
   }
 
-  // The cached record of a package version (same registry, name, version and lockfile integrity).
+  // The cached record of a package version (same registry, name, version and lockfile integrity);
+  // its verification result only when this machine's MAC vouches for it for exactly this
+  // package, evidence and trust (an entry copied under a forged integrity does not authenticate).
   async lookup(registry: string, name: string, version: string, integrity: string | null): Promise<CachedPackage | undefined> {
     const key = packageKey(name, version, integrity);
     const entry = (await this.#index(registry)).packages[key];
-    if (entry !== undefined) this.#touch(registry, 'packages', key, entry.value);
-    return entry?.value;
+    if (entry === undefined) return undefined;
+    this.#touch(registry, 'packages', key, entry.value);
+    const { verified, ...rest } = entry.value;
+    if (verified === undefined || this.#mac === undefined) return rest;
+    const message = resultMessage({ registry, name, version, integrity }, entry.value);
+    return message !== undefined && this.#mac.verify(message, verified.mac) ? entry.value : rest;
   }
 
   // Stored evidence; undefined when missing or corrupt (then it is fetched again).
@@ -101,7 +117,9 @@ export class EvidenceCache {
       this.#chunk.push({ key: ref.key, json: JSON.stringify(evidence), ref, registry, indexKey: key });
       if (this.#chunk.length >= PACK_SIZE) this.#flush();
     }
-    this.#touch(registry, 'packages', key, { ...value, evidence: ref });
+    const record: CachedPackage = { ...value, evidence: ref };
+    this.#recorded.set(record, { registry, name, version, integrity });
+    this.#touch(registry, 'packages', key, record);
   }
 
   // The cached version history; undefined when missing or stored in an older shape (earlier
@@ -125,6 +143,7 @@ export class EvidenceCache {
   async save(): Promise<void> {
     this.#flush();
     await Promise.all(this.#writes);
+    this.#seal();
     for (const [registry, changes] of this.#changes) {
       const newPacks = this.#newPacks.get(registry) ?? {};
       if (!hasNewEntries(changes, await this.#index(registry), this.#today) && Object.keys(newPacks).length === 0) continue;
@@ -151,6 +170,19 @@ export class EvidenceCache {
     }
     this.#changes.clear();
     this.#newPacks.clear();
+  }
+
+  // Puts this machine's MAC on the results this run recorded, now that their evidence is stored
+  // (the MAC covers the evidence's pack digest). Only recorded ones: an entry merely looked up
+  // keeps the MAC it came with, so that a forged one is never vouched for by being passed on.
+  #seal(): void {
+    for (const [record, subject] of this.#recorded) {
+      if (record.verified === undefined) continue;
+      const message = this.#mac === undefined ? undefined : resultMessage(subject, record);
+      if (message === undefined) delete record.verified;
+      else record.verified = { trustDigest: record.verified.trustDigest, verifiedAt: record.verified.verifiedAt, facts: record.verified.facts, mac: (this.#mac as ResultMac).sign(message) };
+    }
+    this.#recorded.clear();
   }
 
   // Writes the evidence waiting as one pack per registry; the records pointing into a pack that
@@ -220,6 +252,37 @@ export class EvidenceCache {
     }
     (changes[part] as Record<string, IndexEntry<unknown>>)[key] = { value, used: this.#today };
   }
+}
+
+interface ResultSubject {
+  registry: string;
+  name: string;
+  version: string;
+  integrity: string | null;
+}
+
+// What a result's MAC is over: the package it is the result of (registry, name, version, lockfile
+// integrity), the stored evidence it was verified from (pack digest and member), the declared
+// repository read from that evidence, the trust digests, the clock, and the facts. JSON.stringify
+// (not canonical JSON, three times slower on a warm run) is enough: the MAC is checked against
+// the index as JSON.stringify stored it, whose parse gives back the same text, and a reordered or
+// respelled record only fails to authenticate. Undefined when there is no result.
+function resultMessage(subject: ResultSubject, record: CachedPackage): string | undefined {
+  const verified = record.verified;
+  if (verified === undefined) return undefined;
+  return JSON.stringify([
+    'verify-deps verification result v1',
+    subject.registry,
+    subject.name,
+    subject.version,
+    subject.integrity,
+    record.evidence?.pack,
+    record.evidence?.key,
+    record.repository ?? null,
+    verified.trustDigest,
+    verified.verifiedAt,
+    verified.facts,
+  ]);
 }
 
 function emptyIndex(): RegistryIndex {

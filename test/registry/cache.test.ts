@@ -8,6 +8,7 @@ import cacache from 'cacache';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EvidenceCache } from '../../src/registry/cache.js';
 import type { FetchedEvidence } from '../../src/registry/evidence.js';
+import { ResultMac } from '../../src/registry/result-mac.js';
 
 const REGISTRY = 'http://127.0.0.1:1/';
 const dirs: string[] = [];
@@ -22,6 +23,7 @@ afterEach(() => {
 
 const HISTORY = { publishedAt: '2026-03-01T00:00:00.000Z', versions: [{ version: '1.0.0', publishedAt: '2026-02-01T00:00:00.000Z', provenance: true, publishAttestation: false }] };
 const VERIFIED = { verified: { trustDigest: 't', verifiedAt: '2026-11-01T00:00:00.000Z', facts: { findings: [] } } };
+const MAC = new ResultMac(Buffer.alloc(32, 1));
 const evidence = (name: string): FetchedEvidence => ({ name, version: '1.0.0', lockfileIntegrity: null, manifest: { attestationsAdvertised: false } });
 
 function filesUnder(dir: string): string[] {
@@ -37,12 +39,12 @@ async function stored(dir: string, name: string, now = new Date('2026-11-23T00:0
 describe('EvidenceCache', () => {
   it('keeps what one run recorded for the next: evidence, result and history', async () => {
     const dir = newDir();
-    const first = new EvidenceCache(dir, new Date('2026-11-23T00:00:00Z'));
+    const first = new EvidenceCache(dir, new Date('2026-11-23T00:00:00Z'), MAC);
     expect(await first.lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-a')).toBeUndefined();
     first.record(REGISTRY, 'alpha', '1.0.0', 'sha512-a', VERIFIED, evidence('alpha'));
     first.recordHistory(REGISTRY, 'alpha', '1.0.0', HISTORY);
     await first.save();
-    const next = new EvidenceCache(dir, new Date('2026-11-24T00:00:00Z'));
+    const next = new EvidenceCache(dir, new Date('2026-11-24T00:00:00Z'), MAC);
     const entry = await next.lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-a');
     expect(entry).toMatchObject(VERIFIED);
     expect(await next.getEvidence(entry!.evidence)).toEqual(evidence('alpha'));
@@ -114,5 +116,46 @@ describe('EvidenceCache', () => {
     expect((await stored(dir, 'fresh')).evidence).toEqual(evidence('fresh'));
     // The fresh pack and the index.
     expect(filesUnder(join(dir, 'content-v2'))).toHaveLength(2);
+  });
+
+  it('returns a result only when this machine\'s MAC vouches for it for exactly this package', async () => {
+    const dir = newDir();
+    const now = new Date('2026-11-23T00:00:00Z');
+    const writer = new EvidenceCache(dir, now, MAC);
+    writer.record(REGISTRY, 'alpha', '1.0.0', 'sha512-a', VERIFIED, evidence('alpha'));
+    await writer.save();
+    expect((await new EvidenceCache(dir, now, MAC).lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-a'))?.verified).toMatchObject(VERIFIED.verified);
+    // Another machine's key, or none: the evidence is there, the result is not.
+    const foreign = await new EvidenceCache(dir, now, new ResultMac(Buffer.alloc(32, 2))).lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-a');
+    expect(foreign?.evidence).toBeDefined();
+    expect(foreign?.verified).toBeUndefined();
+    expect((await new EvidenceCache(dir, now).lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-a'))?.verified).toBeUndefined();
+
+    // The index rewritten with cacache's own API: the entry copied under another integrity, and
+    // its facts edited in place. Neither authenticates.
+    const key = `verify-deps:index:v3:${REGISTRY}`;
+    const index = JSON.parse((await cacache.get(dir, key)).data.toString('utf8'));
+    index.packages['alpha@1.0.0:sha512-forged'] = index.packages['alpha@1.0.0:sha512-a'];
+    index.packages['alpha@1.0.0:sha512-a'].value.verified.facts = { findings: [{ code: 'EDITED' }] };
+    await cacache.put(dir, key, JSON.stringify(index));
+    const reader = new EvidenceCache(dir, now, MAC);
+    const forged = await reader.lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-forged');
+    expect(forged?.evidence).toBeDefined();
+    expect(forged?.verified).toBeUndefined();
+    expect((await reader.lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-a'))?.verified).toBeUndefined();
+    // Passed on by a run that only looked it up, a forged entry is still not vouched for.
+    await reader.save();
+    expect((await new EvidenceCache(dir, now, MAC).lookup(REGISTRY, 'alpha', '1.0.0', 'sha512-forged'))?.verified).toBeUndefined();
+  });
+
+  it('stores no result without a key, only the evidence', async () => {
+    const dir = newDir();
+    const now = new Date('2026-11-23T00:00:00Z');
+    const writer = new EvidenceCache(dir, now);
+    writer.record(REGISTRY, 'alpha', '1.0.0', null, VERIFIED, evidence('alpha'));
+    await writer.save();
+    const index = JSON.parse((await cacache.get(dir, `verify-deps:index:v3:${REGISTRY}`)).data.toString('utf8'));
+    expect(index.packages['alpha@1.0.0:none'].value.verified).toBeUndefined();
+    expect((await stored(dir, 'alpha')).evidence).toEqual(evidence('alpha'));
   });
 });

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The built CLI, exactly as `npx verify-deps` runs it (npm test builds it first).
@@ -10,11 +13,23 @@ export interface CliRun {
   stderr: string;
 }
 
+// The runs of a test file keep their result key in a temp directory of their own, not in the
+// user's state directory (a test that needs another passes VERIFY_DEPS_STATE_DIR).
+let stateDir: string | undefined;
+function testStateDir(): string {
+  if (stateDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'verify-deps-state-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    stateDir = dir;
+  }
+  return stateDir;
+}
+
 // Runs the real CLI in a child process; the environment is inherited unless overridden.
 export function runCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     // A key given as undefined is removed from the inherited environment.
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', VERIFY_DEPS_STATE_DIR: testStateDir(), ...options.env };
     for (const [key, value] of Object.entries(options.env ?? {})) if (value === undefined) delete env[key];
     const child = spawn(process.execPath, [CLI_BIN, ...args], {
       cwd: options.cwd,
