@@ -40,8 +40,8 @@ export interface CheckOptions {
   onProgress?: (progress: CheckProgress) => void;
   // Verify in worker threads (the default); false verifies on the main thread.
   verifyInWorkers?: boolean;
-  // --timeout: the whole run's deadline in milliseconds; what is not fetched by then is
-  // FETCH_FAILED (the gate fails closed with a partial report).
+  // --timeout: the whole run's deadline in milliseconds; what is not fetched and verified by
+  // then is FETCH_FAILED (the gate fails closed with a partial report).
   deadlineMs?: number;
 }
 
@@ -63,12 +63,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const settings = await loadNpmSettings(projectDir, options.registry === undefined ? {} : { registry: options.registry });
   const cacheDir = options.cacheDir ?? join(settings.npmCacheDir, '_verify-deps');
   const cache = new EvidenceCache(join(cacheDir, 'evidence'), options.now);
+  const deadline = options.deadlineMs === undefined ? undefined : AbortSignal.timeout(options.deadlineMs);
   const http = new RegistryHttp({
     npm: settings.flat,
     concurrency: options.concurrency,
     timeoutMs: options.timeoutMs,
     retries: options.retries,
-    ...(options.deadlineMs === undefined ? {} : { signal: AbortSignal.timeout(options.deadlineMs) }),
+    ...(deadline === undefined ? {} : { signal: deadline }),
   });
   const trustSource = await loadTrustSource({
     ...(options.trustedRootFile === undefined ? {} : { trustedRootFile: options.trustedRootFile }),
@@ -81,6 +82,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const toCheck = inventory.packages.filter((ref) => ref.source === 'registry' && !ref.bundled);
   const registryOf = (ref: PackageRef): string => withTrailingSlash(http.registryFor(ref.name));
   const pool = options.verifyInWorkers === false ? undefined : new VerifierPool();
+  // At the deadline the workers are stopped mid-verification: the run ends with what is done.
+  const stopPool = () => void pool?.close();
+  deadline?.addEventListener('abort', stopPool, { once: true });
   const contexts = new Map<string, RegistryContext>();
   for (const registry of new Set(toCheck.map(registryOf))) {
     const context = await prepareRegistry(registry, { http, cache, trustSource, options });
@@ -105,6 +109,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     npmCacheDir: settings.npmCacheDir,
     warnings,
     onStage: (stage: 'fetched' | 'verified') => report(stage),
+    ...(deadline === undefined ? {} : { signal: deadline }),
     verify: (evidence: PackageEvidence, context: RegistryContext): Promise<PackageFacts> =>
       pool !== undefined && context.trustId !== undefined
         ? pool.verify(context.trustId, evidence, options.now)
@@ -123,7 +128,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         return outcome;
       }),
     ),
-  ).finally(() => pool?.close());
+  ).finally(() => {
+    deadline?.removeEventListener('abort', stopPool);
+    return pool?.close();
+  });
   await cache.save().catch((error: Error) => {
     warnings.push(`the evidence cache could not be written (${error.message.split('\n')[0]}); the next run fetches again`);
   });
