@@ -44,8 +44,8 @@ export interface CheckOptions {
   onProgress?: (progress: CheckProgress) => void;
   // Verify in worker threads (the default); false verifies on the main thread.
   verifyInWorkers?: boolean;
-  // --timeout: the whole run's deadline in milliseconds; what is not fetched by then is
-  // FETCH_FAILED (the gate fails closed with a partial report).
+  // --timeout: the whole run's deadline in milliseconds; what is not fetched and verified by
+  // then is FETCH_FAILED (the gate fails closed with a partial report).
   deadlineMs?: number;
 }
 
@@ -70,24 +70,29 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const resultKey = await loadResultKey(options.stateDir ?? defaultStateDir(process.env), [cacheDir, settings.npmCacheDir]);
   if ('problem' in resultKey) warnings.push(`${resultKey.problem}; verification results are not reused (the cached evidence is verified again)`);
   const cache = new EvidenceCache(join(cacheDir, 'evidence'), options.now, 'mac' in resultKey ? resultKey.mac : undefined);
+  const deadline = options.deadlineMs === undefined ? undefined : AbortSignal.timeout(options.deadlineMs);
   const http = new RegistryHttp({
     npm: settings.flat,
     concurrency: options.concurrency,
     timeoutMs: options.timeoutMs,
     retries: options.retries,
-    ...(options.deadlineMs === undefined ? {} : { signal: AbortSignal.timeout(options.deadlineMs) }),
+    ...(deadline === undefined ? {} : { signal: deadline }),
   });
   const trustSource = await loadTrustSource({
     ...(options.trustedRootFile === undefined ? {} : { trustedRootFile: options.trustedRootFile }),
     ...(options.tufMirror === undefined ? {} : { tufMirror: options.tufMirror }),
     refresh: !options.offline && options.trustedRootFile === undefined,
     tufCacheDir: cacheDir,
-    refreshTimeoutMs: options.refreshTimeoutMs,
+    // The refresh is part of the run: it may not outlast the run's deadline.
+    refreshTimeoutMs: Math.min(options.refreshTimeoutMs, options.deadlineMs ?? Number.POSITIVE_INFINITY),
   });
 
   const toCheck = inventory.packages.filter((ref) => ref.source === 'registry' && !ref.bundled);
   const registryOf = (ref: PackageRef): string => withTrailingSlash(http.registryFor(ref.name));
   const pool = options.verifyInWorkers === false ? undefined : new VerifierPool();
+  // At the deadline the workers are stopped mid-verification: the run ends with what is done.
+  const stopPool = () => void pool?.close();
+  deadline?.addEventListener('abort', stopPool, { once: true });
   const contexts = new Map<string, RegistryContext>();
   for (const registry of new Set(toCheck.map(registryOf))) {
     const context = await prepareRegistry(registry, { http, cache, trustSource, options });
@@ -111,6 +116,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     npmCacheDir: settings.npmCacheDir,
     warnings,
     onStage: (stage: 'fetched' | 'verified') => report(stage),
+    ...(deadline === undefined ? {} : { signal: deadline }),
     verify: (evidence: PackageEvidence, context: RegistryContext): Promise<PackageFacts> =>
       pool !== undefined && context.trustId !== undefined
         ? pool.verify(context.trustId, evidence, options.now)
@@ -129,7 +135,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         return outcome;
       }),
     ),
-  ).finally(() => pool?.close());
+  ).finally(() => {
+    deadline?.removeEventListener('abort', stopPool);
+    return pool?.close();
+  });
   await cache.save().catch((error: Error) => {
     warnings.push(`the evidence cache could not be written (${error.message.split('\n')[0]}); the next run fetches again`);
   });

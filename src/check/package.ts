@@ -6,6 +6,7 @@ import type { RegistryHttp } from '../registry/http.js';
 import type { VersionManifest } from '../registry/manifest.js';
 import type { PackageRef } from '../types.js';
 import type { PackageFacts, Trust } from '../verify/index.js';
+import { beforeDeadline, DeadlineExpiredError, toDeadlineFinding } from './deadline.js';
 import type { RegistryContext } from './registry-context.js';
 import { rehashPackage } from './rehash.js';
 import type { CheckFinding, PackageOutcome } from './types.js';
@@ -25,6 +26,8 @@ export interface PackageCheckDeps {
   onStage?: (stage: 'fetched' | 'verified') => void;
   // Verifies evidence (in a worker thread when there is a pool); rejects when it cannot.
   verify: (evidence: FetchedEvidence, context: RegistryContext) => Promise<PackageFacts>;
+  // The run's deadline (--timeout): verification not done by then is not waited for.
+  signal?: AbortSignal;
 }
 
 // Gets one registry package's evidence (cache, else registry; never the registry with
@@ -60,8 +63,10 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   try {
     // A result is reused only for the stored evidence it was verified from: evidence fetched
     // anew (the stored copy unreadable) is verified anew.
-    facts = reused !== undefined && !fetched ? reused : await deps.verify(evidence as FetchedEvidence, context);
+    facts = reused !== undefined && !fetched ? reused : await beforeDeadline(deps.signal, () => deps.verify(evidence as FetchedEvidence, context));
   } catch (error) {
+    // Past the deadline the workers are stopped: what they held is unverified, not broken.
+    if (error instanceof DeadlineExpiredError || deps.signal?.aborted) return { ...base, fromCache, findings: [toDeadlineFinding(ref.name, ref.version)] };
     // Verification that could not run is not a result: the package stays unverified.
     return { ...base, fromCache, findings: [{ code: 'VERIFICATION_ERROR', message: `expected the evidence to be verified, got: ${(error as Error).message}` }] };
   }

@@ -49,7 +49,9 @@ export class VerifierPool {
     });
   }
 
+  // Stops the workers (mid-verification too); what they held, and any later verify, rejects.
   async close(): Promise<void> {
+    this.#broken ??= new Error('verification worker exited (the pool was closed)');
     await Promise.all(this.#workers.map((worker) => worker.terminate()));
     this.#workers.length = 0;
   }

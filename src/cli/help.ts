@@ -39,7 +39,7 @@ Options of check:
   --concurrency <n>            requests in flight at once (default 32)
   --fetch-timeout <ms>         timeout of one request, body included (default 30000)
   --retries <n>                retries on 408/429/5xx and network errors (default 3)
-  --timeout <seconds>          deadline of the whole run: what is not fetched by then fails closed
+  --timeout <seconds>          deadline of the whole run: what is not fetched and verified by then fails closed
   --now <iso-time>             the run's clock, for reproducible runs (default: now)
 
 Options of verify-bundle (the sigstore-conformance client protocol; exactly one signer):

@@ -5,6 +5,8 @@ export type FetchFailureKind =
   | 'not-found'
   // A network error, a timeout or an HTTP error that retries did not cure.
   | 'unreachable'
+  // The run's --timeout expired before it was fetched.
+  | 'deadline'
   // The response was not JSON, or not the shape the registry documents.
   | 'malformed'
   // The response body was larger than any real one (INPUT_TOO_LARGE): refused, not read.

@@ -224,7 +224,7 @@ export class RegistryHttp {
 
   #assertTimeLeft(url: string): void {
     if (this.#options.signal?.aborted) {
-      throw new FetchError('unreachable', url, `${url}: not fetched, the run's --timeout expired`);
+      throw new FetchError('deadline', url, `${url}: not fetched, the run's --timeout expired`);
     }
   }
 }
@@ -233,12 +233,14 @@ function toFetchError(error: TransportError, url: string, maxBytes: number): Fet
   if (error.tooLarge) {
     return new FetchError('too-large', url, `${url}: INPUT_TOO_LARGE: expected a response of at most ${maxBytes} bytes, got ${error.message}`, error.status, error);
   }
+  // The run's deadline aborted it (while waiting for the headers or reading the body).
+  if (error.code === 'ABORT_ERR') return new FetchError('deadline', url, `${url}: not fetched, the run's --timeout expired`, error.status, error);
   if (error.bodyFailed) {
     const failure = new FetchError('unreachable', url, `${url}: body not received (${error.message})`, error.status, error);
     failure.bodyFailed = true;
     return failure;
   }
-  return new FetchError('unreachable', url, `${url}: ${error.code === 'ABORT_ERR' ? "not fetched, the run's --timeout expired" : error.message}`, error.status, error);
+  return new FetchError('unreachable', url, `${url}: ${error.message}`, error.status, error);
 }
 
 // Retry-After in seconds (or an HTTP date), bounded: a registry cannot park the gate.

@@ -35,8 +35,9 @@ export const FINDING_CODES = [
   'FUTURE_TIMESTAMP',
   'MISSING_INCLUSION_PROOF',
   'PROVENANCE_AFTER_PUBLISH',
-  // Evidence larger than any real one (a statement with more than MAX_SUBJECTS subjects): refused
-  // whole instead of judged item by item.
+  // Evidence larger than any real one (a statement with more than MAX_SUBJECTS subjects, an
+  // attestations document with more than MAX_ATTESTATIONS entries): refused whole instead of
+  // judged item by item.
   'INPUT_TOO_LARGE',
 ] as const;
 

@@ -1,7 +1,7 @@
 // The verify stage: from what the lockfile pins and what the registry serves, the facts about one
 // package. Pure: no I/O, no clock (now is passed in), no throwing for a bad package.
 
-import { toAttestationEntries, verifyAttestation, type AttestationResult } from './attestation/index.js';
+import { getRole, toAttestationEntries, verifyAttestation, verifySingleRoles, type AttestationResult } from './attestation/index.js';
 import { toDate } from './encoding.js';
 import { toFinding } from './findings.js';
 import { getSha512Hex, verifyIntegrityMatch } from './integrity.js';
@@ -27,12 +27,8 @@ export function verifyPackageEvidence(input: PackageEvidence, trust: Trust, now:
   const publish = publishes.length === 1 && publishes[0]?.facts.status === 'verified' ? publishes[0] : undefined;
   const signedPublish = publish === undefined ? undefined : getEarliest(publish.timestamps);
 
-  for (const role of ['publish', 'provenance'] as const) {
-    const count = results.filter((r) => r.role === role).length;
-    if (count > 1) {
-      packageFindings.push(toFinding('DUPLICATE_PREDICATE_TYPE', `expected at most one ${role} attestation, got ${count}`, { role, count }));
-    }
-  }
+  // The signed predicate types may hold a duplicate the document's claims hid.
+  packageFindings.push(...verifySingleRoles(results.map((r) => r.role)));
 
   if (signedPublish !== undefined) {
     for (const r of results) {
@@ -92,6 +88,13 @@ function verifyAttestations(input: PackageEvidence, trust: Trust, now: Date, fin
   }
   if (doc.entries.length === 0 && advertised) {
     findings.push(toFinding('ATTESTATIONS_MISSING', 'expected the attestations the packument advertises (dist.attestations), got an empty list'));
+  }
+  // A document that is wrong as a whole (the claims of two entries collide) is refused before
+  // any of its bundles is verified: verifying them could not make it right.
+  const structural = verifySingleRoles(doc.entries.map((entry) => getRole(entry.predicateType)));
+  if (structural.length > 0) {
+    findings.push(...structural);
+    return [];
   }
   const ctx = { name: input.name, version: input.version, sha512Hex: getSha512Hex(input.lockfileIntegrity), trust, now };
   return doc.entries.map((entry) => verifyAttestation(entry, ctx));

@@ -113,6 +113,7 @@ describe('registry faults fail closed', () => {
     expect(result.code).toBe(3);
     const beta = JSON.parse(result.stdout).packages.find((p: { name: string }) => p.name === 'beta');
     expect(beta.findings.map((f: { code: string }) => f.code)).toEqual(['FETCH_FAILED']);
+    expect(beta.findings[0].details.kind).toBe('deadline');
   });
 
   it('two runs at once on the same project, cache and ledger corrupt nothing', async () => {

@@ -54,6 +54,17 @@ export function getRole(predicateType: string): AttestationRole {
   return 'other';
 }
 
+// Finds a role held by more than one attestation: at most one publish attestation and one
+// provenance are expected. Run on the document's claims before any bundle is verified (so that a
+// document of many copies of one bundle costs no cryptography), and again on the signed
+// predicate types after.
+export function verifySingleRoles(roles: readonly AttestationRole[]): Finding[] {
+  return (['publish', 'provenance'] as const).flatMap((role) => {
+    const count = roles.filter((r) => r === role).length;
+    return count > 1 ? [toFinding('DUPLICATE_PREDICATE_TYPE', `expected at most one ${role} attestation, got ${count}`, { role, count })] : [];
+  });
+}
+
 // Verifies one attestation entry; never throws.
 export function verifyAttestation(entry: AttestationEntry, ctx: AttestationContext): AttestationResult {
   const digest = toBundleDigest(entry.bundle);
