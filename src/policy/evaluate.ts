@@ -100,7 +100,7 @@ function underInstalledName(raw: RawFinding, rule: NormalizedRule, names: readon
   return {
     ...raw,
     detail: `${raw.detail} (rule "${rule.name}" applies to ${names.join(', ')}, the name it is installed as)`,
-    details: { ...raw.details, installedAs: [...names] },
+    details: { ...raw.details, rule: rule.name, installedAs: [...names] },
   };
 }
 

@@ -30,7 +30,7 @@ describe('rules by every installed name', () => {
     const [pkg] = decision.packages;
     expect(pkg?.rule).toBe('rest');
     expect(pkg?.findings.map((f) => [f.code, f.rule])).toEqual([['UNTRUSTED_SIGNER', 'pinned']]);
-    expect(pkg?.findings[0]?.details).toMatchObject({ installedAs: ['@scope/pinned'] });
+    expect(pkg?.findings[0]?.details).toMatchObject({ rule: 'pinned', installedAs: ['@scope/pinned'] });
     expect(pkg?.findings[0]?.message).toContain('@scope/pinned, the name it is installed as');
     expect(decision.verdict).toBe('fail');
   });
