@@ -1,5 +1,5 @@
 import type { CheckResult } from '../check/index.js';
-import type { PolicyInput, PolicySubject } from '../policy/index.js';
+import { hostOfUrl, type PolicyInput, type PolicySubject } from '../policy/index.js';
 import type { PackageRef } from '../types.js';
 
 // Turns the gathered facts into what the policy judges: every package of the tree, registry or
@@ -8,7 +8,7 @@ export function toPolicyInput(check: CheckResult, identityLock: PolicyInput['ide
   const keysByRegistry = new Map(check.registries.map((r) => [r.registry, r.publishesKeys]));
   const fetched: PolicySubject[] = check.packages.map((outcome) => ({
     ref: outcome.ref,
-    registryHost: new URL(outcome.registry).host,
+    registryHost: hostOfUrl(outcome.registry) ?? new URL(outcome.registry).host,
     registryPublishesKeys: keysByRegistry.get(outcome.registry) ?? true,
     ...(outcome.facts === undefined ? {} : { facts: outcome.facts }),
     verificationFindings: outcome.findings,

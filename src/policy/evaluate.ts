@@ -1,6 +1,7 @@
 // The policy decision: a pure function of the evidence, the policy and the run's clock. No I/O,
 // no logging; what it decides is data, for the CLI to render and the report to record.
 
+import { checkRuleCoverage } from './check-coverage.js';
 import { checkDowngrade } from './check-downgrade.js';
 import { checkOrigin } from './check-origin.js';
 import { checkRequirements } from './check-requirements.js';
@@ -10,15 +11,16 @@ import { PolicyError } from './errors.js';
 import { provenanceIdentities, type RawFinding } from './evidence.js';
 import { applyExceptions, expiredExceptions, type ExceptionLedger } from './exceptions.js';
 import { checkIdentityLock } from './identity-lock.js';
-import { findRule } from './match.js';
-import type { Enforcement, NormalizedPolicy, PackageDecision, PolicyDecision, PolicyFinding, PolicyInput, PolicySubject, PolicyVerdict } from './types.js';
+import { matchRules, type RuleMatch } from './match.js';
+import type { Enforcement, NormalizedPolicy, NormalizedRule, PackageDecision, PolicyDecision, PolicyFinding, PolicyInput, PolicySubject, PolicyVerdict } from './types.js';
 
 const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['FETCH_FAILED', 'OFFLINE_CACHE_MISS']);
 
-// Judges every package by the first rule that matches it. Verification findings are failures
-// unless waived (a missing signature from a registry that publishes no keys excepted); the rule
-// adds its requirements and signer constraints; the policy its registry, source, log, downgrade
-// and identity-lock checks. incomplete when evidence is missing under strict enforcement, else
+// Judges every package by the first rule that matches it under each name it is installed as and
+// each host it comes from (match.ts); in a native policy a registry package must meet a rule under
+// each (NO_MATCHING_RULE). Verification findings are failures unless waived (a missing signature
+// from a registry that publishes no keys excepted); every applying rule adds its requirements and
+// signer constraints; the policy its registry, source, log, downgrade and identity-lock checks. incomplete when evidence is missing under strict enforcement, else
 // fail when any strict finding stands, else pass. Throws PolicyError (IDENTITY_LOCK_MISSING) when
 // the policy names an identity lock and none is given: a lock that is silently absent pins nothing.
 export function evaluatePolicy(input: PolicyInput, policy: NormalizedPolicy, now: Date): PolicyDecision {
@@ -35,25 +37,45 @@ export function evaluatePolicy(input: PolicyInput, policy: NormalizedPolicy, now
   };
 }
 
+// A finding and what judges it: the rule whose check raised it (null: the policy's own) and the
+// enforcement it stands under.
+interface Judged {
+  raw: RawFinding;
+  rule: NormalizedRule | null;
+  enforcement: Enforcement;
+}
+
 function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input: PolicyInput, now: Date, ledger: ExceptionLedger): PackageDecision {
   const { name, version } = subject.ref;
-  const rule = findRule(subject, policy.rules);
-  const enforcement: Enforcement = rule?.enforcement ?? policy.enforcement;
-  const raw: RawFinding[] = [...passThrough(subject)];
+  const matches = matchRules(subject, policy.rules);
+  const applied = appliedRules(matches);
+  // The rule under the real name and the lockfile host when there is one: the one the report names.
+  const primary = applied[0]?.rule ?? null;
+  // The policy's own checks stand under the strictest rule that applies: any strict rule is strict.
+  const enforcement: Enforcement = applied.length === 0 ? policy.enforcement : applied.some((a) => a.rule.enforcement === 'strict') ? 'strict' : 'audit';
+  const own = (raw: RawFinding[], level = enforcement): Judged[] => raw.map((r) => ({ raw: r, rule: primary, enforcement: level }));
+  const judged: Judged[] = own(passThrough(subject));
   // A package bundled in a dependency's tarball is covered by that tarball's evidence.
   if (!subject.ref.bundled) {
-    raw.push(...checkOrigin(subject, policy));
+    judged.push(...own(checkOrigin(subject, policy)));
     const facts = subject.facts;
-    if (subject.ref.source === 'registry' && facts !== undefined) {
-      if (rule !== null) raw.push(...checkRequirements(subject, facts, rule), ...checkSigner(subject, provenanceIdentities(facts), rule));
-      raw.push(...checkTransparencyLogs(facts, policy, input.trustedLogs), ...checkDowngrade(subject, facts, policy));
-      if (input.identityLock !== undefined) raw.push(...checkIdentityLock(subject, facts, input.identityLock));
+    if (subject.ref.source === 'registry') {
+      // Fail closed: a registry package no rule names would be judged by verification alone.
+      if (policy.format === 'native') judged.push(...own(checkRuleCoverage(matches, name), policy.enforcement));
+      if (facts !== undefined) {
+        for (const { rule, names } of applied) {
+          const raw = [...checkRequirements(subject, facts, rule), ...checkSigner(subject, provenanceIdentities(facts), rule)];
+          judged.push(...raw.map((r) => ({ raw: names.includes(name) ? r : underInstalledName(r, rule, names), rule, enforcement: rule.enforcement })));
+        }
+        judged.push(...own([...checkTransparencyLogs(facts, policy, input.trustedLogs), ...checkDowngrade(subject, facts, policy)]));
+        if (input.identityLock !== undefined) judged.push(...own(checkIdentityLock(subject, facts, input.identityLock)));
+      }
     }
   }
-  raw.push(...expiredExceptions(name, version, policy.exceptions, now));
+  judged.push(...own(expiredExceptions(name, version, policy.exceptions, now)));
   const pkg = `${name}@${version}`;
-  const all = raw.map((r): PolicyFinding => {
-    const level: Enforcement = r.audit === true ? 'audit' : enforcement;
+  const all = judged.map(({ raw: r, rule, enforcement: ruleLevel }): PolicyFinding => {
+    const level: Enforcement = r.audit === true ? 'audit' : ruleLevel;
     return {
       code: r.code,
       message: `${pkg} ${level === 'strict' ? 'rejected' : 'flagged'}: ${r.code} — ${r.detail}`,
@@ -63,7 +85,23 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
       ...(r.details === undefined ? {} : { details: r.details }),
     };
   });
-  return { name, version, rule: rule?.name ?? null, ...applyExceptions(name, version, all, policy.exceptions, now, ledger) };
+  return { name, version, rule: primary?.name ?? null, ...applyExceptions(name, version, all, policy.exceptions, now, ledger) };
+}
+
+// The distinct rules that apply, in match order, each with the names it applies under.
+function appliedRules(matches: readonly RuleMatch[]): Array<{ rule: NormalizedRule; names: string[] }> {
+  const applied = new Map<NormalizedRule, string[]>();
+  for (const { rule, name } of matches) if (rule !== null) applied.set(rule, [...new Set([...(applied.get(rule) ?? []), name])]);
+  return [...applied].map(([rule, names]) => ({ rule, names }));
+}
+
+// A rule that applies only under an alias name says so: the code is loaded under that name.
+function underInstalledName(raw: RawFinding, rule: NormalizedRule, names: readonly string[]): RawFinding {
+  return {
+    ...raw,
+    detail: `${raw.detail} (rule "${rule.name}" applies to ${names.join(', ')}, the name it is installed as)`,
+    details: { ...raw.details, rule: rule.name, installedAs: [...names] },
+  };
 }
 
 // Verification's findings. A registry package with neither evidence nor a fetch finding fails

@@ -3,6 +3,7 @@
 // is IDENTITY_CHANGED: the signer a policy cannot name in advance is still pinned.
 
 import { provenanceIdentities, sourceRepositoryOf, type CertificateIdentity, type RawFinding } from './evidence.js';
+import { installedNames } from './match.js';
 import type { IdentityLock, IdentityLockEntry, PolicySubject } from './types.js';
 import type { PackageFacts } from '../verify/types.js';
 
@@ -19,21 +20,32 @@ export function learnIdentityLock(subjects: readonly PolicySubject[]): IdentityL
     const identity = subject.facts === undefined ? undefined : provenanceIdentities(subject.facts)[0];
     if (identity === undefined) continue;
     const entry = toEntry(identity, true);
-    const entries = learned.get(subject.ref.name) ?? [];
-    if (!entries.some((known) => sameSigner(known, entry))) entries.push(entry);
-    learned.set(subject.ref.name, entries);
+    // Under every installed name too: what is loaded as an alias stays pinned to today's signer.
+    for (const name of installedNames(subject.ref)) {
+      const entries = learned.get(name) ?? [];
+      if (!entries.some((known) => sameSigner(known, entry))) entries.push(entry);
+      learned.set(name, entries);
+    }
   }
   const names = [...learned.keys()].sort();
   // fromEntries defines own properties: no name can reach the prototype.
   return { version: 1, packages: Object.fromEntries(names.map((name) => [name, sortEntries(learned.get(name) ?? [])])) };
 }
 
-// Checks a package against the lock: every verified provenance must show one of the locked
-// identities (source repository, build configuration without its `@ref`, issuer). A locked
-// package that now has no verified provenance has lost its identity.
+// Checks a package against the lock under every name it is installed as (an alias over a locked
+// name is loaded as that name): every verified provenance must show one of the locked identities
+// (source repository, build configuration without its `@ref`, issuer). A locked package that now
+// has no verified provenance has lost its identity.
 export function checkIdentityLock(subject: PolicySubject, facts: PackageFacts, lock: IdentityLock): RawFinding[] {
-  if (!Object.hasOwn(lock.packages, subject.ref.name)) return [];
-  const locked = lock.packages[subject.ref.name] ?? [];
+  return installedNames(subject.ref).flatMap((name) => {
+    if (!Object.hasOwn(lock.packages, name)) return [];
+    const findings = checkLockedName(lock.packages[name] ?? [], facts);
+    if (name === subject.ref.name) return findings;
+    return findings.map((f) => ({ ...f, detail: `${f.detail} (locked for ${name}, the name it is installed as)`, details: { ...f.details, installedAs: name } }));
+  });
+}
+
+function checkLockedName(locked: readonly IdentityLockEntry[], facts: PackageFacts): RawFinding[] {
   const identities = provenanceIdentities(facts);
   if (identities.length === 0) {
     return [{ code: 'IDENTITY_CHANGED', detail: `expected provenance from ${describe(locked)} (identity lock), got none verified` }];

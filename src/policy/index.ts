@@ -7,6 +7,7 @@ export { needsHistory } from './check-downgrade.js';
 export { learnIdentityLock } from './identity-lock.js';
 export { parseIdentityLock, serializeIdentityLock } from './identity-lock-file.js';
 export { normalizeRepositoryUrl } from './repository-url.js';
+export { hostOfUrl } from './host.js';
 export { PolicyError, type PolicyErrorCode, type PolicyProblem } from './errors.js';
 export type * from './types.js';
 // The policy file's own types, generated from schema/policy.schema.json.

@@ -3,6 +3,7 @@
 // normalised. Plain data only, so the policy a run used can be written into its report.
 
 import { parseExpiry } from './expiry.js';
+import { normalizeHost } from './host.js';
 import { expandIdentity, issuerOnly } from './identity.js';
 import { builderPattern, packageGlobPattern } from './patterns.js';
 import type { NativePolicy, Rule, SeedPolicy } from './policy.generated.js';
@@ -30,7 +31,7 @@ export function normalizeNative(doc: NativePolicy): NormalizedPolicy {
     enforcement: doc.enforcement,
     downgrade: doc.downgrade ?? 'fail',
     transparencyLogs: doc.transparencyLogs === undefined ? null : doc.transparencyLogs.map(normalizeLogUrl),
-    registriesAllowed: doc.registries === undefined ? null : doc.registries.allowed.map((host) => host.toLowerCase()),
+    registriesAllowed: doc.registries === undefined ? null : doc.registries.allowed.map((host) => normalizeHost(host)),
     sources: { ...DEFAULT_SOURCES, ...doc.sources },
     identityLock: doc.identityLock ?? null,
     rules: doc.rules.map((rule) => normalizeRule(rule, doc.enforcement)),
@@ -51,7 +52,9 @@ export function normalizeNative(doc: NativePolicy): NormalizedPolicy {
 }
 
 // Normalises the seed shape: one rule per distinct subject (its identities' issuers are
-// alternatives: any may have signed), requiring provenance; the transparency log pinned.
+// alternatives: any may have signed), requiring provenance; the transparency log pinned; the
+// subjects' hosts the only registries allowed (a package from a host no subject names would
+// otherwise be judged by no rule at all).
 export function normalizeSeed(doc: SeedPolicy): NormalizedPolicy {
   const { identities, transparency, enforcement } = doc.policy;
   const rules = new Map<string, NormalizedRule>();
@@ -79,7 +82,7 @@ export function normalizeSeed(doc: SeedPolicy): NormalizedPolicy {
     enforcement,
     downgrade: 'fail',
     transparencyLogs: transparency === undefined ? null : [normalizeLogUrl(transparency.log)],
-    registriesAllowed: null,
+    registriesAllowed: [...new Set([...rules.values()].map((rule) => rule.match.registry as string))],
     sources: { ...DEFAULT_SOURCES },
     identityLock: null,
     rules: [...rules.values()],
@@ -93,7 +96,7 @@ function normalizeRule(rule: Rule, policyEnforcement: Enforcement): NormalizedRu
   const runner = rule.runnerEnvironment;
   return {
     name: rule.name,
-    match: { packages: globs.map(nameMatcher), version: rule.match.version ?? null, registry: rule.match.registry?.toLowerCase() ?? null },
+    match: { packages: globs.map(nameMatcher), version: rule.match.version ?? null, registry: rule.match.registry === undefined ? null : normalizeHost(rule.match.registry) },
     require: {
       registrySignature: rule.require?.registrySignature ?? false,
       provenance: (rule.require?.provenance ?? false) || constrainsSigner,
@@ -122,14 +125,14 @@ function nameMatcher(glob: string): NameMatcher {
 function splitSubject(subject: string): [string, string] {
   const rest = subject.slice('npm:'.length);
   const slash = rest.indexOf('/');
-  return [rest.slice(0, slash).toLowerCase(), rest.slice(slash + 1)];
+  return [normalizeHost(rest.slice(0, slash)), rest.slice(slash + 1)];
 }
 
-// Log base URLs compare without a trailing slash and with a lower-case host.
+// Log base URLs compare without a trailing slash and with a normalised host.
 export function normalizeLogUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host.toLowerCase()}${parsed.pathname.replace(/\/+$/, '')}`;
+    return `${parsed.protocol}//${normalizeHost(parsed.host, parsed.protocol)}${parsed.pathname.replace(/\/+$/, '')}`;
   } catch {
     return url.replace(/\/+$/, '');
   }

@@ -15,7 +15,7 @@ export type HttpsUrl = string;
  */
 export type Host = string;
 /**
- * The package's real name (aliases resolved) must match one of these globs.
+ * The package's name must match one of these globs: its real name or, for an npm: alias, the name it is installed as (each is judged).
  */
 export type PackageGlobs = PackageGlob | PackageGlobList;
 /**
@@ -91,7 +91,8 @@ export type WaivableCode =
   | 'SOURCE_UNVERIFIABLE'
   | 'TLOG_NOT_PINNED'
   | 'TRUST_DOWNGRADE'
-  | 'IDENTITY_CHANGED';
+  | 'IDENTITY_CHANGED'
+  | 'NO_MATCHING_RULE';
 
 /**
  * The native policy shape.
@@ -132,7 +133,7 @@ export interface NativePolicy {
    */
   registries?: {
     /**
-     * Registry hosts (`host` or `host:port`, compared case-insensitively) a registry package's lockfile `resolved` URL (or, when it records none, the registry it is fetched from) may name.
+     * Registry hosts (`host` or `host:port`) a registry package's lockfile `resolved` URL (or, when it records none, the registry it is fetched from) may name (REGISTRY_NOT_ALLOWED). Hosts compare normalised: lower-cased, a trailing dot dropped, the scheme's default port dropped (443 for a host written here).
      *
      * @minItems 1
      */
@@ -172,7 +173,7 @@ export interface NativePolicy {
    */
   identityLock?: string;
   /**
-   * Rules, in order: the first whose `match` matches a package applies to it. A package no rule matches is judged by verification alone, under the policy's enforcement.
+   * Rules, in order: the first whose `match` matches a package applies to it, under each name the package is installed as (its real name and any npm: alias name) and each host it comes from (the lockfile's `resolved` host and the registry it is fetched from); the package must satisfy every rule that applies. A registry package that no rule matches under one of its names or hosts fails (NO_MATCHING_RULE): end the rules with a catch-all (`match.package` `*`, no version or registry).
    */
   rules: Rule[];
   /**
@@ -412,7 +413,7 @@ export interface SeedPolicy {
  */
 export interface SeedIdentity {
   /**
-   * `npm:HOST/GLOB`: packages whose lockfile `resolved` host (or, when it records none, the registry they are fetched from) is HOST and whose real name matches GLOB (`*` alone matches every name).
+   * `npm:HOST/GLOB`: packages whose lockfile `resolved` host or fetched-from registry is HOST and whose real name or installed (npm: alias) name matches GLOB (`*` alone matches every name). Hosts compare normalised (lower-cased, a trailing dot and the default port dropped). A registry package whose lockfile `resolved` host (or, when it records none, the registry it is fetched from) no subject names fails (REGISTRY_NOT_ALLOWED).
    */
   subject: string;
   /**

@@ -1,6 +1,8 @@
 // Repository URL normalisation, so a package.json's `repository` and a certificate's Source
 // Repository URI compare equal when they name the same repository, and only then.
 
+import { normalizeHost } from './host.js';
+
 const SHORTHAND_HOSTS: Record<string, string> = { github: 'github.com', gitlab: 'gitlab.com', bitbucket: 'bitbucket.org' };
 // Hosts whose owner and repository names are case-insensitive.
 const CASE_INSENSITIVE_PATHS = new Set(['github.com', 'gitlab.com']);
@@ -28,7 +30,7 @@ export function normalizeRepositoryUrl(input: string): string | null {
 }
 
 function build(rawHost: string, rawPath: string): string | null {
-  const host = rawHost.toLowerCase();
+  const host = normalizeHost(rawHost);
   let path = rawPath.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
   if (path === '' || path === '/') return null;
   if (CASE_INSENSITIVE_PATHS.has(host)) path = path.toLowerCase();

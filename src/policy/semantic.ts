@@ -1,7 +1,8 @@
 // The checks a JSON Schema cannot express, run on a native policy alongside the schema (so one
 // run reports every problem): regular expressions compile, semver ranges parse, dates are real
 // dates, rule names are unique, and no rule pins a signer while excusing the provenance that
-// carries it. Defensive: a field of the wrong shape is the schema's to report, and skipped here.
+// carries it; a policy without a catch-all rule is warned about (what it misses fails closed).
+// Defensive: a field of the wrong shape is the schema's to report, and skipped here.
 
 import semver from 'semver';
 import type { PolicyProblem } from './errors.js';
@@ -31,6 +32,12 @@ export function checkNativeSemantics(doc: DeepPartial<NativePolicy>): SemanticRe
     }
     checkRule(rule, `/rules/${i}`, result);
   });
+  if (Array.isArray(doc.rules) && !doc.rules.some(isCatchAll)) {
+    result.warnings.push({
+      path: '/rules',
+      message: 'expected a catch-all rule (match.package "*", no version or registry), got none: a registry package no rule matches fails with NO_MATCHING_RULE',
+    });
+  }
   listOf(doc.exceptions).forEach((exception, i) => {
     if (!isRecord(exception)) return;
     if (typeof exception.package === 'string') {
@@ -71,6 +78,13 @@ function checkRule(rule: DeepPartial<Rule>, path: string, result: SemanticResult
       });
     }
   });
+}
+
+// A rule that matches every package: the name glob `*`, whatever the version and registry.
+function isCatchAll(rule: unknown): boolean {
+  if (!isRecord(rule) || !isRecord(rule.match)) return false;
+  const { package: globs, version, registry } = rule.match;
+  return version === undefined && registry === undefined && (globs === '*' || (Array.isArray(globs) && globs.includes('*')));
 }
 
 // A document as it may be before the schema has passed it: any field absent or of any type.

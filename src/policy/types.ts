@@ -71,7 +71,7 @@ export interface NormalizedPolicy {
   downgrade: DowngradeAction;
   // Pinned log base URLs (no trailing slash); null: any log of the trusted root.
   transparencyLogs: string[] | null;
-  // Lower-cased hosts; null: any registry.
+  // Normalised hosts (host.ts); null: any registry.
   registriesAllowed: string[] | null;
   sources: Record<NonRegistrySource, SourceAction>;
   // As written: relative to the policy file.
@@ -116,7 +116,8 @@ export interface VersionHistory {
 
 export interface PolicySubject {
   ref: PackageRef;
-  // Host of the registry the package was fetched from (null for non-registry sources).
+  // Host of the registry the package was fetched from, normalised (host.ts); null for
+  // non-registry sources.
   registryHost: string | null;
   registryPublishesKeys: boolean;
   // Absent when evidence could not be fetched or the source is not a registry.

@@ -266,7 +266,7 @@ export interface Package {
    */
   registry: string | null;
   /**
-   * The name of the policy rule that matched it, or null.
+   * The name of the policy rule that matched it (under its real name and lockfile host first), or null. Another rule that applies to it only under the name it is installed as (an npm: alias) names itself in its findings' `details.rule`.
    */
   rule: string | null;
   /**

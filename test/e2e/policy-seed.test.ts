@@ -49,7 +49,7 @@ describe('the seed-003 policy, as written (the real CLI)', () => {
       name: p.name,
       version: p.version,
       integrity: p.integrity,
-      // seed-bare-elsewhere's lockfile names no registry.npmjs.org URL: the seed's subject does not reach it.
+      // seed-bare-elsewhere's lockfile names no URL: it comes from the fixture registry, a host no subject names.
       ...(p.name === 'seed-bare-elsewhere' ? {} : { resolved: npmjsTarballUrl(p.name, p.version) }),
     }));
 
@@ -128,10 +128,11 @@ describe('the seed-003 policy, as written (the real CLI)', () => {
     expect(r.pkg('seed-github').findings[0]?.details).toMatchObject({ pinned: [REKOR_URL], baseUrl: pki.tlog.baseUrl });
   });
 
-  it('the subject reaches only packages resolved from registry.npmjs.org', () => {
+  it('a package from a host no subject names (here: the fixture registry itself, no lockfile `resolved`) → REGISTRY_NOT_ALLOWED', () => {
     const r = runs.all as PolicyRun;
     expect(r.pkg('seed-bare-elsewhere').rule).toBeNull();
-    expect(r.codes('seed-bare-elsewhere')).toEqual([]);
+    expect(r.codes('seed-bare-elsewhere')).toEqual(['REGISTRY_NOT_ALLOWED']);
+    expect(r.pkg('seed-bare-elsewhere').findings[0]?.details).toMatchObject({ allowed: ['registry.npmjs.org'], got: registry.url.replace(/^https?:\/\//, '').replace(/\/$/, '') });
   });
 
   it('control: the seed shape accepting GitLab and pinning the test log passes the test-PKI packages, and pins out rekor.sigstore.dev', () => {

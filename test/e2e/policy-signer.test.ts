@@ -37,7 +37,9 @@ const FORMS = {
 type Form = keyof typeof FORMS;
 const ANCHORED: Form[] = ['gh', 'san', 're'];
 const name = (form: Form, signer: string) => `${form}-${signer}`;
-const policyOf = (forms: Form[]) => nativePolicy(forms.map((form) => ({ name: `pinned (${form})`, match: { package: `${form}-*` }, signer: [FORMS[form]] })));
+// Ends with a catch-all, as a policy should (`policy validate` warns without one).
+const policyOf = (forms: Form[]) =>
+  nativePolicy([...forms.map((form) => ({ name: `pinned (${form})`, match: { package: `${form}-*` }, signer: [FORMS[form]] })), { name: 'every other package', match: { package: '*' } }]);
 const WARNING = /^warning: .*\/rules\/3\/signer\/0\/sanRegex: unanchored pattern is substring-matched/m;
 
 describe('policy: pinned signer identities (the real CLI)', () => {

@@ -46,10 +46,20 @@ describe('verification findings and rules', () => {
     expect(run(policy, subject('x-plugin', '1.0.0'), subject('@scope/x-plugin', '1.0.0')).packages.map((p) => p.rule)).toEqual(['plugins', 'all']);
   });
 
-  it('a package no rule matches is judged by verification alone, under the policy enforcement', () => {
+  it('a registry package no rule matches fails closed (NO_MATCHING_RULE), under the policy enforcement', () => {
     const policy = policyOf({ version: 1, enforcement: 'strict', rules: [{ name: 'only b', match: { package: 'b' }, require: { provenance: true } }] });
     const decision = run(policy, subject('a', '1.0.0', [], { verificationFindings: [INVALID_SIG] }));
-    expect(decision.packages[0]).toMatchObject({ rule: null, findings: [{ code: 'SIGNATURE_INVALID', rule: null, enforcement: 'strict' }] });
+    expect(decision.packages[0]).toMatchObject({
+      rule: null,
+      findings: [
+        { code: 'SIGNATURE_INVALID', rule: null, enforcement: 'strict' },
+        { code: 'NO_MATCHING_RULE', rule: null, enforcement: 'strict', details: { name: 'a', hosts: ['registry.npmjs.org'] } },
+      ],
+    });
+    expect(decision.verdict).toBe('fail');
+    // Without its evidence too, and not for what is not a registry package.
+    expect(codes(run(policy, subject('a', '1.0.0', [], { facts: undefined, verificationFindings: [{ code: 'FETCH_FAILED', message: 'x' }] })))).toEqual(['FETCH_FAILED', 'NO_MATCHING_RULE']);
+    expect(codes(run(policy, subject('a', '1.0.0', [], { ref: ref('a', '1.0.0', { source: 'link', registryHost: null, resolved: 'file:a' }), facts: undefined, registryHost: null })))).toEqual([]);
   });
 });
 

@@ -78,11 +78,13 @@ describe('transparency-log pin (seed shape)', () => {
     expect(codes(run(seed, subject('a', '1.0.0', [provenance(githubSigner('org/a'), { tlog: [] })])))).toEqual(['TLOG_NOT_PINNED']);
   });
 
-  it('requires provenance under the issuer for the subject host, and nothing of packages from elsewhere', () => {
+  it('requires provenance under the issuer for the subject host, and refuses packages from a host no subject names', () => {
     const gitlab = { ...githubSigner('org/a'), issuer: 'https://gitlab.com' };
     expect(codes(run(seed, subject('a', '1.0.0', [provenance(gitlab)])))).toEqual(['UNTRUSTED_SIGNER']);
     expect(codes(run(seed, subject('a', '1.0.0')))).toEqual(['PROVENANCE_MISSING']);
-    const elsewhere = subject('a', '1.0.0', [], { ref: ref('a', '1.0.0', { registryHost: 'npm.example.com' }) });
-    expect(run(seed, elsewhere).packages[0]).toMatchObject({ rule: null, findings: [] });
+    const elsewhere = (host: string, fetchedFrom: string) => subject('a', '1.0.0', [], { registryHost: fetchedFrom, ref: ref('a', '1.0.0', { registryHost: host, resolved: `https://${host}/a/-/a-1.0.0.tgz` }) });
+    expect(run(seed, elsewhere('npm.example.com', 'npm.example.com')).packages[0]).toMatchObject({ rule: null, findings: [{ code: 'REGISTRY_NOT_ALLOWED', details: { got: 'npm.example.com' } }] });
+    // Fetched from the subject's host, the subject's rule applies as well.
+    expect(codes(run(seed, elsewhere('registry.yarnpkg.com', 'registry.npmjs.org')))).toEqual(['REGISTRY_NOT_ALLOWED', 'PROVENANCE_MISSING']);
   });
 });

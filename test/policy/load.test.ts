@@ -176,7 +176,7 @@ describe('the seed shape (seed 003), as written', () => {
   it('is accepted and normalised into one rule requiring provenance under the issuer, with the log pinned', () => {
     const { policy, warnings } = parsePolicy(SEED, 'seed.json');
     expect(warnings).toEqual([]);
-    expect(policy).toMatchObject({ format: 'seed', enforcement: 'strict', transparencyLogs: [REKOR_URL], registriesAllowed: null, exceptions: [] });
+    expect(policy).toMatchObject({ format: 'seed', enforcement: 'strict', transparencyLogs: [REKOR_URL], registriesAllowed: ['registry.npmjs.org'], exceptions: [] });
     expect(policy.rules).toHaveLength(1);
     expect(policy.rules[0]).toMatchObject({
       name: 'npm:registry.npmjs.org/*',
@@ -201,6 +201,40 @@ describe('the seed shape (seed 003), as written', () => {
     expect(policy.transparencyLogs).toBeNull();
     expect(policy.rules.map((r) => r.signers?.map((s) => s.issuer))).toEqual([['https://token.actions.githubusercontent.com', 'https://gitlab.com']]);
     expect(policy.rules[0]?.match.packages[0]?.glob).toBe('@scope/*');
+  });
+
+  it('allows only the registries its subjects name, hosts normalised (case, trailing dot, https port)', () => {
+    const identity = (subject: string) => ({ subject, issuer: 'https://token.actions.githubusercontent.com' });
+    const doc = { policy: { identities: [identity('npm:REGISTRY.NPMJS.ORG./*'), identity('npm:npm.corp.example:443/@corp/*'), identity('npm:npm.corp.example:8443/*')], enforcement: 'strict' } };
+    const { policy } = parsePolicy(JSON.stringify(doc), 'seed.json');
+    expect(policy.rules.map((r) => r.match.registry)).toEqual(['registry.npmjs.org', 'npm.corp.example', 'npm.corp.example:8443']);
+    expect(policy.registriesAllowed).toEqual(['registry.npmjs.org', 'npm.corp.example', 'npm.corp.example:8443']);
+  });
+});
+
+describe('native hosts and rule coverage', () => {
+  it('registries.allowed and match.registry are normalised as lockfile hosts are', () => {
+    const { policy } = parsePolicy(JSON.stringify({ ...BASE, registries: { allowed: ['Registry.NPMJS.org', 'npm.corp.example:443', 'npm.corp.example:8443'] }, rules: [{ name: 'r', match: { package: '*', registry: 'NPM.corp.example:443' } }, ...BASE.rules.map((r) => ({ ...r, name: 'all' }))] }), 'p.json');
+    expect(policy.registriesAllowed).toEqual(['registry.npmjs.org', 'npm.corp.example', 'npm.corp.example:8443']);
+    expect(policy.rules[0]?.match.registry).toBe('npm.corp.example');
+  });
+
+  it.each([
+    ['no rules', []],
+    ['only named packages', [{ name: 'a', match: { package: ['a', '@scope/*'] } }]],
+    ['`*` only for one version range', [{ name: 'v', match: { package: '*', version: '>=1' } }]],
+    ['`*` only for one registry', [{ name: 'h', match: { package: '*', registry: 'registry.npmjs.org' } }]],
+  ])('a native policy without a catch-all rule (%s) is warned about at /rules', (_, rules) => {
+    const { warnings } = parsePolicy(JSON.stringify({ ...BASE, rules }), 'p.json');
+    expect(warnings).toEqual([expect.stringMatching(/^p\.json: \/rules: expected a catch-all rule .*NO_MATCHING_RULE/)]);
+  });
+
+  it.each([
+    ['`*`', { package: '*' }],
+    ['a list holding `*`', { package: ['a', '*'] }],
+  ])('a catch-all rule (%s) anywhere in the list satisfies it', (_, match) => {
+    const { warnings } = parsePolicy(JSON.stringify({ ...BASE, rules: [{ name: 'c', match }, { name: 'a', match: { package: 'a' } }] }), 'p.json');
+    expect(warnings).toEqual([]);
   });
 });
 
