@@ -11,6 +11,7 @@ import { provenanceIdentities, type RawFinding } from './evidence.js';
 import { applyExceptions, expiredExceptions, type ExceptionLedger } from './exceptions.js';
 import { checkIdentityLock } from './identity-lock.js';
 import { findRule } from './match.js';
+import { getVerification } from './verification.js';
 import type { Enforcement, NormalizedPolicy, PackageDecision, PolicyDecision, PolicyFinding, PolicyInput, PolicySubject, PolicyVerdict } from './types.js';
 
 const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['FETCH_FAILED', 'OFFLINE_CACHE_MISS']);
@@ -63,7 +64,8 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
       ...(r.details === undefined ? {} : { details: r.details }),
     };
   });
-  return { name, version, rule: rule?.name ?? null, ...applyExceptions(name, version, all, policy.exceptions, now, ledger) };
+  const judged = applyExceptions(name, version, all, policy.exceptions, now, ledger);
+  return { name, version, rule: rule?.name ?? null, ...judged, verification: getVerification(subject, judged) };
 }
 
 // Verification's findings. A registry package with neither evidence nor a fetch finding fails

@@ -33,7 +33,7 @@ interface Outputs {
 }
 
 const SUMMARY_LINE = (n: number) => new RegExp(`^ *passed without verified evidence: ${n} packages?\\b`, 'm');
-const ANNOTATION = (n: number) => new RegExp(`^::warning [^\\n]*title=passed without verified evidence::${n} packages? passed without verified evidence`, 'm');
+const ANNOTATION = (n: number) => new RegExp(`^::warning [^\\n]*title=passed without verified evidence::passed without verified evidence: ${n} packages?\\b`, 'm');
 const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
 
 // The CI files a run writes, and the CLI arguments and environment that ask for them.
