@@ -19,7 +19,7 @@ const EXAMPLES_PER_CODE = 5;
 const STRIPPED = 'SIGNATURE_MISSING: the registry strips signatures, see above';
 
 // The human summary of a gate run on stderr: what was read and judged by which policy, what
-// verified, what failed (grouped by code, worst first, a few examples each: every one is in
+// verified, what passed without verified evidence (and why), what failed (grouped by code, worst first, a few examples each: every one is in
 // --json and the report). The verdict comes last, after the outputs (renderVerdict).
 export function renderGateSummary(result: GateResult): string {
   const { check, decision, policy } = result;

@@ -20,8 +20,10 @@ const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['FETCH_FAILED', 'OFFLINE_
 // unless waived (a missing signature from a registry that publishes no keys excepted); the rule
 // adds its requirements and signer constraints; the policy its registry, source, log, downgrade
 // and identity-lock checks. incomplete when evidence is missing under strict enforcement, else
-// fail when any strict finding stands, else pass. Throws PolicyError (IDENTITY_LOCK_MISSING) when
-// the policy names an identity lock and none is given: a lock that is silently absent pins nothing.
+// fail when any strict finding stands, else pass. Each package's decision also says whether it is
+// verified (getVerification), the one answer every output uses. Throws PolicyError
+// (IDENTITY_LOCK_MISSING) when the policy names an identity lock and none is given: a lock that is
+// silently absent pins nothing.
 export function evaluatePolicy(input: PolicyInput, policy: NormalizedPolicy, now: Date): PolicyDecision {
   if (policy.identityLock !== null && input.identityLock === undefined) {
     throw new PolicyError('IDENTITY_LOCK_MISSING', `the policy names the identity lock ${policy.identityLock}, and none was given`, [{ path: '/identityLock', message: 'not loaded' }]);
