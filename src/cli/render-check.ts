@@ -19,8 +19,9 @@ const EXAMPLES_PER_CODE = 5;
 const STRIPPED = 'SIGNATURE_MISSING: the registry strips signatures, see above';
 
 // The human summary of a gate run on stderr: what was read and judged by which policy, what
-// verified, what passed without verified evidence (and why), what failed (grouped by code, worst first, a few examples each: every one is in
-// --json and the report). The verdict comes last, after the outputs (renderVerdict).
+// verified, what passed without verified evidence (and why), what failed (grouped by code, worst
+// first, a few examples each: every one is in --json and the report). The verdict comes last,
+// after the outputs (renderVerdict).
 export function renderGateSummary(result: GateResult): string {
   const { check, decision, policy } = result;
   const lines: string[] = [...describeInputs(result)];
