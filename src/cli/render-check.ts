@@ -1,6 +1,7 @@
 import type { CheckResult } from '../check/index.js';
 import type { GateResult } from '../gate/index.js';
-import type { PolicyFinding } from '../policy/index.js';
+import { isPassedUnverified, type PolicyDecision, type PolicyFinding } from '../policy/index.js';
+import { renderUnverifiedExamples, renderUnverifiedLine, type UnverifiedPackage } from './render-unverified.js';
 
 // Worst first: forged or mismatched evidence, then broken evidence, then the policy's own
 // requirements, then absent evidence, then evidence that could not be had.
@@ -18,8 +19,9 @@ const EXAMPLES_PER_CODE = 5;
 const STRIPPED = 'SIGNATURE_MISSING: the registry strips signatures, see above';
 
 // The human summary of a gate run on stderr: what was read and judged by which policy, what
-// verified, what failed (grouped by code, worst first, a few examples each: every one is in
-// --json and the report). The verdict comes last, after the outputs (renderVerdict).
+// verified, what passed without verified evidence (and why), what failed (grouped by code, worst
+// first, a few examples each: every one is in --json and the report). The verdict comes last,
+// after the outputs (renderVerdict).
 export function renderGateSummary(result: GateResult): string {
   const { check, decision, policy } = result;
   const lines: string[] = [...describeInputs(result)];
@@ -46,9 +48,11 @@ export function renderGateSummary(result: GateResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-// --quiet: the failures alone, one line each.
+// --quiet: the failures alone, one line each, and how many passed without verified evidence.
 export function renderFailures(result: GateResult): string {
   const lines = result.decision.packages.flatMap((p) => p.findings.filter((f) => f.enforcement === 'strict').map((f) => f.message));
+  const unverified = passedUnverified(result.decision);
+  if (unverified.length > 0) lines.push(renderUnverifiedLine(unverified));
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
@@ -57,7 +61,7 @@ export function renderVerdict(result: GateResult): string {
   return `\n${VERDICT_LINES[result.decision.verdict]}\n`;
 }
 
-function describeInputs({ check, policy }: GateResult): string[] {
+function describeInputs({ check, policy, decision }: GateResult): string[] {
   const { inventory } = check;
   const version = inventory.lockfileVersion === null ? '' : ` (lockfileVersion ${inventory.lockfileVersion})`;
   const lines = [`verify-deps: read ${inventory.lockfile}${version}: ${inventory.packages.length} distinct packages`];
@@ -69,7 +73,10 @@ function describeInputs({ check, policy }: GateResult): string[] {
     lines.push(`  ${count} checked against ${registry.registry} (signing keys: ${describeKeys(registry.keysOrigin)})`);
   }
   if (check.trust.refreshError) lines.push(`  Sigstore trust root: embedded copy (refresh failed: ${check.trust.refreshError})`);
-  lines.push(`  verified: ${countVerified(check)}`);
+  const verified = decision.packages.filter((p) => p.verification.verified).length;
+  lines.push(`  verified: ${verified} ${verified === 1 ? 'package' : 'packages'} (${countVerifiedEvidence(check)})`);
+  const unverified = passedUnverified(decision);
+  lines.push(`  ${renderUnverifiedLine(unverified)}`, ...renderUnverifiedExamples(unverified).map((line) => `    ${line}`));
   if (check.coveredByBundle.length) lines.push(`  ${check.coveredByBundle.length} bundled inside a dependency's tarball (covered by that tarball)`);
   if (check.nonRegistry.length) {
     lines.push(`  ${check.nonRegistry.length} not from a registry (no signatures or provenance exist for these):`);
@@ -78,7 +85,11 @@ function describeInputs({ check, policy }: GateResult): string[] {
   return lines;
 }
 
-function countVerified(check: CheckResult): string {
+function passedUnverified(decision: PolicyDecision): UnverifiedPackage[] {
+  return decision.packages.filter(isPassedUnverified).map((p) => ({ name: p.name, version: p.version, reasons: p.verification.reasons }));
+}
+
+function countVerifiedEvidence(check: CheckResult): string {
   const signatures = check.packages.filter((o) => o.facts?.registrySignature.status === 'verified').length;
   const verifiedRole = (prefix: string) =>
     check.packages.filter((o) => o.facts?.attestations.some((a) => a.status === 'verified' && a.predicateType.startsWith(prefix))).length;

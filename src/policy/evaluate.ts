@@ -12,6 +12,7 @@ import { provenanceIdentities, type RawFinding } from './evidence.js';
 import { applyExceptions, expiredExceptions, type ExceptionLedger } from './exceptions.js';
 import { checkIdentityLock } from './identity-lock.js';
 import { matchRules, type RuleMatch } from './match.js';
+import { getVerification } from './verification.js';
 import type { Enforcement, NormalizedPolicy, NormalizedRule, PackageDecision, PolicyDecision, PolicyFinding, PolicyInput, PolicySubject, PolicyVerdict } from './types.js';
 
 const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['FETCH_FAILED', 'OFFLINE_CACHE_MISS']);
@@ -21,7 +22,8 @@ const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['FETCH_FAILED', 'OFFLINE_
 // each (NO_MATCHING_RULE). Verification findings are failures unless waived (a missing signature
 // from a registry that publishes no keys excepted); every applying rule adds its requirements and
 // signer constraints; the policy its registry, source, log, downgrade and identity-lock checks. incomplete when evidence is missing under strict enforcement, else
-// fail when any strict finding stands, else pass. Throws PolicyError (IDENTITY_LOCK_MISSING) when
+// fail when any strict finding stands, else pass. Each package's decision also says whether it is
+// verified (getVerification), the one answer every output uses. Throws PolicyError (IDENTITY_LOCK_MISSING) when
 // the policy names an identity lock and none is given: a lock that is silently absent pins nothing.
 export function evaluatePolicy(input: PolicyInput, policy: NormalizedPolicy, now: Date): PolicyDecision {
   if (policy.identityLock !== null && input.identityLock === undefined) {
@@ -85,7 +87,8 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
       ...(r.details === undefined ? {} : { details: r.details }),
     };
   });
-  return { name, version, rule: primary?.name ?? null, ...applyExceptions(name, version, all, policy.exceptions, now, ledger) };
+  const decided = applyExceptions(name, version, all, policy.exceptions, now, ledger);
+  return { name, version, rule: primary?.name ?? null, ...decided, verification: getVerification(subject, decided) };
 }
 
 // The distinct rules that apply, in match order, each with the names it applies under.

@@ -4,7 +4,7 @@
 
 import { exceptionMatches } from './match.js';
 import type { RawFinding } from './evidence.js';
-import type { ExceptionUse, NormalizedException, PolicyFinding } from './types.js';
+import type { ExceptionUse, NormalizedException, PolicyFinding, WaivedFinding } from './types.js';
 
 // Per exception: how many findings it waived, once it matched a package.
 export type ExceptionLedger = Map<NormalizedException, ExceptionUse>;
@@ -21,7 +21,8 @@ export function expiredExceptions(name: string, version: string, exceptions: rea
 }
 
 // Splits a package's findings into those that stand and those an in-date exception waives,
-// counting each waiver against the first exception (in policy order) that lists its code.
+// counting each waiver against the first exception (in policy order) that lists its code, and
+// naming that exception on the waived finding.
 export function applyExceptions(
   name: string,
   version: string,
@@ -29,20 +30,20 @@ export function applyExceptions(
   exceptions: readonly NormalizedException[],
   now: Date,
   ledger: ExceptionLedger,
-): { findings: PolicyFinding[]; waived: PolicyFinding[] } {
+): { findings: PolicyFinding[]; waived: WaivedFinding[] } {
   const active = exceptions.filter((e) => exceptionMatches(e, name, version) && now.getTime() < Date.parse(e.expiresAt));
   for (const e of active) {
     if (!ledger.has(e)) ledger.set(e, { package: e.package, waive: e.waive, reason: e.reason, approvedBy: e.approvedBy, expires: e.expires, waived: 0 });
   }
   const kept: PolicyFinding[] = [];
-  const waived: PolicyFinding[] = [];
+  const waived: WaivedFinding[] = [];
   for (const finding of findings) {
     const by = finding.code === 'EXCEPTION_EXPIRED' ? undefined : active.find((e) => (e.waive as readonly string[]).includes(finding.code));
     if (by === undefined) {
       kept.push(finding);
       continue;
     }
-    waived.push(finding);
+    waived.push({ ...finding, exception: by.package });
     (ledger.get(by) as ExceptionUse).waived += 1;
   }
   return { findings: kept, waived };

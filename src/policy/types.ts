@@ -153,12 +153,42 @@ export interface PolicyFinding {
   details?: Record<string, unknown>;
 }
 
+// A finding an in-date exception waived, and which one (its `package`, as written).
+export interface WaivedFinding extends PolicyFinding {
+  exception: string;
+}
+
+// Evidence that verified over the lockfile's digest: a registry signature over
+// `name@version:integrity`, or an attestation whose subject is the lockfile's sha512.
+export type VerifiedBy = 'registry-signature' | 'attestation';
+
+// Why a package is not verified. A contract with the report and the SRI manifest: add, never rename.
+export type NotVerifiedReason =
+  | { kind: 'not-from-a-registry'; source: NonRegistrySource }
+  | { kind: 'bundled' }
+  | { kind: 'evidence-not-fetched' }
+  | { kind: 'registry-publishes-no-keys' }
+  | { kind: 'no-verified-evidence' }
+  | { kind: 'findings-waived'; waived: Array<{ code: PolicyFindingCode; exception: string }> }
+  | { kind: 'findings-standing'; codes: PolicyFindingCode[] };
+
+export type NotVerifiedKind = NotVerifiedReason['kind'];
+
+// Whether a package verified (getVerification): verified exactly when `reasons` is empty.
+export interface PackageVerification {
+  verified: boolean;
+  // What verified over the lockfile's digest, even when a finding keeps the package unverified.
+  verifiedBy: VerifiedBy[];
+  reasons: NotVerifiedReason[];
+}
+
 export interface PackageDecision {
   name: string;
   version: string;
   rule: string | null;
   findings: PolicyFinding[];
-  waived: PolicyFinding[];
+  waived: WaivedFinding[];
+  verification: PackageVerification;
 }
 
 export interface ExceptionUse {

@@ -2,11 +2,11 @@ import { isAbsolute, relative } from 'node:path';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import type { CheckResult, PackageOutcome } from '../check/index.js';
 import { subjectRefs, type GateResult } from '../gate/index.js';
-import type { PackageDecision, PolicyFinding } from '../policy/index.js';
+import { isPassedUnverified, type PackageDecision, type PolicyFinding } from '../policy/index.js';
 import type { PackageRef } from '../types.js';
 import type { AttestationFacts, PackageFacts } from '../verify/types.js';
 import type { CiContext } from './ci-context.js';
-import type { Attestation, ComplianceReport, Evidence, Finding, Package } from './report.generated.js';
+import type { Attestation, ComplianceReport, Evidence, Finding, NotVerifiedReason, Package, Verification } from './report.generated.js';
 
 export type { ComplianceReport } from './report.generated.js';
 
@@ -25,6 +25,11 @@ export function buildReport(result: GateResult, context: ReportContext): Complia
   const decisions = new Map(decision.packages.map((d, index) => [refs[index], d]));
   const outcomes = new Map(check.packages.map((o) => [o.ref, o]));
   const packages = check.inventory.packages.map((ref) => toPackage(ref, outcomes.get(ref), decisions.get(ref)));
+  const notVerified = check.inventory.packages.flatMap((ref) => {
+    const judged = decisions.get(ref);
+    // A package the policy never judged is not verified either (fail closed), and not let through.
+    return judged === undefined || !isPassedUnverified(judged) ? [] : [{ name: ref.name, version: ref.version, reasons: judged.verification.reasons.map(toReason) }];
+  });
   return {
     schemaVersion: 1,
     tool: { name: 'verify-deps', version: context.toolVersion },
@@ -41,8 +46,9 @@ export function buildReport(result: GateResult, context: ReportContext): Complia
     trustedRoot: { origin: check.trust.trustedRootOrigin, sha256: check.trust.trustedRootSha256 },
     registries: check.registries.map((r) => ({ url: r.registry, keysOrigin: r.keysOrigin, publishesKeys: r.publishesKeys })),
     ...(context.ci === undefined ? {} : { ci: context.ci }),
-    counts: toCounts(check, packages, decision.exceptionsUsed.length),
+    counts: toCounts(check, packages, notVerified.length, decision.exceptionsUsed.length),
     packages,
+    notVerified,
     exceptionsUsed: decision.exceptionsUsed.map((e) => ({ ...e, waive: [...e.waive] })),
     observations: {
       signatureStrippingRegistries: check.signatureStrippingRegistries,
@@ -76,6 +82,7 @@ function toPackage(ref: PackageRef, outcome: PackageOutcome | undefined, decisio
     verdict: toPackageVerdict(decision?.findings ?? []),
     findings,
     waived,
+    verification: toVerification(decision),
     evidence: outcome?.facts === undefined ? null : toEvidence(outcome.facts),
   };
 }
@@ -85,6 +92,27 @@ function toPackageVerdict(findings: readonly PolicyFinding[]): Package['verdict'
   if (strict.some((f) => f.code === 'FETCH_FAILED' || f.code === 'OFFLINE_CACHE_MISS')) return 'incomplete';
   if (strict.length > 0) return 'fail';
   return findings.length > 0 ? 'flagged' : 'pass';
+}
+
+// The policy's verification, copied (the report owns its objects); a package the policy never
+// judged is not verified.
+function toVerification(decision: PackageDecision | undefined): Verification {
+  if (decision === undefined) return { verified: false, verifiedBy: [], reasons: [{ kind: 'evidence-not-fetched' }] };
+  const { verified, verifiedBy, reasons } = decision.verification;
+  return { verified, verifiedBy: [...verifiedBy], reasons: reasons.map(toReason) };
+}
+
+function toReason(reason: PackageDecision['verification']['reasons'][number]): NotVerifiedReason {
+  switch (reason.kind) {
+    case 'findings-waived':
+      return { kind: reason.kind, waived: reason.waived.map((w) => ({ code: w.code, exception: w.exception })) };
+    case 'findings-standing':
+      return { kind: reason.kind, codes: [...reason.codes] };
+    case 'not-from-a-registry':
+      return { kind: reason.kind, source: reason.source };
+    default:
+      return { kind: reason.kind };
+  }
 }
 
 function toFinding(finding: PolicyFinding): Finding {
@@ -123,12 +151,14 @@ function toAttestation(facts: AttestationFacts): Attestation {
   }) as Attestation;
 }
 
-function toCounts(check: CheckResult, packages: readonly Package[], exceptionsUsed: number): ComplianceReport['counts'] {
+function toCounts(check: CheckResult, packages: readonly Package[], passedWithoutVerifiedEvidence: number, exceptionsUsed: number): ComplianceReport['counts'] {
   const withRole = (prefix: string) =>
     check.packages.filter((o) => o.facts?.attestations.some((a) => a.status === 'verified' && a.predicateType.startsWith(prefix))).length;
   return {
     packages: packages.length,
     checked: check.packages.length,
+    verified: packages.filter((p) => p.verification.verified).length,
+    passedWithoutVerifiedEvidence,
     verifiedSignatures: check.packages.filter((o) => o.facts?.registrySignature.status === 'verified').length,
     verifiedProvenance: withRole('https://slsa.dev/provenance/'),
     verifiedPublishAttestations: withRole('https://github.com/npm/attestation/'),

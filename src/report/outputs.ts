@@ -78,15 +78,14 @@ async function assertValidReport(report: ComplianceReport): Promise<void> {
   }
 }
 
-// Registry packages only (bundled ones are covered by their bundler's tarball; other sources
-// have no registry digest). Verified: the package passed with evidence in hand.
+// Every package of the report: verified ones (the report's verification, the one definition)
+// with their digest; every other one, whatever its source, by name with its reasons only.
 async function toSriInputs(report: ComplianceReport, check: CheckResult, paths: OutputPaths): Promise<SriPackageInput[]> {
   const rehashed = new Map(check.packages.map((o) => [`${o.ref.name}@${o.ref.version}@${o.ref.integrity}`, o.rehashed]));
   const inputs: SriPackageInput[] = [];
   for (const pkg of report.packages) {
-    if (pkg.source !== 'registry' || pkg.bundled) continue;
-    const verified = pkg.verdict === 'pass' && pkg.evidence !== null;
-    const input: SriPackageInput = { name: pkg.name, version: pkg.version, integrity: pkg.integrity, verified };
+    const { verified, reasons } = pkg.verification;
+    const input: SriPackageInput = { name: pkg.name, version: pkg.version, integrity: pkg.integrity, verified, reasons: reasons.map((r) => r.kind) };
     const again = rehashed.get(`${pkg.name}@${pkg.version}@${pkg.integrity}`);
     if (verified && again !== undefined) input.rehashed = again;
     if (verified && paths.sriFiles.length > 0) {

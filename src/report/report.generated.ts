@@ -3,6 +3,56 @@
 /* eslint-disable */
 
 /**
+ * One reason a package is not verified. not-from-a-registry: git, file, directory, link, workspace or remote (no registry signature or provenance exists for it). bundled: inside another package's tarball (that tarball's digest is what verified). evidence-not-fetched: its evidence could not be had. registry-publishes-no-keys: no verified attestation, from a registry that publishes no signing keys (so it cannot sign). no-verified-evidence: neither a registry signature nor an attestation verified, from a registry that publishes keys. findings-waived: an exception waived these findings. findings-standing: these findings stand (reported under audit, or failing).
+ */
+export type NotVerifiedReason =
+  | {
+      /**
+       * bundled, evidence-not-fetched, registry-publishes-no-keys or no-verified-evidence: the reason says it all.
+       */
+      kind: 'bundled' | 'evidence-not-fetched' | 'registry-publishes-no-keys' | 'no-verified-evidence';
+    }
+  | {
+      /**
+       * The package is not from a registry.
+       */
+      kind: 'not-from-a-registry';
+      /**
+       * Where its bytes come from.
+       */
+      source: 'git' | 'file' | 'directory' | 'link' | 'workspace' | 'remote';
+    }
+  | {
+      /**
+       * An exception waived findings of the package.
+       */
+      kind: 'findings-waived';
+      /**
+       * Each waived finding's code and the exception that waived it.
+       */
+      waived: {
+        /**
+         * The waived finding's code.
+         */
+        code: string;
+        /**
+         * The exception's package (name@range), as written in the policy and in exceptionsUsed.
+         */
+        exception: string;
+      }[];
+    }
+  | {
+      /**
+       * Findings of the package stand.
+       */
+      kind: 'findings-standing';
+      /**
+       * The codes of its standing findings.
+       */
+      codes: string[];
+    };
+
+/**
  * The compliance report verify-deps writes on every `check`, whatever the verdict, and prints with --json. Deterministic: the same inputs and --now give byte-identical reports (durations and cache statistics are not recorded).
  */
 export interface ComplianceReport {
@@ -145,6 +195,14 @@ export interface ComplianceReport {
      */
     checked: number;
     /**
+     * Packages verified (see a package's verification): the ones the SRI manifest lists with their digest.
+     */
+    verified: number;
+    /**
+     * Packages the policy let through that are not verified: the entries of notVerified.
+     */
+    passedWithoutVerifiedEvidence: number;
+    /**
      * Packages whose registry signature verified.
      */
     verifiedSignatures: number;
@@ -189,6 +247,23 @@ export interface ComplianceReport {
    * Every package of the tree, sorted by name, then version, then first location.
    */
   packages: Package[];
+  /**
+   * The packages the policy let through (verdict pass or flagged) that are not verified, each with why: listed apart, so that nothing passes as verified by silence. Never in the SRI manifest's digests nor among the verification summary's subjects.
+   */
+  notVerified: {
+    /**
+     * The real package name.
+     */
+    name: string;
+    /**
+     * As the lockfile records it.
+     */
+    version: string;
+    /**
+     * Why it is not verified (never empty), as in its package's verification.
+     */
+    reasons: NotVerifiedReason[];
+  }[];
   /**
    * Every exception of the policy that matched a package in this run.
    */
@@ -281,6 +356,7 @@ export interface Package {
    * Findings an exception waived.
    */
   waived: Finding[];
+  verification: Verification;
   /**
    * What was verified, or null when no evidence was fetched (non-registry, bundled, or the fetch failed).
    */
@@ -306,6 +382,23 @@ export interface Finding {
    * The finding's data (expected and actual values, the URL that failed…), by code.
    */
   details?: {};
+}
+/**
+ * Whether the package is verified: a registry signature over the lockfile's integrity, or an attestation whose subject is the lockfile's sha512, verified, and no finding of the package was waived or stands. Only verified packages are listed with their digest in the SRI manifest and as subjects of the verification summary.
+ */
+export interface Verification {
+  /**
+   * True exactly when reasons is empty.
+   */
+  verified: boolean;
+  /**
+   * The evidence that verified over the lockfile's digest: registry-signature, attestation. Not empty for a package that is not verified when a finding was waived or stands beside it.
+   */
+  verifiedBy: ('registry-signature' | 'attestation')[];
+  /**
+   * Why it is not verified; empty when it is.
+   */
+  reasons: NotVerifiedReason[];
 }
 export interface Evidence {
   /**

@@ -23,23 +23,30 @@ export interface VerificationSummaryAttestation {
 }
 
 // The report's verdict as an in-toto Statement v1 with a SLSA Verification Summary Attestation
-// predicate: one subject per package whose evidence verified (purl + sha512). Unsigned here.
-// verifiedLevels is conservative: SLSA_BUILD_LEVEL_2 only when every subject has verified
-// provenance from a hosted runner (github-hosted or gitlab-hosted), LEVEL_1 when every subject has
-// verified provenance, else LEVEL_0; dependencyLevels counts the subjects at each level.
+// predicate, one subject per verified package (the report's verification: purl + sha512).
+// Unsigned here. PASSED only when the gate passed and every package of the lockfile is verified,
+// bundled inside another package's tarball, or one of the project's own workspaces: the resource
+// is the whole lockfile, so a pass that let unverified dependencies through (a registry that
+// cannot sign, a waiver, an allowed git dependency, audit mode) is FAILED, and so is one with no
+// subject at all. verifiedLevels is conservative and empty unless PASSED: SLSA_BUILD_LEVEL_2 only
+// when every subject has verified provenance from a hosted runner (github-hosted or
+// gitlab-hosted), LEVEL_1 when every subject has verified provenance, else LEVEL_0;
+// dependencyLevels counts the subjects at each level.
 export function buildVsa(report: ComplianceReport): VerificationSummaryAttestation {
-  const verified = report.packages.filter((p) => p.verdict === 'pass' && p.evidence !== null && p.integrity !== null);
+  const verified = report.packages.filter((p) => p.verification.verified);
   const levels = verified.map(buildLevelOf);
   const dependencyLevels: Record<string, number> = {};
   for (const level of levels) dependencyLevels[level] = (dependencyLevels[level] ?? 0) + 1;
   const lowest = levels.length === 0 ? 'SLSA_BUILD_LEVEL_0' : [...levels].sort()[0] ?? 'SLSA_BUILD_LEVEL_0';
-  const passed = report.verdict === 'pass';
+  const subject = verified.flatMap((p) => {
+    const sha512 = getSha512Hex(p.integrity);
+    return sha512 === undefined ? [] : [{ name: toPurl(p.name, p.version), digest: { sha512 } }];
+  });
+  // A verified package without a single sha512 pin has no subject: coverage is partial then too.
+  const passed = report.verdict === 'pass' && subject.length > 0 && subject.length === verified.length && report.packages.every(isCovered);
   return {
     _type: 'https://in-toto.io/Statement/v1',
-    subject: verified.flatMap((p) => {
-      const sha512 = getSha512Hex(p.integrity);
-      return sha512 === undefined ? [] : [{ name: toPurl(p.name, p.version), digest: { sha512 } }];
-    }),
+    subject,
     predicateType: VSA_PREDICATE_TYPE,
     predicate: {
       verifier: { id: VERIFIER_ID, version: { 'verify-deps': report.tool.version } },
@@ -60,6 +67,14 @@ export function buildVsa(report: ComplianceReport): VerificationSummaryAttestati
 }
 
 type ReportPackage = ComplianceReport['packages'][number];
+
+// Verified; or bundled, whose bytes are inside a tarball that is itself in the lockfile (so
+// verified too, or the VSA fails on it); or the project's own workspace, which is the resource
+// being judged rather than a dependency of it.
+function isCovered(pkg: ReportPackage): boolean {
+  if (pkg.verification.verified) return true;
+  return pkg.verification.reasons.every((r) => r.kind === 'bundled' || (r.kind === 'not-from-a-registry' && r.source === 'workspace'));
+}
 
 function buildLevelOf(pkg: ReportPackage): string {
   const provenance = (pkg.evidence?.attestations ?? []).filter((a) => a.status === 'verified' && a.predicateType.startsWith('https://slsa.dev/provenance/'));

@@ -13,8 +13,11 @@ export interface SriPackageInput {
   version: string;
   // The lockfile's pinned SRI string (PackageRef.integrity).
   integrity: string | null;
-  // True only when verification and the policy passed it.
+  // The report's verification.verified: evidence over the lockfile's digest verified, and no
+  // finding was waived or stands.
   verified: boolean;
+  // Why not, when not verified: the report's reason kinds (registry-publishes-no-keys, …).
+  reasons: readonly string[];
   // rehashTarball's integrity of the downloaded tarball, when it was re-hashed.
   rehashed?: string;
   // hashPackageFiles' result: posix path relative to the package directory → `sha384-…`.
@@ -43,9 +46,9 @@ export interface SriManifest {
   mode: SriMode;
   // Verified packages only, sorted by name, then version (code-point order).
   packages: SriManifestEntry[];
-  // Packages let through without verified evidence (audit mode, or findings a strict policy only
-  // reports). Names only, never a digest.
-  notVerified: Array<{ name: string; version: string }>;
+  // Every other package the gate let through (no verified evidence, a waived or reported finding,
+  // bundled, not from a registry), with its reasons. Names only, never a digest.
+  notVerified: Array<{ name: string; version: string; reasons: string[] }>;
 }
 
 const SHA384 = /^sha384-[A-Za-z0-9+/]{64}$/;
@@ -56,9 +59,10 @@ export function buildSriManifest(input: SriManifestInput): SriManifest {
   // Security: digests are computed and listed only for verified packages (seed 003: SRI hashes
   // only after successful attestation); an unverified package's pin is never repeated here.
   const entries = input.packages.filter((p) => p.verified).map(toEntry);
-  // Named in either mode: a strict policy may still let a package through with findings it only
-  // reports, and the manifest must not make it look verified by silence.
-  const notVerified = input.packages.filter((p) => !p.verified).map((p) => ({ name: p.name, version: p.version }));
+  // Named in either mode: a strict policy may still let a package through unverified (a registry
+  // that cannot sign, a waiver, a finding it only reports), and the manifest must not make it look
+  // verified by silence.
+  const notVerified = input.packages.filter((p) => !p.verified).map((p) => ({ name: p.name, version: p.version, reasons: [...p.reasons] }));
   return {
     schemaVersion: 1,
     mode: input.mode,

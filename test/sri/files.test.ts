@@ -99,7 +99,7 @@ describe('hashPackageFiles', () => {
   it('its output goes straight into a valid manifest entry', async () => {
     const { files } = await hashPackageFiles(pkgDir, ['**/*']);
     const integrity = `sha512-${createHash('sha512').update('tgz').digest('base64')}`;
-    const manifest = buildSriManifest({ mode: 'strict', packages: [{ name: 'pkg', version: '1.0.0', integrity, verified: true, files }] });
+    const manifest = buildSriManifest({ mode: 'strict', packages: [{ name: 'pkg', version: '1.0.0', integrity, verified: true, reasons: [], files }] });
     expect(manifest.packages[0]?.files).toEqual(files);
   });
 });

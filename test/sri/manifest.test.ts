@@ -23,7 +23,7 @@ function sha384Of(text: string): string {
 }
 
 function pkg(name: string, version: string, verified: boolean, extra: Partial<SriPackageInput> = {}): SriPackageInput {
-  return { name, version, integrity: sha512Of(`${name}@${version}`), verified, ...extra };
+  return { name, version, integrity: sha512Of(`${name}@${version}`), verified, reasons: verified ? [] : ['findings-waived'], ...extra };
 }
 
 function expectValid(manifest: SriManifest): void {
@@ -37,20 +37,20 @@ describe('buildSriManifest', () => {
     const bad = pkg('evil', '1.0.0', false);
     const manifest = buildSriManifest({ mode: 'audit', packages: [pkg('good', '1.0.0', true), bad] });
     expect(manifest.packages.map((p) => p.name)).toEqual(['good']);
-    expect(manifest.notVerified).toEqual([{ name: 'evil', version: '1.0.0' }]);
+    expect(manifest.notVerified).toEqual([{ name: 'evil', version: '1.0.0', reasons: ['findings-waived'] }]);
     expect(JSON.stringify(manifest)).not.toContain(bad.integrity!.slice(7));
     expectValid(manifest);
   });
 
   it('strict mode: an unverified package has no entry and is named in notVerified (a policy may report without failing)', () => {
     const manifest = buildSriManifest({ mode: 'strict', packages: [pkg('good', '1.0.0', true), pkg('evil', '1.0.0', false)] });
-    expect(manifest).toEqual({ schemaVersion: 1, mode: 'strict', packages: [{ name: 'good', version: '1.0.0', integrity: sha512Of('good@1.0.0') }], notVerified: [{ name: 'evil', version: '1.0.0' }] });
+    expect(manifest).toEqual({ schemaVersion: 1, mode: 'strict', packages: [{ name: 'good', version: '1.0.0', integrity: sha512Of('good@1.0.0') }], notVerified: [{ name: 'evil', version: '1.0.0', reasons: ['findings-waived'] }] });
     expectValid(manifest);
   });
 
   it('keeps only the sha512 entry of a multi-hash lockfile integrity, normalised (options dropped)', () => {
     const sha512 = sha512Of('x');
-    const manifest = buildSriManifest({ mode: 'strict', packages: [{ name: 'x', version: '1.0.0', verified: true, integrity: `${sha1Of('x')} ${sha512}?opt` }] });
+    const manifest = buildSriManifest({ mode: 'strict', packages: [{ name: 'x', version: '1.0.0', verified: true, reasons: [], integrity: `${sha1Of('x')} ${sha512}?opt` }] });
     expect(manifest.packages[0]?.integrity).toBe(sha512);
     expectValid(manifest);
   });
@@ -61,7 +61,7 @@ describe('buildSriManifest', () => {
       packages: [pkg('b', '1.9.0', true), pkg('a', '2.0.0', true), pkg('b', '1.10.0', true), pkg('@scope/z', '1.0.0', true), pkg('a', '2.0.0', true), pkg('z', '1', false), pkg('y', '1', false), pkg('y', '1', false)],
     });
     expect(manifest.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['@scope/z@1.0.0', 'a@2.0.0', 'b@1.10.0', 'b@1.9.0']);
-    expect(manifest.notVerified).toEqual([{ name: 'y', version: '1' }, { name: 'z', version: '1' }]);
+    expect(manifest.notVerified).toEqual([{ name: 'y', version: '1', reasons: ['findings-waived'] }, { name: 'z', version: '1', reasons: ['findings-waived'] }]);
     expectValid(manifest);
   });
 
@@ -93,15 +93,15 @@ describe('buildSriManifest', () => {
     ['two sha512 digests', `${sha512Of('x')} ${sha512Of('y')}`],
     ['garbage', 'sha512-notbase64'],
   ])('refuses a verified package with %s (SRI_INTEGRITY_NOT_SHA512)', (_name, integrity) => {
-    expect(() => buildSriManifest({ mode: 'strict', packages: [{ name: 'a', version: '1.0.0', integrity, verified: true }] })).toThrow(SriError);
-    expect(() => buildSriManifest({ mode: 'strict', packages: [{ name: 'a', version: '1.0.0', integrity, verified: true }] })).toThrow(
+    expect(() => buildSriManifest({ mode: 'strict', packages: [{ name: 'a', version: '1.0.0', integrity, verified: true, reasons: [] }] })).toThrow(SriError);
+    expect(() => buildSriManifest({ mode: 'strict', packages: [{ name: 'a', version: '1.0.0', integrity, verified: true, reasons: [] }] })).toThrow(
       expect.objectContaining({ code: 'SRI_INTEGRITY_NOT_SHA512' }),
     );
   });
 
   it('an unverified package needs no usable integrity: it is only named', () => {
-    const manifest = buildSriManifest({ mode: 'audit', packages: [{ name: 'a', version: '1.0.0', integrity: null, verified: false }] });
-    expect(manifest.notVerified).toEqual([{ name: 'a', version: '1.0.0' }]);
+    const manifest = buildSriManifest({ mode: 'audit', packages: [{ name: 'a', version: '1.0.0', integrity: null, verified: false, reasons: ['not-from-a-registry'] }] });
+    expect(manifest.notVerified).toEqual([{ name: 'a', version: '1.0.0', reasons: ['not-from-a-registry'] }]);
     expectValid(manifest);
   });
 

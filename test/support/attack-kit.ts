@@ -78,6 +78,8 @@ export interface CheckRunOptions {
   trustedRoot: string;
   registryKeys: string;
   extraArgs?: readonly string[];
+  // Added to the CLI's inherited environment (GITHUB_ACTIONS, say).
+  env?: NodeJS.ProcessEnv;
 }
 
 // Runs `verify-deps check --json` on a new project with a new cache, so no evidence leaks in.
@@ -96,7 +98,7 @@ export async function checkRun(o: CheckRunOptions): Promise<CheckRun> {
     '--json',
     ...(o.extraArgs ?? []),
   ];
-  const run = await runCli(args);
+  const run = await runCli(args, o.env === undefined ? {} : { env: o.env });
   let report: ReportJson;
   try {
     report = JSON.parse(run.stdout) as ReportJson;
