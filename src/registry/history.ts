@@ -1,7 +1,7 @@
-import npa from 'npm-package-arg';
 import semver from 'semver';
 import { FetchError } from './fetch-error.js';
 import { MAX_PACKUMENT_BYTES, type RegistryHttp } from './http.js';
+import { toRegistryPath } from './package-name.js';
 
 // What the registry's metadata says about one earlier version: claims, not verified facts. The
 // trust-downgrade rule compares them with the VERIFIED evidence of the version being installed.
@@ -16,7 +16,7 @@ const ABBREVIATED = 'application/vnd.npm.install-v1+json';
 // Fetches the abbreviated packument (every version's `dist`, without the readmes and the `time`
 // map of the full one) and lists the versions semver-lower than `version`, newest first.
 export async function fetchVersionHistory(http: RegistryHttp, name: string, version: string): Promise<VersionHistoryEntry[]> {
-  const path = `/${npa(name).escapedName ?? encodeURIComponent(name)}`;
+  const path = toRegistryPath(name);
   const response = await http.getJson(path, { name, accept: ABBREVIATED, maxBytes: MAX_PACKUMENT_BYTES });
   if (response.status === 404) throw new FetchError('not-found', response.url, `the registry has no packument for ${name} (${response.url}: HTTP 404)`, 404);
   const versions = (response.body as { versions?: unknown } | null)?.versions;
