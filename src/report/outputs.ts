@@ -68,8 +68,8 @@ export async function writeOutputs(report: ComplianceReport, check: CheckResult 
 // write its own: none of them may speak for a run that failed. True when there was an SRI manifest.
 export async function removeStaleOutputs(paths: Pick<OutputPaths, 'report' | 'sri' | 'vsa'>): Promise<boolean> {
   const removed = await removeStaleSri(paths.sri);
-  await removeIfExists(paths.report);
-  if (paths.vsa !== undefined) await removeIfExists(paths.vsa);
+  // A directory named as the report is no stale report (and the run's own error says more).
+  for (const path of [paths.report, paths.vsa]) if (path !== undefined && !(await stat(path).catch(() => null))?.isDirectory()) await removeIfExists(path);
   return removed;
 }
 
