@@ -1,26 +1,28 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
+import { sha256Hex } from '../canonical-json.js';
 import { EvidenceCache } from '../registry/cache.js';
 import { RegistryHttp } from '../registry/http.js';
 import { loadNpmSettings } from '../registry/npm-config.js';
 import { defaultStateDir, loadResultKey } from '../registry/result-key.js';
+import { getPackageNameProblem } from '../registry/package-name.js';
 import { loadTrustSource, type TrustSource } from '../registry/trust-source.js';
-import type { OmitType, PackageRef } from '../types.js';
+import type { PackageRef } from '../types.js';
 import { verifyPackageEvidence, type PackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
-import { walkTree } from '../walk/index.js';
 import { checkPackage } from './package.js';
 import { prepareRegistry, type RegistryContext } from './registry-context.js';
 import { findSignatureStrippingRegistries } from './stripping.js';
 import { VerifierPool } from './verifier-pool.js';
-import type { CheckResult } from './types.js';
+import type { ProjectTree } from './tree.js';
+import type { CheckFinding, CheckResult, PackageOutcome } from './types.js';
 
 export type * from './types.js';
+export { readProjectTree, type ProjectTree } from './tree.js';
 
 export interface CheckOptions {
   dir: string;
-  omit: readonly OmitType[];
+  // The tree to check, read by readProjectTree.
+  tree: ProjectTree;
   registry?: string;
   registryKeysFile?: string;
   trustedRootFile?: string;
@@ -63,7 +65,7 @@ export interface CheckProgress {
 // the policy does (src/policy).
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const projectDir = resolve(options.dir);
-  const inventory = await walkTree(projectDir, { omit: options.omit });
+  const { inventory, lockfileSha256 } = options.tree;
   const settings = await loadNpmSettings(projectDir, options.registry === undefined ? {} : { registry: options.registry });
   const cacheDir = options.cacheDir ?? join(settings.npmCacheDir, '_verify-deps');
   const warnings: string[] = [];
@@ -87,7 +89,15 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     refreshTimeoutMs: Math.min(options.refreshTimeoutMs, options.deadlineMs ?? Number.POSITIVE_INFINITY),
   });
 
-  const toCheck = inventory.packages.filter((ref) => ref.source === 'registry' && !ref.bundled);
+  const fromRegistry = inventory.packages.filter((ref) => ref.source === 'registry' && !ref.bundled);
+  // A name npm cannot parse is never fetched (no registry path or scope can be trusted from it):
+  // it is a finding, judged with the rest.
+  const unnamed = new Map<PackageRef, PackageOutcome>();
+  for (const ref of fromRegistry) {
+    const problem = getPackageNameProblem(ref.name);
+    if (problem !== undefined) unnamed.set(ref, toUnnamedOutcome(ref, problem));
+  }
+  const toCheck = fromRegistry.filter((ref) => !unnamed.has(ref));
   const registryOf = (ref: PackageRef): string => withTrailingSlash(http.registryFor(ref.name));
   const pool = options.verifyInWorkers === false ? undefined : new VerifierPool();
   // At the deadline the workers are stopped mid-verification: the run ends with what is done.
@@ -126,7 +136,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   // every package's first request would queue before any package's second, and verification
   // would wait for the last manifest.
   const packageLimit = pLimit(options.concurrency * 2);
-  const outcomes = await Promise.all(
+  const checked = await Promise.all(
     toCheck.map((ref) =>
       packageLimit(async () => {
         const registry = registryOf(ref);
@@ -139,6 +149,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     deadline?.removeEventListener('abort', stopPool);
     return pool?.close();
   });
+  const outcomes = [...checked, ...unnamed.values()];
   await cache.save().catch((error: Error) => {
     warnings.push(`the evidence cache could not be written (${error.message.split('\n')[0]}); the next run fetches again`);
   });
@@ -148,11 +159,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     now: options.now.toISOString(),
     trust: {
       trustedRootOrigin: trustSource.trustedRootOrigin,
-      trustedRootSha256: sha256(trustSource.trustedRoot),
+      trustedRootSha256: sha256Hex(trustSource.trustedRoot),
       ...(trustSource.refreshError === undefined ? {} : { refreshError: trustSource.refreshError }),
     },
     trustedLogs: toTrustedLogs(trustSource),
-    lockfileSha256: sha256(await readFile(join(projectDir, inventory.lockfile))),
+    lockfileSha256,
     registries,
     packages: outcomes,
     coveredByBundle: inventory.packages.filter((ref) => ref.source === 'registry' && ref.bundled),
@@ -169,8 +180,13 @@ function toTrustedLogs(trustSource: TrustSource): Array<{ logId: string; baseUrl
   return (root.tlogs ?? []).flatMap((log) => (log.baseUrl && log.logId?.keyId ? [{ logId: log.logId.keyId, baseUrl: log.baseUrl }] : []));
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+function toUnnamedOutcome(ref: PackageRef, problem: string): PackageOutcome {
+  const finding: CheckFinding = {
+    code: 'PACKAGE_NAME_INVALID',
+    message: `expected a package name npm accepts, got ${JSON.stringify(ref.name)} (${problem})`,
+    details: { name: ref.name },
+  };
+  return { ref, registry: null, fromCache: false, findings: [finding] };
 }
 
 function withTrailingSlash(registry: string): string {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import cacache from 'cacache';
-import npa from 'npm-package-arg';
 import type { RegistryHttp } from '../registry/http.js';
 import type { VersionManifest } from '../registry/manifest.js';
 import { FetchError } from '../registry/fetch-error.js';
+import { toRegistryPath } from '../registry/package-name.js';
 import { rehashTarball, toTarballDigestMismatch } from '../sri/index.js';
 import type { PackageRef } from '../types.js';
 import type { CheckFinding } from './types.js';
@@ -38,7 +38,6 @@ export async function rehashPackage(
 
 // The tarball path every npm registry serves: /NAME/-/BASENAME-VERSION.tgz.
 function defaultTarballPath(ref: PackageRef): string {
-  const escaped = npa(ref.name).escapedName ?? encodeURIComponent(ref.name);
   const basename = ref.name.startsWith('@') ? ref.name.slice(ref.name.indexOf('/') + 1) : ref.name;
-  return `/${escaped}/-/${basename}-${ref.version}.tgz`;
+  return `${toRegistryPath(ref.name)}/-/${basename}-${ref.version}.tgz`;
 }

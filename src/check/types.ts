@@ -6,8 +6,8 @@ import type { TrustOrigin } from '../registry/trust-source.js';
 
 // Codes the check stage adds to the verify stage's: evidence that could not be had at all. The
 // check stage also reports the verify stage's INPUT_TOO_LARGE, for a registry response past its
-// size limit (src/registry/http.ts).
-export type CheckFindingCode = VerifyFinding['code'] | 'FETCH_FAILED' | 'OFFLINE_CACHE_MISS' | 'TARBALL_DIGEST_MISMATCH';
+// size limit (src/registry/http.ts). PACKAGE_NAME_INVALID: a name npm cannot parse, never fetched.
+export type CheckFindingCode = VerifyFinding['code'] | 'FETCH_FAILED' | 'OFFLINE_CACHE_MISS' | 'TARBALL_DIGEST_MISMATCH' | 'PACKAGE_NAME_INVALID';
 
 export interface CheckFinding {
   code: CheckFindingCode;
@@ -18,8 +18,9 @@ export interface CheckFinding {
 // One registry package of the tree and what became of it.
 export interface PackageOutcome {
   ref: PackageRef;
-  // The registry it was fetched from (scoped registries honoured).
-  registry: string;
+  // The registry it was fetched from (scoped registries honoured); null when its name is not one
+  // npm accepts (PACKAGE_NAME_INVALID), so no registry was asked.
+  registry: string | null;
   // Absent when the evidence could not be fetched.
   facts?: PackageFacts;
   fromCache: boolean;
@@ -47,8 +48,8 @@ export interface CheckResult {
   trust: { trustedRootOrigin: TrustOrigin; trustedRootSha256: string; refreshError?: string };
   // The transparency logs of the trusted root (for pinning a log by its URL).
   trustedLogs: Array<{ logId: string; baseUrl: string }>;
-  // sha256 of the lockfile's bytes.
-  lockfileSha256: string;
+  // sha256 of the lockfile's bytes; null when the tree was read from node_modules.
+  lockfileSha256: string | null;
   registries: RegistryTrust[];
   packages: PackageOutcome[];
   // Registry packages that were not checked on their own, and why (bundled inside a dependency).

@@ -142,6 +142,30 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   };
 }
 
+// The outputs a `check` command line names, when it names them unambiguously: every option known
+// and the command `check`, so no option's value can be mistaken for the directory. For a command
+// line that is wrong only in a value (`--mode lenient`): its stale outputs must still go.
+export function locateCheckOutputs(argv: readonly string[]): CheckOutputArgs | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch {
+    return undefined;
+  }
+  const { values, positionals } = parsed;
+  const rest = positionals[0] === 'check' ? positionals.slice(1) : positionals;
+  if (values.help || values.version || (COMMANDS as readonly string[]).includes(rest[0] ?? '') || rest.length > 1) return undefined;
+  return {
+    dir: rest[0] ?? '.',
+    ...optional('report', values.report),
+    ...optional('sri', values.sri),
+    ...optional('vsa', values.vsa),
+  };
+}
+
+// The options that say where `check` writes its outputs.
+export type CheckOutputArgs = Pick<CliArgs, 'dir' | 'report' | 'sri' | 'vsa'>;
+
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -1,6 +1,6 @@
-import { EXIT, type ExitCode } from '../errors.js';
-import { parseCliArgs } from './args.js';
-import { runCheckCommand } from './commands/check.js';
+import { EXIT, UsageError, type ExitCode } from '../errors.js';
+import { locateCheckOutputs, parseCliArgs } from './args.js';
+import { removeStaleCheckOutputs, runCheckCommand } from './commands/check.js';
 import { runInitCommand } from './commands/init.js';
 import { runInventoryCommand } from './commands/inventory.js';
 import { runLedgerCommand } from './commands/ledger.js';
@@ -19,8 +19,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   const clockAtStart = new Date();
   if (argv[0] === 'verify-bundle') return runVerifyBundleCommand(argv.slice(1), io, clockAtStart);
   const debug = argv.includes('--debug');
+  let parsed = false;
   try {
     const args = parseCliArgs(argv);
+    parsed = true;
     switch (args.command) {
       case 'help':
         io.stdout(HELP_TEXT);
@@ -40,6 +42,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         return await runCheckCommand(args, io, clockAtStart);
     }
   } catch (error) {
+    const outputs = !parsed && error instanceof UsageError ? locateCheckOutputs(argv) : undefined;
+    if (outputs !== undefined) await removeStaleCheckOutputs(outputs);
     io.stderr(formatError(error, debug));
     if (argv.includes('--json')) io.stdout(formatErrorJson(error));
     return (error as { exitCode?: ExitCode }).exitCode ?? EXIT.incomplete;

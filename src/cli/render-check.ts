@@ -6,7 +6,7 @@ import { renderUnverifiedExamples, renderUnverifiedLine, type UnverifiedPackage 
 // Worst first: forged or mismatched evidence, then broken evidence, then the policy's own
 // requirements, then absent evidence, then evidence that could not be had.
 const SEVERITY: readonly string[] = [
-  'SUBJECT_DIGEST_MISMATCH', 'INTEGRITY_MISMATCH', 'SUBJECT_NAME_MISMATCH', 'SIGNATURE_INVALID', 'UNKNOWN_KEY', 'KEY_EXPIRED',
+  'SUBJECT_DIGEST_MISMATCH', 'INTEGRITY_MISMATCH', 'SUBJECT_NAME_MISMATCH', 'PACKAGE_NAME_INVALID', 'SIGNATURE_INVALID', 'UNKNOWN_KEY', 'KEY_EXPIRED',
   'CERT_CHAIN_INVALID', 'TLOG_INVALID', 'CERT_WINDOW', 'FUTURE_TIMESTAMP', 'MISSING_INCLUSION_PROOF', 'PROVENANCE_AFTER_PUBLISH',
   'TIMESTAMP_INVALID', 'TIMESTAMP_MISSING', 'UNEXPECTED_SIGNER', 'PREDICATE_TYPE_MISMATCH', 'STATEMENT_MALFORMED', 'BUNDLE_MALFORMED',
   'ATTESTATIONS_MALFORMED', 'DUPLICATE_PREDICATE_TYPE', 'VERIFICATION_ERROR', 'IDENTITY_CHANGED', 'UNTRUSTED_SIGNER',
@@ -32,7 +32,7 @@ export function renderGateSummary(result: GateResult): string {
     lines.push('could be verified. Point verify-deps (--registry URL) or npm at a registry that passes them through.');
   }
   const findings = decision.packages.flatMap((p) => p.findings);
-  const strippedPackages = new Set(check.packages.filter((o) => check.signatureStrippingRegistries.includes(o.registry)).map((o) => `${o.ref.name}@${o.ref.version}`));
+  const strippedPackages = new Set(check.packages.filter((o) => o.registry !== null && check.signatureStrippingRegistries.includes(o.registry)).map((o) => `${o.ref.name}@${o.ref.version}`));
   const strict = findings.filter((f) => f.enforcement === 'strict');
   const audit = findings.filter((f) => f.enforcement === 'audit');
   if (strict.length > 0) {
@@ -59,6 +59,11 @@ export function renderFailures(result: GateResult): string {
 // The last line of every run.
 export function renderVerdict(result: GateResult): string {
   return `\n${VERDICT_LINES[result.decision.verdict]}\n`;
+}
+
+// The last line of a run that stopped on an error once the lockfile was read.
+export function renderStoppedVerdict(): string {
+  return '\nverdict: INCOMPLETE — the run stopped on the error above, so the gate fails closed (exit 3)\n';
 }
 
 function describeInputs({ check, policy, decision }: GateResult): string[] {

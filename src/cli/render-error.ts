@@ -20,12 +20,20 @@ export function formatError(error: unknown, debug: boolean): string {
   return debug && error instanceof Error && error.stack ? `${line}\n${error.stack}\n` : `${line}\n`;
 }
 
+// An error as the report records it: its stable code (INTERNAL_ERROR for a bug of verify-deps)
+// and its first line, URLs without credentials.
+export function toRunError(error: unknown): { code: string; message: string } {
+  return {
+    code: error instanceof VerifyDepsError ? error.code : 'INTERNAL_ERROR',
+    message: redactUrls(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)),
+  };
+}
+
 // --json: the error as data on stdout, `{error: {code, summary, detail}}` as npm does; URLs in
 // the text lose any credentials.
 export function formatErrorJson(error: unknown): string {
   const known = error instanceof VerifyDepsError;
-  const code = known ? error.code : 'INTERNAL_ERROR';
-  const summary = redactUrls(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
+  const { code, message: summary } = toRunError(error);
   const detail = known ? (error.hint ?? ERROR_HINTS[error.code] ?? null) : 'This is a bug in verify-deps; rerun with --debug and report it.';
   const problems = known && 'problems' in error && Array.isArray(error.problems) ? { problems: error.problems } : {};
   return `${JSON.stringify({ error: { code, summary, detail, ...problems } }, null, 2)}\n`;

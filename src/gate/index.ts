@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { runCheck, type CheckOptions, type CheckResult } from '../check/index.js';
+import { readProjectTree, runCheck, type CheckOptions, type CheckResult, type ProjectTree } from '../check/index.js';
+import type { OmitType } from '../types.js';
 import { evaluatePolicy, needsHistory, type Enforcement, type NormalizedPolicy, type PolicyDecision } from '../policy/index.js';
 import { loadPolicy, type LoadedPolicy } from './policy-source.js';
 import { toPolicyInput } from './subjects.js';
@@ -7,10 +8,19 @@ import { toPolicyInput } from './subjects.js';
 export { BUILTIN_POLICY_DIR, loadPolicy, locatePolicy, PROJECT_POLICY_FILE, type LoadedPolicy, type PolicySource } from './policy-source.js';
 export { subjectRefs, toPolicyInput } from './subjects.js';
 
-export interface GateOptions extends Omit<CheckOptions, 'wantsHistory'> {
+export interface GateOptions extends Omit<CheckOptions, 'wantsHistory' | 'tree'> {
+  omit: readonly OmitType[];
   policyFile?: string;
   // --mode: overrides the enforcement of the policy and of every rule.
   mode?: Enforcement;
+  // Told once the policy and the lockfile are read: what the report of a run that stops later
+  // still records.
+  onInputs?: (inputs: GateInputs) => void;
+}
+
+// The policy (after --mode) and the tree a run judges.
+export interface GateInputs extends ProjectTree {
+  policy: LoadedPolicy;
 }
 
 export interface GateResult {
@@ -24,7 +34,9 @@ export interface GateResult {
 export async function runGate(options: GateOptions): Promise<GateResult> {
   const loaded = await loadPolicy(resolve(options.dir), options.policyFile);
   const policy = options.mode === undefined ? loaded.policy : withEnforcement(loaded.policy, options.mode);
-  const check = await runCheck({ ...options, wantsHistory: (ref, facts) => needsHistory({ ref, facts }, policy) });
+  const tree = await readProjectTree(options.dir, options.omit);
+  options.onInputs?.({ ...tree, policy: { ...loaded, policy } });
+  const check = await runCheck({ ...options, tree, wantsHistory: (ref, facts) => needsHistory({ ref, facts }, policy) });
   const decision = evaluatePolicy(toPolicyInput(check, loaded.identityLock), policy, options.now);
   return { check, policy: { ...loaded, policy }, decision };
 }

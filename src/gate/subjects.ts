@@ -8,8 +8,8 @@ export function toPolicyInput(check: CheckResult, identityLock: PolicyInput['ide
   const keysByRegistry = new Map(check.registries.map((r) => [r.registry, r.publishesKeys]));
   const fetched: PolicySubject[] = check.packages.map((outcome) => ({
     ref: outcome.ref,
-    registryHost: hostOfUrl(outcome.registry) ?? new URL(outcome.registry).host,
-    registryPublishesKeys: keysByRegistry.get(outcome.registry) ?? true,
+    registryHost: outcome.registry === null ? null : (hostOfUrl(outcome.registry) ?? new URL(outcome.registry).host),
+    registryPublishesKeys: (outcome.registry === null ? undefined : keysByRegistry.get(outcome.registry)) ?? true,
     ...(outcome.facts === undefined ? {} : { facts: outcome.facts }),
     verificationFindings: outcome.findings,
     ...(outcome.declaredRepository === undefined ? {} : { declaredRepository: outcome.declaredRepository }),

@@ -16,6 +16,8 @@ import { getVerification } from './verification.js';
 import type { Enforcement, NormalizedPolicy, NormalizedRule, PackageDecision, PolicyDecision, PolicyFinding, PolicyInput, PolicySubject, PolicyVerdict } from './types.js';
 
 const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['FETCH_FAILED', 'OFFLINE_CACHE_MISS']);
+// Findings that say why a registry package has no evidence: with none of them, FETCH_FAILED.
+const NO_EVIDENCE_CODES: ReadonlySet<string> = new Set([...INCOMPLETE_CODES, 'PACKAGE_NAME_INVALID']);
 
 // Judges every package by the first rule that matches it under each name it is installed as and
 // each host it comes from (match.ts); in a native policy a registry package must meet a rule under
@@ -114,7 +116,7 @@ function passThrough(subject: PolicySubject): RawFinding[] {
     .filter((f) => subject.registryPublishesKeys || f.code !== 'SIGNATURE_MISSING')
     .map((f) => ({ code: f.code, detail: f.message, ...(f.details === undefined ? {} : { details: f.details }) }));
   const evidenceExpected = subject.ref.source === 'registry' && !subject.ref.bundled;
-  if (evidenceExpected && subject.facts === undefined && !findings.some((f) => INCOMPLETE_CODES.has(f.code))) {
+  if (evidenceExpected && subject.facts === undefined && !findings.some((f) => NO_EVIDENCE_CODES.has(f.code))) {
     findings.push({ code: 'FETCH_FAILED', detail: 'expected the evidence of this registry package, got none' });
   }
   return findings;

@@ -1,8 +1,8 @@
-import npa from 'npm-package-arg';
 import type { PackageEvidence } from '../verify/types.js';
 import { FetchError } from './fetch-error.js';
 import { MAX_PACKUMENT_BYTES, type RegistryHttp } from './http.js';
 import { toVersionManifest, type VersionManifest } from './manifest.js';
+import { toRegistryPath } from './package-name.js';
 
 export interface EvidenceRequest {
   name: string;
@@ -23,8 +23,8 @@ export async function fetchEvidence(
   ref: EvidenceRequest,
   needsPublishTime: (manifest: VersionManifest, attestations: unknown) => boolean,
 ): Promise<FetchedEvidence> {
-  const escaped = npa(ref.name).escapedName ?? encodeURIComponent(ref.name);
-  const manifestPath = `/${escaped}/${encodeURIComponent(ref.version)}`;
+  const packagePath = toRegistryPath(ref.name);
+  const manifestPath = `${packagePath}/${encodeURIComponent(ref.version)}`;
   const manifestResponse = await http.getJson(manifestPath, { name: ref.name });
   if (manifestResponse.status === 404) {
     throw new FetchError('not-found', manifestResponse.url, `the registry has no ${ref.name}@${ref.version} (${manifestResponse.url}: HTTP 404)`, 404);
@@ -42,14 +42,14 @@ export async function fetchEvidence(
   }
 
   if (needsPublishTime(manifest, evidence.attestations)) {
-    const time = await fetchPublishTime(http, ref.name, ref.version, escaped);
+    const time = await fetchPublishTime(http, ref.name, ref.version, packagePath);
     if (time !== undefined) manifest.time = time;
   }
   return evidence;
 }
 
-async function fetchPublishTime(http: RegistryHttp, name: string, version: string, escaped: string): Promise<string | undefined> {
-  const response = await http.getJson(`/${escaped}`, { name, maxBytes: MAX_PACKUMENT_BYTES });
+async function fetchPublishTime(http: RegistryHttp, name: string, version: string, packagePath: string): Promise<string | undefined> {
+  const response = await http.getJson(packagePath, { name, maxBytes: MAX_PACKUMENT_BYTES });
   if (response.status === 404) return undefined;
   const body = response.body as { time?: Record<string, unknown> } | null;
   const time = body && typeof body === 'object' && body.time && typeof body.time === 'object' ? body.time[version] : undefined;

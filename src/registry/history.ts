@@ -1,7 +1,7 @@
-import npa from 'npm-package-arg';
 import semver from 'semver';
 import { FetchError } from './fetch-error.js';
 import { MAX_PACKUMENT_BYTES, type RegistryHttp } from './http.js';
+import { toRegistryPath } from './package-name.js';
 
 // What the registry's metadata says about one other version: claims, not verified facts. The
 // trust-downgrade rule compares them with the VERIFIED evidence of the version being installed.
@@ -24,7 +24,7 @@ export interface VersionHistory {
 // from has none) and lists the other versions that claim provenance, newest version first.
 // Versions without a claim are left out: they can never make another version a downgrade.
 export async function fetchVersionHistory(http: RegistryHttp, name: string, version: string): Promise<VersionHistory> {
-  const path = `/${npa(name).escapedName ?? encodeURIComponent(name)}`;
+  const path = toRegistryPath(name);
   const response = await http.getJson(path, { name, maxBytes: MAX_PACKUMENT_BYTES });
   if (response.status === 404) throw new FetchError('not-found', response.url, `the registry has no packument for ${name} (${response.url}: HTTP 404)`, 404);
   const body = response.body as { versions?: unknown; time?: unknown } | null;

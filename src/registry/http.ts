@@ -1,7 +1,7 @@
 import { getAgent } from '@npmcli/agent';
 import npmFetch from 'npm-registry-fetch';
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { NpmFlatOptions } from './npm-config.js';
+import { assertRegistryUrl, type NpmFlatOptions } from './npm-config.js';
 import { FetchError, redactUrl } from './fetch-error.js';
 import { getOnce, TransportError, type RawResponse } from './transport.js';
 
@@ -217,6 +217,9 @@ export class RegistryHttp {
     let registry = this.#registries.get(scope);
     if (registry === undefined) {
       registry = npmFetch.pickRegistry(name, this.#options.npm);
+      // A scope's registry from .npmrc is checked when first used, as npm does: a bad one is a
+      // configuration error, not a failure halfway through the run.
+      assertRegistryUrl(registry, scope === '' ? 'registry' : `${scope.slice(0, -1)}:registry`);
       this.#registries.set(scope, registry);
     }
     return registry;

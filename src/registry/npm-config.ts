@@ -51,7 +51,8 @@ export async function loadNpmSettings(projectDir: string, overrides: { registry?
   return { flat, npmCacheDir: String(config.get('cache') ?? join(process.env.HOME ?? '.', '.npm')) };
 }
 
-function assertRegistryUrl(value: unknown, field: string): void {
+// Checks that a registry setting is an http(s) URL (REGISTRY_URL_INVALID names the setting).
+export function assertRegistryUrl(value: unknown, field: string): void {
   let url: URL | null = null;
   try {
     url = new URL(String(value));

@@ -1,7 +1,7 @@
 import { isAbsolute, relative } from 'node:path';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import type { CheckResult, PackageOutcome } from '../check/index.js';
-import { subjectRefs, type GateResult } from '../gate/index.js';
+import { subjectRefs, type GateInputs, type GateResult, type LoadedPolicy } from '../gate/index.js';
 import { isPassedUnverified, type PackageDecision, type PolicyFinding } from '../policy/index.js';
 import type { PackageRef } from '../types.js';
 import type { AttestationFacts, PackageFacts } from '../verify/types.js';
@@ -15,6 +15,9 @@ export interface ReportContext {
   projectDir: string;
   ci?: CiContext;
 }
+
+// Why a run stopped: the error's stable code (INTERNAL_ERROR for a bug) and its one line.
+export type RunError = NonNullable<ComplianceReport['error']>;
 
 // Builds the compliance report from a gate run. Pure and deterministic: the same inputs give the
 // same report, whether evidence came from the network or the cache (nothing about the run's
@@ -30,19 +33,15 @@ export function buildReport(result: GateResult, context: ReportContext): Complia
     // A package the policy never judged is not verified either (fail closed), and not let through.
     return judged === undefined || !isPassedUnverified(judged) ? [] : [{ name: ref.name, version: ref.version, reasons: judged.verification.reasons.map(toReason) }];
   });
+  const run = describeRun({ inventory: check.inventory, lockfileSha256: check.lockfileSha256, policy }, context);
   return {
     schemaVersion: 1,
-    tool: { name: 'verify-deps', version: context.toolVersion },
+    tool: run.tool,
     evaluatedAt: check.now,
     verdict: decision.verdict,
-    enforcement: policy.policy.enforcement,
-    policy: {
-      origin: policy.source.origin,
-      path: policy.source.origin === 'builtin' ? 'policies/default.json' : displayPath(context.projectDir, policy.source.path),
-      sha256: policyDigest(policy.source.text),
-      format: policy.policy.format,
-    },
-    lockfile: { path: check.inventory.lockfile, lockfileVersion: check.inventory.lockfileVersion, sha256: check.lockfileSha256 },
+    enforcement: run.enforcement,
+    policy: run.policy,
+    lockfile: run.lockfile,
     trustedRoot: { origin: check.trust.trustedRootOrigin, sha256: check.trust.trustedRootSha256 },
     registries: check.registries.map((r) => ({ url: r.registry, keysOrigin: r.keysOrigin, publishesKeys: r.publishesKeys })),
     ...(context.ci === undefined ? {} : { ci: context.ci }),
@@ -57,6 +56,69 @@ export function buildReport(result: GateResult, context: ReportContext): Complia
   };
 }
 
+// The report of a run that stopped on an error once the policy and the lockfile were read: what
+// was read, every package unjudged (incomplete), and the error. Verdict incomplete, whatever the
+// enforcement: a run that did not finish proves nothing.
+export function buildFailedRunReport(inputs: GateInputs, now: Date, error: RunError, context: ReportContext): ComplianceReport {
+  const { inventory, policy } = inputs;
+  const packages = inventory.packages.map((ref) => toPackage(ref, undefined, undefined, 'incomplete'));
+  const count = (keep: (ref: PackageRef) => boolean) => inventory.packages.filter(keep).length;
+  const run = describeRun(inputs, context);
+  return {
+    schemaVersion: 1,
+    tool: run.tool,
+    evaluatedAt: now.toISOString(),
+    verdict: 'incomplete',
+    enforcement: run.enforcement,
+    policy: run.policy,
+    lockfile: run.lockfile,
+    trustedRoot: null,
+    registries: [],
+    ...(context.ci === undefined ? {} : { ci: context.ci }),
+    counts: {
+      packages: packages.length,
+      checked: 0,
+      verified: 0,
+      passedWithoutVerifiedEvidence: 0,
+      verifiedSignatures: 0,
+      verifiedProvenance: 0,
+      verifiedPublishAttestations: 0,
+      noEvidence: 0,
+      coveredByBundle: count((ref) => ref.source === 'registry' && ref.bundled),
+      nonRegistry: count((ref) => ref.source !== 'registry'),
+      failed: packages.length,
+      findings: 0,
+      waived: 0,
+      exceptionsUsed: 0,
+    },
+    packages,
+    notVerified: [],
+    exceptionsUsed: [],
+    error,
+    observations: { signatureStrippingRegistries: [], warnings: [...inventory.warnings, ...policy.warnings] },
+  };
+}
+
+// What every report records of the run's inputs: the tool, the policy and the lockfile.
+function describeRun(inputs: GateInputs, context: ReportContext): Pick<ComplianceReport, 'tool' | 'enforcement' | 'policy' | 'lockfile'> {
+  const { inventory, lockfileSha256, policy } = inputs;
+  return {
+    tool: { name: 'verify-deps', version: context.toolVersion },
+    enforcement: policy.policy.enforcement,
+    policy: describePolicy(policy, context.projectDir),
+    lockfile: { path: inventory.lockfile, lockfileVersion: inventory.lockfileVersion, sha256: lockfileSha256 },
+  };
+}
+
+function describePolicy(policy: LoadedPolicy, projectDir: string): ComplianceReport['policy'] {
+  return {
+    origin: policy.source.origin,
+    path: policy.source.origin === 'builtin' ? 'policies/default.json' : displayPath(projectDir, policy.source.path),
+    sha256: policyDigest(policy.source.text),
+    format: policy.policy.format,
+  };
+}
+
 // The policy's digest is over its canonical JSON, so reformatting the file does not change it.
 function policyDigest(text: string): string {
   try {
@@ -66,7 +128,7 @@ function policyDigest(text: string): string {
   }
 }
 
-function toPackage(ref: PackageRef, outcome: PackageOutcome | undefined, decision: PackageDecision | undefined): Package {
+function toPackage(ref: PackageRef, outcome: PackageOutcome | undefined, decision: PackageDecision | undefined, verdict?: Package['verdict']): Package {
   const findings = (decision?.findings ?? []).map(toFinding);
   const waived = (decision?.waived ?? []).map(toFinding);
   return {
@@ -79,7 +141,7 @@ function toPackage(ref: PackageRef, outcome: PackageOutcome | undefined, decisio
     locations: ref.locations,
     registry: outcome?.registry ?? null,
     rule: decision?.rule ?? null,
-    verdict: toPackageVerdict(decision?.findings ?? []),
+    verdict: verdict ?? toPackageVerdict(decision?.findings ?? []),
     findings,
     waived,
     verification: toVerification(decision),
@@ -156,7 +218,7 @@ function toCounts(check: CheckResult, packages: readonly Package[], passedWithou
     check.packages.filter((o) => o.facts?.attestations.some((a) => a.status === 'verified' && a.predicateType.startsWith(prefix))).length;
   return {
     packages: packages.length,
-    checked: check.packages.length,
+    checked: check.packages.filter((o) => o.registry !== null).length,
     verified: packages.filter((p) => p.verification.verified).length,
     passedWithoutVerifiedEvidence,
     verifiedSignatures: check.packages.filter((o) => o.facts?.registrySignature.status === 'verified').length,

@@ -37,10 +37,11 @@ export class ReportError extends VerifyDepsError<'REPORT_INVALID'> {
 // Writes the gate's outputs, the only module that does: the SRI manifest goes first when the
 // gate failed (removed, so no stale digest outlives a failed gate), then the report (always, and
 // only once it validates against its schema), then the SRI manifest of what verified (strict:
-// only when the gate passed), the VSA and the ledger record. Every file is written atomically.
-export async function writeOutputs(report: ComplianceReport, check: CheckResult, paths: OutputPaths): Promise<OutputsWritten> {
-  const sriAllowed = report.enforcement === 'audit' || report.verdict === 'pass';
-  const removed = sriAllowed ? false : await removeStale(paths.sri);
+// only when the gate passed; never for a run that stopped on an error), the VSA and the ledger
+// record. Every file is written atomically. `check` is absent for a run that stopped on an error.
+export async function writeOutputs(report: ComplianceReport, check: CheckResult | undefined, paths: OutputPaths): Promise<OutputsWritten> {
+  const sriAllowed = check !== undefined && report.error === undefined && (report.enforcement === 'audit' || report.verdict === 'pass');
+  const removed = sriAllowed ? false : await removeStaleSri(paths.sri);
 
   await assertValidReport(report);
   const reportText = `${JSON.stringify(report, null, 2)}\n`;
@@ -63,7 +64,18 @@ export async function writeOutputs(report: ComplianceReport, check: CheckResult,
   return written;
 }
 
-async function removeStale(path: string): Promise<boolean> {
+// Removes an earlier run's report, SRI manifest and VSA, for a run that stopped before it could
+// write its own: none of them may speak for a run that failed. True when there was an SRI manifest.
+export async function removeStaleOutputs(paths: Pick<OutputPaths, 'report' | 'sri' | 'vsa'>): Promise<boolean> {
+  const removed = await removeStaleSri(paths.sri);
+  // A directory named as the report is no stale report (and the run's own error says more).
+  for (const path of [paths.report, paths.vsa]) if (path !== undefined && !(await stat(path).catch(() => null))?.isDirectory()) await removeIfExists(path);
+  return removed;
+}
+
+// Removes the SRI manifest of an earlier run; true when there was one. No digest outlives a run
+// that did not pass, whether it ended in a verdict or an error.
+export async function removeStaleSri(path: string): Promise<boolean> {
   const existed = (await stat(path).catch(() => null)) !== null;
   await removeIfExists(path);
   return existed;

@@ -3,6 +3,10 @@
 /* eslint-disable */
 
 /**
+ * A sha256 digest, lower-case hex.
+ */
+export type Sha256 = string;
+/**
  * One reason a package is not verified. not-from-a-registry: git, file, directory, link, workspace or remote (no registry signature or provenance exists for it). bundled: inside another package's tarball (that tarball's digest is what verified). evidence-not-fetched: its evidence could not be had. registry-publishes-no-keys: no verified attestation, from a registry that publishes no signing keys (so it cannot sign). no-verified-evidence: neither a registry signature nor an attestation verified, from a registry that publishes keys. findings-waived: an exception waived these findings. findings-standing: these findings stand (reported under audit, or failing).
  */
 export type NotVerifiedReason =
@@ -78,7 +82,7 @@ export interface ComplianceReport {
    */
   evaluatedAt: string;
   /**
-   * pass: nothing strict failed. fail: a strict finding stands (exit 1). incomplete: evidence could not be had for a package under strict enforcement, so the gate failed closed (exit 3).
+   * pass: nothing strict failed. fail: a strict finding stands (exit 1). incomplete: evidence could not be had for a package under strict enforcement, so the gate failed closed (exit 3); or the run stopped on an error (see error), whatever the enforcement.
    */
   verdict: 'pass' | 'fail' | 'incomplete';
   /**
@@ -119,12 +123,12 @@ export interface ComplianceReport {
      */
     lockfileVersion: number | null;
     /**
-     * sha256 (hex) of the file's bytes.
+     * sha256 (hex) of the file's bytes; null when the tree was read from node_modules.
      */
-    sha256: string;
+    sha256: null | Sha256;
   };
   /**
-   * The Sigstore trusted root bundles were verified against.
+   * The Sigstore trusted root bundles were verified against; null when the run stopped on an error (see error).
    */
   trustedRoot: {
     /**
@@ -132,10 +136,10 @@ export interface ComplianceReport {
      */
     origin: 'file' | 'tuf-refreshed' | 'tuf-embedded';
     /**
-     * sha256 (hex) of the trusted_root.json bytes.
+     * A sha256 digest, lower-case hex.
      */
     sha256: string;
-  };
+  } | null;
   /**
    * The registries evidence was fetched from.
    */
@@ -294,6 +298,19 @@ export interface ComplianceReport {
     waived: number;
   }[];
   /**
+   * Present when the run stopped on an error after the lockfile was read: the verdict is incomplete, no package was judged (each is incomplete, without findings), and no SRI manifest is written. Exit 2 for a configuration error, else 3.
+   */
+  error?: {
+    /**
+     * The error's stable code (README: Exit codes), or INTERNAL_ERROR for a bug of verify-deps.
+     */
+    code: string;
+    /**
+     * One line: what was expected and what was found (URLs without credentials).
+     */
+    message: string;
+  };
+  /**
    * What the run noticed that is not a finding of one package.
    */
   observations: {
@@ -345,7 +362,7 @@ export interface Package {
    */
   rule: string | null;
   /**
-   * pass, fail (a strict finding), incomplete (its evidence could not be had), or flagged (audit findings only).
+   * pass, fail (a strict finding), incomplete (its evidence could not be had, or the run stopped before judging it), or flagged (audit findings only).
    */
   verdict: 'pass' | 'fail' | 'incomplete' | 'flagged';
   /**
@@ -446,7 +463,7 @@ export interface Attestation {
    */
   status: 'verified' | 'failed';
   /**
-   * sha256 (hex) of the bundle's canonical JSON.
+   * A sha256 digest, lower-case hex.
    */
   bundleSha256?: string;
   /**

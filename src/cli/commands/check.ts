@@ -1,18 +1,19 @@
 import { appendFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { styleText } from 'node:util';
-import { EXIT, type ExitCode } from '../../errors.js';
-import { runGate, type GateOptions } from '../../gate/index.js';
+import { EXIT, VerifyDepsError, type ExitCode } from '../../errors.js';
+import { runGate, type GateInputs, type GateOptions, type GateResult } from '../../gate/index.js';
 import { getCiContext } from '../../report/ci-context.js';
-import { buildReport } from '../../report/build.js';
+import { buildFailedRunReport, buildReport, type ReportContext } from '../../report/build.js';
 import { writeFileAtomic } from '../../report/atomic-write.js';
 import type { ComplianceReport } from '../../report/build.js';
-import { writeOutputs, type OutputsWritten } from '../../report/outputs.js';
+import { removeStaleOutputs, removeStaleSri, writeOutputs, type OutputPaths, type OutputsWritten } from '../../report/outputs.js';
 import { renderGithubAnnotations, renderGithubStepSummary, renderGitlabCodeQuality } from '../ci-annotations.js';
 import { isInteractive, ProgressReporter } from '../progress.js';
-import type { CliArgs } from '../args.js';
+import type { CheckOutputArgs, CliArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { renderFailures, renderGateSummary, renderVerdict } from '../render-check.js';
+import { renderFailures, renderGateSummary, renderStoppedVerdict, renderVerdict } from '../render-check.js';
+import { formatError, toRunError } from '../render-error.js';
 import { TOOL_VERSION } from '../tool-version.js';
 
 export const DEFAULT_REPORT_FILE = 'verify-deps-report.json';
@@ -23,34 +24,93 @@ const VERDICT_EXIT = { pass: EXIT.pass, fail: EXIT.policyFailure, incomplete: EX
 // How long the Sigstore TUF refresh may take before the embedded trust root is used instead.
 const TUF_REFRESH_TIMEOUT_MS = 5_000;
 
-// `verify-deps [check]`: the gate. Exit 0 pass, 1 policy failures, 3 incomplete.
+// `verify-deps [check]`: the gate. Exit 0 pass, 1 policy failures, 3 incomplete. Every run that
+// got as far as reading the lockfile ends in a report, and no run that fails leaves an SRI
+// manifest behind, whatever stopped it.
 export async function runCheckCommand(args: CliArgs, io: CliIo, clockAtStart: Date): Promise<ExitCode> {
   const interactive = isInteractive({ isTTY: io.stderrIsTTY === true }, io.env);
+  const paths = toOutputPaths(args);
+  const ci = getCiContext(io.env);
+  const context: ReportContext = { toolVersion: TOOL_VERSION, projectDir: paths.projectDir, ...(ci === undefined ? {} : { ci }) };
   // --quiet: not even the start line.
   const progress = new ProgressReporter(args.quiet ? () => undefined : io.stderr, interactive);
-  let result;
+  let inputs: GateInputs | undefined;
   try {
-    result = await runGate({ ...toGateOptions(args, clockAtStart), onProgress: (p) => progress.update(p) });
-  } finally {
-    progress.finish();
+    let result: GateResult;
+    try {
+      result = await runGate({ ...toGateOptions(args, clockAtStart), onProgress: (p) => progress.update(p), onInputs: (known) => (inputs = known) });
+    } finally {
+      progress.finish();
+    }
+    io.stderr(args.quiet ? renderFailures(result) : renderGateSummary(result));
+    const report = buildReport(result, context);
+    const written = await writeOutputs(report, result.check, paths);
+    if (!args.quiet) io.stderr(renderOutputs(written));
+    io.stderr(colourVerdict(renderVerdict(result), result.decision.verdict, interactive && !io.env.NO_COLOR));
+    await reportToCi(report, args, io);
+    if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    return VERDICT_EXIT[result.decision.verdict];
+  } catch (error) {
+    return reportStoppedRun(error, inputs, { args, io, paths, context, now: args.now ?? clockAtStart });
   }
-  io.stderr(args.quiet ? renderFailures(result) : renderGateSummary(result));
-  const ci = getCiContext(io.env);
+}
+
+interface StoppedRun {
+  args: CliArgs;
+  io: CliIo;
+  paths: OutputPaths;
+  context: ReportContext;
+  now: Date;
+}
+
+// A run that stopped on an error. Before the lockfile was read there is nothing to report: the
+// error alone (a configuration error, exit 2), and an earlier run's outputs are removed. After it,
+// the report records what was read and the error, verdict incomplete, and no SRI manifest is left.
+// A stale digest list must not outlive a run that failed. Configuration errors keep exit 2
+// (rethrown, printed as every error is); anything else is exit 3.
+async function reportStoppedRun(error: unknown, inputs: GateInputs | undefined, run: StoppedRun): Promise<ExitCode> {
+  const { args, io, paths } = run;
+  if (inputs === undefined) {
+    await removeStaleOutputs(paths);
+    throw error;
+  }
+  const report = buildFailedRunReport(inputs, run.now, toRunError(error), run.context);
+  let written: OutputsWritten;
+  try {
+    written = await writeOutputs(report, undefined, paths);
+  } catch (writeError) {
+    // The run's own error says why it stopped; this one why there is no report.
+    io.stderr(formatError(writeError, args.debug));
+    await removeStaleSri(paths.sri);
+    throw error;
+  }
+  if (error instanceof VerifyDepsError && error.exitCode === EXIT.badInput) {
+    if (!args.quiet) io.stderr(renderOutputs(written));
+    throw error;
+  }
+  io.stderr(formatError(error, args.debug));
+  if (!args.quiet) io.stderr(renderOutputs(written));
+  io.stderr(renderStoppedVerdict());
+  if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  return EXIT.incomplete;
+}
+
+// Removes the outputs of an earlier check whose command line named them but was otherwise wrong
+// (a bad option value): that run failed too.
+export async function removeStaleCheckOutputs(args: CheckOutputArgs): Promise<void> {
+  await removeStaleOutputs(toOutputPaths({ ...args, sriFiles: [] }));
+}
+
+function toOutputPaths(args: CheckOutputArgs & Pick<CliArgs, 'sriFiles' | 'ledger'>): OutputPaths {
   const projectDir = resolve(args.dir);
-  const report = buildReport(result, { toolVersion: TOOL_VERSION, projectDir, ...(ci === undefined ? {} : { ci }) });
-  const written = await writeOutputs(report, result.check, {
+  return {
     projectDir,
     report: resolve(args.report ?? join(projectDir, DEFAULT_REPORT_FILE)),
     sri: resolve(args.sri ?? join(projectDir, DEFAULT_SRI_FILE)),
     sriFiles: args.sriFiles,
     ...(args.vsa === undefined ? {} : { vsa: resolve(args.vsa) }),
     ...(args.ledger === undefined ? {} : { ledger: resolve(args.ledger) }),
-  });
-  if (!args.quiet) io.stderr(renderOutputs(written));
-  io.stderr(colourVerdict(renderVerdict(result), result.decision.verdict, interactive && !io.env.NO_COLOR));
-  await reportToCi(report, args, io);
-  if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  return VERDICT_EXIT[result.decision.verdict];
+  };
 }
 
 export function toGateOptions(args: CliArgs, clockAtStart: Date): GateOptions {

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { runCheck } from '../../check/index.js';
+import { readProjectTree, runCheck } from '../../check/index.js';
 import { EXIT, InputError, type ExitCode } from '../../errors.js';
 import { BUILTIN_POLICY_DIR, PROJECT_POLICY_FILE, toPolicyInput } from '../../gate/index.js';
 import { learnIdentityLock, parsePolicy, serializeIdentityLock } from '../../policy/index.js';
@@ -31,7 +31,7 @@ async function validatePolicyFile(file: string, io: CliIo): Promise<ExitCode> {
 // today, so that a later signer from another repository or workflow fails (IDENTITY_CHANGED).
 async function learnIdentities(args: CliArgs, io: CliIo, clockAtStart: Date): Promise<ExitCode> {
   const projectDir = resolve(args.dir);
-  const check = await runCheck(toGateOptions(args, clockAtStart));
+  const check = await runCheck({ ...toGateOptions(args, clockAtStart), tree: await readProjectTree(projectDir, args.omit) });
   const lock = learnIdentityLock(toPolicyInput(check, undefined).subjects);
   const lockPath = join(projectDir, IDENTITY_LOCK_FILE);
   await writeFileAtomic(lockPath, serializeIdentityLock(lock));
