@@ -13,13 +13,20 @@ import { checkIdentityLock } from './identity-lock.js';
 import { findRule } from './match.js';
 import type { Enforcement, NormalizedPolicy, PackageDecision, PolicyDecision, PolicyFinding, PolicyInput, PolicySubject, PolicyVerdict } from './types.js';
 
-const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['FETCH_FAILED', 'OFFLINE_CACHE_MISS']);
+// Evidence that could not be had, or verification that could not run (an unexpected error, a
+// verifier that died): the gate fails closed as incomplete (exit 3), not as a judgement (exit 1).
+const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['FETCH_FAILED', 'OFFLINE_CACHE_MISS', 'VERIFICATION_ERROR']);
+
+// True for a code that makes a strict verdict incomplete rather than fail.
+export function isIncompleteCode(code: string): boolean {
+  return INCOMPLETE_CODES.has(code);
+}
 
 // Judges every package by the first rule that matches it. Verification findings are failures
 // unless waived (a missing signature from a registry that publishes no keys excepted); the rule
 // adds its requirements and signer constraints; the policy its registry, source, log, downgrade
-// and identity-lock checks. incomplete when evidence is missing under strict enforcement, else
-// fail when any strict finding stands, else pass. Throws PolicyError (IDENTITY_LOCK_MISSING) when
+// and identity-lock checks. incomplete when evidence is missing or verification could not run
+// under strict enforcement, else fail when any strict finding stands, else pass. Throws PolicyError (IDENTITY_LOCK_MISSING) when
 // the policy names an identity lock and none is given: a lock that is silently absent pins nothing.
 export function evaluatePolicy(input: PolicyInput, policy: NormalizedPolicy, now: Date): PolicyDecision {
   if (policy.identityLock !== null && input.identityLock === undefined) {
@@ -66,14 +73,15 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
   return { name, version, rule: rule?.name ?? null, ...applyExceptions(name, version, all, policy.exceptions, now, ledger) };
 }
 
-// Verification's findings. A registry package with neither evidence nor a fetch finding fails
-// closed: judged on no evidence, it would otherwise pass.
+// Verification's findings. A registry package with no facts keeps the finding that says why
+// (FETCH_FAILED, OFFLINE_CACHE_MISS, INPUT_TOO_LARGE, VERIFICATION_ERROR) alone; one with neither
+// facts nor a finding fails closed as FETCH_FAILED: judged on no evidence, it would otherwise pass.
 function passThrough(subject: PolicySubject): RawFinding[] {
   const findings: RawFinding[] = subject.verificationFindings
     .filter((f) => subject.registryPublishesKeys || f.code !== 'SIGNATURE_MISSING')
     .map((f) => ({ code: f.code, detail: f.message, ...(f.details === undefined ? {} : { details: f.details }) }));
   const evidenceExpected = subject.ref.source === 'registry' && !subject.ref.bundled;
-  if (evidenceExpected && subject.facts === undefined && !findings.some((f) => INCOMPLETE_CODES.has(f.code))) {
+  if (evidenceExpected && subject.facts === undefined && subject.verificationFindings.length === 0) {
     findings.push({ code: 'FETCH_FAILED', detail: 'expected the evidence of this registry package, got none' });
   }
   return findings;

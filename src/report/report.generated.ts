@@ -28,7 +28,7 @@ export interface ComplianceReport {
    */
   evaluatedAt: string;
   /**
-   * pass: nothing strict failed. fail: a strict finding stands (exit 1). incomplete: evidence could not be had for a package under strict enforcement, so the gate failed closed (exit 3).
+   * pass: nothing strict failed. fail: a strict finding stands (exit 1). incomplete: evidence could not be had for a package, or its verification could not run (VERIFICATION_ERROR), under strict enforcement, so the gate failed closed (exit 3).
    */
   verdict: 'pass' | 'fail' | 'incomplete';
   /**
@@ -270,7 +270,7 @@ export interface Package {
    */
   rule: string | null;
   /**
-   * pass, fail (a strict finding), incomplete (its evidence could not be had), or flagged (audit findings only).
+   * pass, fail (a strict finding), incomplete (its evidence could not be had, or its verification could not run), or flagged (audit findings only).
    */
   verdict: 'pass' | 'fail' | 'incomplete' | 'flagged';
   /**

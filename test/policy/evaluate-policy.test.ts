@@ -186,6 +186,21 @@ describe('verdict', () => {
     expect(run(oneRule({}, { enforcement: 'audit' }), fetchFailed).verdict).toBe('pass');
   });
 
+  it('a package whose evidence was refused (INPUT_TOO_LARGE) keeps that finding alone, and fails', () => {
+    const tooLarge = subject('a', '1.0.0', [], { facts: undefined, verificationFindings: [{ code: 'INPUT_TOO_LARGE', message: 'over 16 MiB' }] });
+    expect(codes(run(oneRule({}), tooLarge))).toEqual(['INPUT_TOO_LARGE']);
+    expect(run(oneRule({}), tooLarge).verdict).toBe('fail');
+  });
+
+  it('a package whose verification could not run (VERIFICATION_ERROR) keeps that finding alone: incomplete, with or without facts', () => {
+    const crashed = subject('a', '1.0.0', [], { facts: undefined, verificationFindings: [{ code: 'VERIFICATION_ERROR', message: 'worker exited' }] });
+    expect(codes(run(oneRule({}), crashed))).toEqual(['VERIFICATION_ERROR']);
+    expect(run(oneRule({}), crashed).verdict).toBe('incomplete');
+    const bundleError = subject('a', '1.0.0', [], { verificationFindings: [{ code: 'VERIFICATION_ERROR', message: 'unexpected error' }] });
+    expect(run(oneRule({}), bundleError).verdict).toBe('incomplete');
+    expect(run(oneRule({}, { enforcement: 'audit' }), crashed).verdict).toBe('pass');
+  });
+
   it('a bundled package is covered by its parent: no evidence asked of it', () => {
     const bundled = subject('a', '1.0.0', [], { facts: undefined, ref: ref('a', '1.0.0', { bundled: true }) });
     expect(run(oneRule({ require: { provenance: true } }, { registries: { allowed: ['other.example'] } }), bundled).verdict).toBe('pass');
