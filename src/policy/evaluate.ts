@@ -2,6 +2,7 @@
 // no logging; what it decides is data, for the CLI to render and the report to record.
 
 import { checkDowngrade } from './check-downgrade.js';
+import { checkEvidence } from './check-evidence.js';
 import { checkOrigin } from './check-origin.js';
 import { checkRequirements } from './check-requirements.js';
 import { checkSigner } from './check-signer.js';
@@ -23,10 +24,11 @@ export function isIncompleteCode(code: string): boolean {
 }
 
 // Judges every package by the first rule that matches it. Verification findings are failures
-// unless waived (a missing signature from a registry that publishes no keys excepted); the rule
-// adds its requirements and signer constraints; the policy its registry, source, log, downgrade
-// and identity-lock checks. incomplete when evidence is missing or verification could not run
-// under strict enforcement, else fail when any strict finding stands, else pass. Throws PolicyError (IDENTITY_LOCK_MISSING) when
+// unless waived (a missing signature from a registry that publishes no keys excepted: there
+// NO_EVIDENCE judges whether anything verified); the rule adds its requirements and signer
+// constraints; the policy its registry, evidence, source, log, downgrade and identity-lock
+// checks. incomplete when evidence is missing or verification could not run under strict, else
+// fail when any strict finding stands, else pass. Throws PolicyError (IDENTITY_LOCK_MISSING) when
 // the policy names an identity lock and none is given: a lock that is silently absent pins nothing.
 export function evaluatePolicy(input: PolicyInput, policy: NormalizedPolicy, now: Date): PolicyDecision {
   if (policy.identityLock !== null && input.identityLock === undefined) {
@@ -53,6 +55,7 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
     const facts = subject.facts;
     if (subject.ref.source === 'registry' && facts !== undefined) {
       if (rule !== null) raw.push(...checkRequirements(subject, facts, rule), ...checkSigner(subject, provenanceIdentities(facts), rule));
+      raw.push(...checkEvidence(subject, facts, policy));
       raw.push(...checkTransparencyLogs(facts, policy, input.trustedLogs), ...checkDowngrade(subject, facts, policy));
       if (input.identityLock !== undefined) raw.push(...checkIdentityLock(subject, facts, input.identityLock));
     }

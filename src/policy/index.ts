@@ -3,6 +3,7 @@
 
 export { parsePolicy, type ParsedPolicy } from './load.js';
 export { evaluatePolicy, isIncompleteCode } from './evaluate.js';
+export { unsignedOptIn } from './check-evidence.js';
 export { needsHistory } from './check-downgrade.js';
 export { learnIdentityLock } from './identity-lock.js';
 export { parseIdentityLock, serializeIdentityLock } from './identity-lock-file.js';

@@ -30,7 +30,8 @@ export function normalizeNative(doc: NativePolicy): NormalizedPolicy {
     enforcement: doc.enforcement,
     downgrade: doc.downgrade ?? 'fail',
     transparencyLogs: doc.transparencyLogs === undefined ? null : doc.transparencyLogs.map(normalizeLogUrl),
-    registriesAllowed: doc.registries === undefined ? null : doc.registries.allowed.map((host) => host.toLowerCase()),
+    registriesAllowed: doc.registries?.allowed === undefined ? null : lowerCase(doc.registries.allowed),
+    registriesUnsigned: lowerCase(doc.registries?.unsigned ?? []),
     sources: { ...DEFAULT_SOURCES, ...doc.sources },
     identityLock: doc.identityLock ?? null,
     rules: doc.rules.map((rule) => normalizeRule(rule, doc.enforcement)),
@@ -53,7 +54,7 @@ export function normalizeNative(doc: NativePolicy): NormalizedPolicy {
 // Normalises the seed shape: one rule per distinct subject (its identities' issuers are
 // alternatives: any may have signed), requiring provenance; the transparency log pinned.
 export function normalizeSeed(doc: SeedPolicy): NormalizedPolicy {
-  const { identities, transparency, enforcement } = doc.policy;
+  const { identities, transparency, enforcement, registries } = doc.policy;
   const rules = new Map<string, NormalizedRule>();
   for (const identity of identities) {
     const existing = rules.get(identity.subject);
@@ -80,6 +81,7 @@ export function normalizeSeed(doc: SeedPolicy): NormalizedPolicy {
     downgrade: 'fail',
     transparencyLogs: transparency === undefined ? null : [normalizeLogUrl(transparency.log)],
     registriesAllowed: null,
+    registriesUnsigned: lowerCase(registries?.unsigned ?? []),
     sources: { ...DEFAULT_SOURCES },
     identityLock: null,
     rules: [...rules.values()],
@@ -116,6 +118,11 @@ function normalizeRule(rule: Rule, policyEnforcement: Enforcement): NormalizedRu
 
 function nameMatcher(glob: string): NameMatcher {
   return { glob, pattern: packageGlobPattern(glob) };
+}
+
+// Hosts compare case-insensitively.
+function lowerCase(hosts: readonly string[]): string[] {
+  return hosts.map((host) => host.toLowerCase());
 }
 
 // `npm:HOST/GLOB` (the schema guarantees the shape).

@@ -99,7 +99,7 @@ export interface ComplianceReport {
      */
     keysOrigin: 'file' | 'tuf-refreshed' | 'tuf-embedded' | 'registry' | 'none';
     /**
-     * False when the registry publishes no signing keys: then it cannot sign, and a missing signature is not a finding.
+     * False when the registry publishes no signing keys: then it cannot sign, and a missing signature is not a finding; a package with no verified attestation either fails (NO_EVIDENCE) unless the policy accepts the registry unsigned (registries.unsigned).
      */
     publishesKeys: boolean;
   }[];

@@ -16,8 +16,8 @@ describe('verification findings and rules', () => {
     expect(decision.packages[0]).toMatchObject({ rule: 'r', findings: [{ code: 'SIGNATURE_INVALID', enforcement: 'audit', message: 'a@1.0.0 flagged: SIGNATURE_INVALID — the registry signature does not verify' }] });
   });
 
-  it('a missing signature from a registry that publishes no keys is no failure unless the rule requires one', () => {
-    const keyless = { registryPublishesKeys: false, facts: facts('a', '1.0.0', [], 'missing'), verificationFindings: [{ code: 'SIGNATURE_MISSING' as const, message: 'none' }] };
+  it('a missing signature from a registry that publishes no keys is no failure when provenance verified, unless the rule requires one', () => {
+    const keyless = { registryPublishesKeys: false, facts: facts('a', '1.0.0', [provenance(githubSigner('org/a'))], 'missing'), verificationFindings: [{ code: 'SIGNATURE_MISSING' as const, message: 'none' }] };
     expect(codes(run(oneRule({}), subject('a', '1.0.0', [], keyless)))).toEqual([]);
     expect(codes(run(oneRule({ require: { registrySignature: true } }), subject('a', '1.0.0', [], keyless)))).toEqual(['SIGNATURE_MISSING']);
     const keyed = { ...keyless, registryPublishesKeys: true };
