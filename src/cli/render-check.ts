@@ -1,6 +1,7 @@
 import type { CheckResult } from '../check/index.js';
 import type { GateResult } from '../gate/index.js';
 import { isPassedUnverified, type PolicyDecision, type PolicyFinding } from '../policy/index.js';
+import { explainKeylessRegistries } from './render-keyless.js';
 import { renderUnverifiedExamples, renderUnverifiedLine, type UnverifiedPackage } from './render-unverified.js';
 
 // Worst first: forged or mismatched evidence, then broken evidence, then the policy's own
@@ -12,11 +13,19 @@ const SEVERITY: readonly string[] = [
   'ATTESTATIONS_MALFORMED', 'DUPLICATE_PREDICATE_TYPE', 'VERIFICATION_ERROR', 'IDENTITY_CHANGED', 'UNTRUSTED_SIGNER',
   'SOURCE_REPOSITORY_MISMATCH', 'BUILDER_MISMATCH', 'RUNNER_ENVIRONMENT_MISMATCH', 'BUILD_TRIGGER_MISMATCH', 'TLOG_NOT_PINNED',
   'TRUST_DOWNGRADE', 'REGISTRY_NOT_ALLOWED', 'NO_MATCHING_RULE', 'SOURCE_DENIED', 'EXCEPTION_EXPIRED', 'PROVENANCE_MISSING', 'PUBLISH_ATTESTATION_MISSING',
-  'ATTESTATIONS_MISSING', 'INTEGRITY_MISSING', 'PUBLISH_TIME_UNKNOWN', 'SIGNATURE_MISSING', 'SOURCE_UNVERIFIABLE', 'FETCH_FAILED',
-  'OFFLINE_CACHE_MISS',
+  'ATTESTATIONS_MISSING', 'INTEGRITY_MISSING', 'PUBLISH_TIME_UNKNOWN', 'SIGNATURE_MISSING', 'NO_EVIDENCE', 'SOURCE_UNVERIFIABLE',
+  'FETCH_FAILED', 'OFFLINE_CACHE_MISS',
 ];
 const EXAMPLES_PER_CODE = 5;
 const STRIPPED = 'SIGNATURE_MISSING: the registry strips signatures, see above';
+const KEYLESS = 'NO_EVIDENCE: the registry publishes no signing keys, see above';
+
+// Findings the summary explains once above, grouped under one line instead of listed.
+interface Collapsed {
+  code: string;
+  packages: ReadonlySet<string>;
+  label: string;
+}
 
 // The human summary of a gate run on stderr: what was read and judged by which policy, what
 // verified, what passed without verified evidence (and why), what failed (grouped by code, worst
@@ -31,16 +40,22 @@ export function renderGateSummary(result: GateResult): string {
     lines.push('It is most likely a mirror or proxy that strips dist.signatures and dist.attestations, so nothing');
     lines.push('could be verified. Point verify-deps (--registry URL) or npm at a registry that passes them through.');
   }
+  const keyless = explainKeylessRegistries(result);
+  lines.push(...keyless.lines);
   const findings = decision.packages.flatMap((p) => p.findings);
   const strippedPackages = new Set(check.packages.filter((o) => o.registry !== null && check.signatureStrippingRegistries.includes(o.registry)).map((o) => `${o.ref.name}@${o.ref.version}`));
+  const collapsed: Collapsed[] = [
+    { code: 'SIGNATURE_MISSING', packages: strippedPackages, label: STRIPPED },
+    { code: 'NO_EVIDENCE', packages: keyless.packages, label: KEYLESS },
+  ];
   const strict = findings.filter((f) => f.enforcement === 'strict');
   const audit = findings.filter((f) => f.enforcement === 'audit');
   if (strict.length > 0) {
-    lines.push('', `${new Set(strict.map((f) => f.package)).size} packages failed:`, ...renderGroups(strict, strippedPackages));
+    lines.push('', `${new Set(strict.map((f) => f.package)).size} packages failed:`, ...renderGroups(strict, collapsed));
   }
   if (audit.length > 0) {
     const heading = policy.policy.enforcement === 'audit' ? 'reported (audit mode: nothing blocks):' : 'reported, not blocking:';
-    lines.push('', `${new Set(audit.map((f) => f.package)).size} packages ${heading}`, ...renderGroups(audit, strippedPackages));
+    lines.push('', `${new Set(audit.map((f) => f.package)).size} packages ${heading}`, ...renderGroups(audit, collapsed));
   }
   for (const used of decision.exceptionsUsed) {
     lines.push(`exception used: ${used.package} waives ${used.waive.join(', ')} until ${used.expires} (${used.reason}; approved by ${used.approvedBy}): ${used.waived} findings waived`);
@@ -101,10 +116,11 @@ function countVerifiedEvidence(check: CheckResult): string {
   return `${signatures} registry signatures, provenance of ${verifiedRole('https://slsa.dev/provenance/')} packages, publish attestations of ${verifiedRole('https://github.com/npm/attestation/')}`;
 }
 
-function renderGroups(findings: readonly PolicyFinding[], stripped: ReadonlySet<string>): string[] {
+function renderGroups(findings: readonly PolicyFinding[], collapsed: readonly Collapsed[]): string[] {
   const groups = new Map<string, PolicyFinding[]>();
+  const labels = new Set(collapsed.map((c) => c.label));
   for (const finding of findings) {
-    const code = finding.code === 'SIGNATURE_MISSING' && stripped.has(finding.package) ? STRIPPED : finding.code;
+    const code = collapsed.find((c) => c.code === finding.code && c.packages.has(finding.package))?.label ?? finding.code;
     groups.set(code, [...(groups.get(code) ?? []), finding]);
   }
   const rank = (code: string): number => {
@@ -114,7 +130,7 @@ function renderGroups(findings: readonly PolicyFinding[], stripped: ReadonlySet<
   const lines: string[] = [];
   for (const [code, items] of [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : 1))) {
     lines.push(`  ${code} (${items.length})`);
-    if (code === STRIPPED) continue;
+    if (labels.has(code)) continue;
     for (const finding of items.slice(0, EXAMPLES_PER_CODE)) lines.push(`    ${finding.message}`);
     if (items.length > EXAMPLES_PER_CODE) lines.push(`    … and ${items.length - EXAMPLES_PER_CODE} more (every one is in --json)`);
   }

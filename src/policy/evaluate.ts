@@ -3,6 +3,7 @@
 
 import { checkRuleCoverage } from './check-coverage.js';
 import { checkDowngrade } from './check-downgrade.js';
+import { checkEvidence } from './check-evidence.js';
 import { checkOrigin } from './check-origin.js';
 import { checkRequirements } from './check-requirements.js';
 import { checkSigner } from './check-signer.js';
@@ -15,17 +16,24 @@ import { matchRules, type RuleMatch } from './match.js';
 import { getVerification } from './verification.js';
 import type { Enforcement, NormalizedPolicy, NormalizedRule, PackageDecision, PolicyDecision, PolicyFinding, PolicyInput, PolicySubject, PolicyVerdict } from './types.js';
 
-const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['FETCH_FAILED', 'OFFLINE_CACHE_MISS']);
-// Findings that say why a registry package has no evidence: with none of them, FETCH_FAILED.
-const NO_EVIDENCE_CODES: ReadonlySet<string> = new Set([...INCOMPLETE_CODES, 'PACKAGE_NAME_INVALID']);
+// Evidence that could not be had, or verification that could not run (an unexpected error, a
+// verifier that died): the gate fails closed as incomplete (exit 3), not as a judgement (exit 1).
+const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['FETCH_FAILED', 'OFFLINE_CACHE_MISS', 'VERIFICATION_ERROR']);
+
+// True for a code that makes a strict verdict incomplete rather than fail.
+export function isIncompleteCode(code: string): boolean {
+  return INCOMPLETE_CODES.has(code);
+}
 
 // Judges every package by the first rule that matches it under each name it is installed as and
 // each host it comes from (match.ts); in a native policy a registry package must meet a rule under
 // each (NO_MATCHING_RULE). Verification findings are failures unless waived (a missing signature
-// from a registry that publishes no keys excepted); every applying rule adds its requirements and
-// signer constraints; the policy its registry, source, log, downgrade and identity-lock checks. incomplete when evidence is missing under strict enforcement, else
-// fail when any strict finding stands, else pass. Each package's decision also says whether it is
-// verified (getVerification), the one answer every output uses. Throws PolicyError (IDENTITY_LOCK_MISSING) when
+// from a registry that publishes no keys excepted: there NO_EVIDENCE judges whether anything
+// verified); every applying rule adds its requirements and signer constraints; the policy its
+// registry, evidence, source, log, downgrade and identity-lock checks. incomplete when evidence is
+// missing or verification could not run under strict enforcement, else fail when any strict
+// finding stands, else pass. Each package's decision also says whether it is verified
+// (getVerification), the one answer every output uses. Throws PolicyError (IDENTITY_LOCK_MISSING) when
 // the policy names an identity lock and none is given: a lock that is silently absent pins nothing.
 export function evaluatePolicy(input: PolicyInput, policy: NormalizedPolicy, now: Date): PolicyDecision {
   if (policy.identityLock !== null && input.identityLock === undefined) {
@@ -71,7 +79,7 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
           const raw = [...checkRequirements(subject, facts, rule), ...checkSigner(subject, provenanceIdentities(facts), rule)];
           judged.push(...raw.map((r) => ({ raw: names.includes(name) ? r : underInstalledName(r, rule, names), rule, enforcement: rule.enforcement })));
         }
-        judged.push(...own([...checkTransparencyLogs(facts, policy, input.trustedLogs), ...checkDowngrade(subject, facts, policy)]));
+        judged.push(...own([...checkEvidence(subject, facts, policy), ...checkTransparencyLogs(facts, policy, input.trustedLogs), ...checkDowngrade(subject, facts, policy)]));
         if (input.identityLock !== undefined) judged.push(...own(checkIdentityLock(subject, facts, input.identityLock)));
       }
     }
@@ -109,14 +117,15 @@ function underInstalledName(raw: RawFinding, rule: NormalizedRule, names: readon
   };
 }
 
-// Verification's findings. A registry package with neither evidence nor a fetch finding fails
-// closed: judged on no evidence, it would otherwise pass.
+// Verification's findings. A registry package with no facts keeps the finding that says why
+// (FETCH_FAILED, OFFLINE_CACHE_MISS, INPUT_TOO_LARGE, VERIFICATION_ERROR) alone; one with neither
+// facts nor a finding fails closed as FETCH_FAILED: judged on no evidence, it would otherwise pass.
 function passThrough(subject: PolicySubject): RawFinding[] {
   const findings: RawFinding[] = subject.verificationFindings
     .filter((f) => subject.registryPublishesKeys || f.code !== 'SIGNATURE_MISSING')
     .map((f) => ({ code: f.code, detail: f.message, ...(f.details === undefined ? {} : { details: f.details }) }));
   const evidenceExpected = subject.ref.source === 'registry' && !subject.ref.bundled;
-  if (evidenceExpected && subject.facts === undefined && !findings.some((f) => NO_EVIDENCE_CODES.has(f.code))) {
+  if (evidenceExpected && subject.facts === undefined && subject.verificationFindings.length === 0) {
     findings.push({ code: 'FETCH_FAILED', detail: 'expected the evidence of this registry package, got none' });
   }
   return findings;

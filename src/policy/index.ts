@@ -2,8 +2,9 @@
 // learn an identity lock (learnIdentityLock) and read or write its file.
 
 export { parsePolicy, type ParsedPolicy } from './load.js';
-export { evaluatePolicy } from './evaluate.js';
+export { evaluatePolicy, isIncompleteCode } from './evaluate.js';
 export { getVerification, isPassedUnverified } from './verification.js';
+export { unsignedOptIn } from './check-evidence.js';
 export { needsHistory } from './check-downgrade.js';
 export { learnIdentityLock } from './identity-lock.js';
 export { parseIdentityLock, serializeIdentityLock } from './identity-lock-file.js';

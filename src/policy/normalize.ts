@@ -31,7 +31,8 @@ export function normalizeNative(doc: NativePolicy): NormalizedPolicy {
     enforcement: doc.enforcement,
     downgrade: doc.downgrade ?? 'fail',
     transparencyLogs: doc.transparencyLogs === undefined ? null : doc.transparencyLogs.map(normalizeLogUrl),
-    registriesAllowed: doc.registries === undefined ? null : doc.registries.allowed.map((host) => normalizeHost(host)),
+    registriesAllowed: doc.registries?.allowed === undefined ? null : doc.registries.allowed.map((host) => normalizeHost(host)),
+    registriesUnsigned: (doc.registries?.unsigned ?? []).map((host) => normalizeHost(host)),
     sources: { ...DEFAULT_SOURCES, ...doc.sources },
     identityLock: doc.identityLock ?? null,
     rules: doc.rules.map((rule) => normalizeRule(rule, doc.enforcement)),
@@ -56,7 +57,7 @@ export function normalizeNative(doc: NativePolicy): NormalizedPolicy {
 // subjects' hosts the only registries allowed (a package from a host no subject names would
 // otherwise be judged by no rule at all).
 export function normalizeSeed(doc: SeedPolicy): NormalizedPolicy {
-  const { identities, transparency, enforcement } = doc.policy;
+  const { identities, transparency, enforcement, registries } = doc.policy;
   const rules = new Map<string, NormalizedRule>();
   for (const identity of identities) {
     const existing = rules.get(identity.subject);
@@ -83,6 +84,7 @@ export function normalizeSeed(doc: SeedPolicy): NormalizedPolicy {
     downgrade: 'fail',
     transparencyLogs: transparency === undefined ? null : [normalizeLogUrl(transparency.log)],
     registriesAllowed: [...new Set([...rules.values()].map((rule) => rule.match.registry as string))],
+    registriesUnsigned: (registries?.unsigned ?? []).map((host) => normalizeHost(host)),
     sources: { ...DEFAULT_SOURCES },
     identityLock: null,
     rules: [...rules.values()],

@@ -15,6 +15,12 @@ export type HttpsUrl = string;
  */
 export type Host = string;
 /**
+ * Hosts (`host` or `host:port`, compared case-insensitively, as in `registries.allowed`) of registries that publish no signing keys and whose packages are accepted with no verified evidence: the registry a package is fetched from is compared. Without this, a package from a registry that publishes no keys and that has neither a verified registry signature nor a verified attestation fails (NO_EVIDENCE). Accepted packages pass unverified: NO_EVIDENCE is reported under audit enforcement. A registry that publishes keys is not affected (a missing signature stays SIGNATURE_MISSING), nor is any rule's `require`.
+ *
+ * @minItems 1
+ */
+export type UnsignedRegistries = [Host, ...Host[]];
+/**
  * The package's name must match one of these globs: its real name or, for an npm: alias, the name it is installed as (each is judged).
  */
 export type PackageGlobs = PackageGlob | PackageGlobList;
@@ -82,6 +88,7 @@ export type WaivableCode =
   | 'PACKAGE_NAME_INVALID'
   | 'PROVENANCE_MISSING'
   | 'PUBLISH_ATTESTATION_MISSING'
+  | 'NO_EVIDENCE'
   | 'UNTRUSTED_SIGNER'
   | 'SOURCE_REPOSITORY_MISMATCH'
   | 'BUILDER_MISMATCH'
@@ -130,7 +137,7 @@ export interface NativePolicy {
    */
   transparencyLogs?: [HttpsUrl, ...HttpsUrl[]];
   /**
-   * Which registries packages may come from.
+   * Which registries packages may come from, and which are accepted without signatures.
    */
   registries?: {
     /**
@@ -138,7 +145,8 @@ export interface NativePolicy {
      *
      * @minItems 1
      */
-    allowed: [Host, ...Host[]];
+    allowed?: [Host, ...Host[]];
+    unsigned?: UnsignedRegistries;
   };
   /**
    * What to do with packages that do not come from a registry: no registry signature or provenance can exist for them. Defaults: git, file and remote `warn`; directory, link and workspace (the project's own code) `allow`.
@@ -407,6 +415,12 @@ export interface SeedPolicy {
      * `strict` fails the gate on findings, `audit` only reports them.
      */
     enforcement: 'strict' | 'audit';
+    /**
+     * Registries accepted without signatures (an addition to the guide's shape, as in the native shape).
+     */
+    registries?: {
+      unsigned: UnsignedRegistries;
+    };
   };
 }
 /**

@@ -73,6 +73,8 @@ export interface NormalizedPolicy {
   transparencyLogs: string[] | null;
   // Normalised hosts (host.ts); null: any registry.
   registriesAllowed: string[] | null;
+  // Lower-cased hosts of keyless registries whose packages are accepted with no verified evidence.
+  registriesUnsigned: string[];
   sources: Record<NonRegistrySource, SourceAction>;
   // As written: relative to the policy file.
   identityLock: string | null;

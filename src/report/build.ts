@@ -2,7 +2,7 @@ import { isAbsolute, relative } from 'node:path';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import type { CheckResult, PackageOutcome } from '../check/index.js';
 import { subjectRefs, type GateInputs, type GateResult, type LoadedPolicy } from '../gate/index.js';
-import { isPassedUnverified, type PackageDecision, type PolicyFinding } from '../policy/index.js';
+import { isIncompleteCode, isPassedUnverified, type PackageDecision, type PolicyFinding } from '../policy/index.js';
 import type { PackageRef } from '../types.js';
 import type { AttestationFacts, PackageFacts } from '../verify/types.js';
 import type { CiContext } from './ci-context.js';
@@ -151,7 +151,7 @@ function toPackage(ref: PackageRef, outcome: PackageOutcome | undefined, decisio
 
 function toPackageVerdict(findings: readonly PolicyFinding[]): Package['verdict'] {
   const strict = findings.filter((f) => f.enforcement === 'strict');
-  if (strict.some((f) => f.code === 'FETCH_FAILED' || f.code === 'OFFLINE_CACHE_MISS')) return 'incomplete';
+  if (strict.some((f) => isIncompleteCode(f.code))) return 'incomplete';
   if (strict.length > 0) return 'fail';
   return findings.length > 0 ? 'flagged' : 'pass';
 }

@@ -82,7 +82,7 @@ export interface ComplianceReport {
    */
   evaluatedAt: string;
   /**
-   * pass: nothing strict failed. fail: a strict finding stands (exit 1). incomplete: evidence could not be had for a package under strict enforcement, so the gate failed closed (exit 3); or the run stopped on an error (see error), whatever the enforcement.
+   * pass: nothing strict failed. fail: a strict finding stands (exit 1). incomplete: evidence could not be had for a package, or its verification could not run (VERIFICATION_ERROR), under strict enforcement, so the gate failed closed (exit 3); or the run stopped on an error (see error), whatever the enforcement.
    */
   verdict: 'pass' | 'fail' | 'incomplete';
   /**
@@ -153,7 +153,7 @@ export interface ComplianceReport {
      */
     keysOrigin: 'file' | 'tuf-refreshed' | 'tuf-embedded' | 'registry' | 'none';
     /**
-     * False when the registry publishes no signing keys: then it cannot sign, and a missing signature is not a finding.
+     * False when the registry publishes no signing keys: then it cannot sign, and a missing signature is not a finding; a package with no verified attestation either fails (NO_EVIDENCE) unless the policy accepts the registry unsigned (registries.unsigned).
      */
     publishesKeys: boolean;
   }[];
@@ -362,7 +362,7 @@ export interface Package {
    */
   rule: string | null;
   /**
-   * pass, fail (a strict finding), incomplete (its evidence could not be had, or the run stopped before judging it), or flagged (audit findings only).
+   * pass, fail (a strict finding), incomplete (its evidence could not be had, its verification could not run, or the run stopped before judging it), or flagged (audit findings only).
    */
   verdict: 'pass' | 'fail' | 'incomplete' | 'flagged';
   /**

@@ -16,8 +16,8 @@ describe('verification findings and rules', () => {
     expect(decision.packages[0]).toMatchObject({ rule: 'r', findings: [{ code: 'SIGNATURE_INVALID', enforcement: 'audit', message: 'a@1.0.0 flagged: SIGNATURE_INVALID — the registry signature does not verify' }] });
   });
 
-  it('a missing signature from a registry that publishes no keys is no failure unless the rule requires one', () => {
-    const keyless = { registryPublishesKeys: false, facts: facts('a', '1.0.0', [], 'missing'), verificationFindings: [{ code: 'SIGNATURE_MISSING' as const, message: 'none' }] };
+  it('a missing signature from a registry that publishes no keys is no failure when provenance verified, unless the rule requires one', () => {
+    const keyless = { registryPublishesKeys: false, facts: facts('a', '1.0.0', [provenance(githubSigner('org/a'))], 'missing'), verificationFindings: [{ code: 'SIGNATURE_MISSING' as const, message: 'none' }] };
     expect(codes(run(oneRule({}), subject('a', '1.0.0', [], keyless)))).toEqual([]);
     expect(codes(run(oneRule({ require: { registrySignature: true } }), subject('a', '1.0.0', [], keyless)))).toEqual(['SIGNATURE_MISSING']);
     const keyed = { ...keyless, registryPublishesKeys: true };
@@ -196,6 +196,21 @@ describe('verdict', () => {
     const noEvidence = subject('a', '1.0.0', [], { facts: undefined });
     expect(run(oneRule({}), noEvidence)).toMatchObject({ verdict: 'incomplete', packages: [{ findings: [{ code: 'FETCH_FAILED' }] }] });
     expect(run(oneRule({}, { enforcement: 'audit' }), fetchFailed).verdict).toBe('pass');
+  });
+
+  it('a package whose evidence was refused (INPUT_TOO_LARGE) keeps that finding alone, and fails', () => {
+    const tooLarge = subject('a', '1.0.0', [], { facts: undefined, verificationFindings: [{ code: 'INPUT_TOO_LARGE', message: 'over 16 MiB' }] });
+    expect(codes(run(oneRule({}), tooLarge))).toEqual(['INPUT_TOO_LARGE']);
+    expect(run(oneRule({}), tooLarge).verdict).toBe('fail');
+  });
+
+  it('a package whose verification could not run (VERIFICATION_ERROR) keeps that finding alone: incomplete, with or without facts', () => {
+    const crashed = subject('a', '1.0.0', [], { facts: undefined, verificationFindings: [{ code: 'VERIFICATION_ERROR', message: 'worker exited' }] });
+    expect(codes(run(oneRule({}), crashed))).toEqual(['VERIFICATION_ERROR']);
+    expect(run(oneRule({}), crashed).verdict).toBe('incomplete');
+    const bundleError = subject('a', '1.0.0', [], { verificationFindings: [{ code: 'VERIFICATION_ERROR', message: 'unexpected error' }] });
+    expect(run(oneRule({}), bundleError).verdict).toBe('incomplete');
+    expect(run(oneRule({}, { enforcement: 'audit' }), crashed).verdict).toBe('pass');
   });
 
   it('a bundled package is covered by its parent: no evidence asked of it', () => {

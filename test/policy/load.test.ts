@@ -111,6 +111,12 @@ describe('broken policies: every problem, at its JSON path', () => {
     ]);
   });
 
+  it('registries naming neither allowed nor unsigned hosts, an empty unsigned list, a host that is a URL', () => {
+    expect(problemPaths({ ...BASE, registries: {} })).toEqual(['/registries']);
+    expect(problemPaths({ ...BASE, registries: { unsigned: [] } })).toEqual(['/registries/unsigned']);
+    expect(problemPaths({ ...BASE, registries: { unsigned: ['https://npm.internal.example/'] } })).toEqual(['/registries/unsigned/0']);
+  });
+
   it('semver ranges that do not parse, in a rule and in an exception', () => {
     expect(problemPaths({ ...BASE, rules: [{ name: 'r', match: { package: 'a', version: 'not a range' } }], exceptions: [{ ...EXCEPTION, package: 'a@latest' }] })).toEqual([
       '/exceptions/0/package',
@@ -185,6 +191,16 @@ describe('the seed shape (seed 003), as written', () => {
       signers: [{ form: 'issuer', issuer: 'https://token.actions.githubusercontent.com', sanPattern: null }],
       enforcement: 'strict',
     });
+  });
+
+  it('registries.unsigned, alone or beside allowed, in either shape: lower-cased hosts; none by default', () => {
+    expect(parsePolicy(JSON.stringify({ ...BASE, registries: { unsigned: ['NPM.Internal.example:8443'] } }), 'p.json').policy).toMatchObject({ registriesAllowed: null, registriesUnsigned: ['npm.internal.example:8443'] });
+    expect(parsePolicy(JSON.stringify({ ...BASE, registries: { allowed: ['a.example'], unsigned: ['b.example'] } }), 'p.json').policy).toMatchObject({ registriesAllowed: ['a.example'], registriesUnsigned: ['b.example'] });
+    expect(parsePolicy(JSON.stringify(BASE), 'p.json').policy.registriesUnsigned).toEqual([]);
+    const seed = JSON.parse(SEED) as { policy: Record<string, unknown> };
+    seed.policy.registries = { unsigned: ['B.example'] };
+    expect(parsePolicy(JSON.stringify(seed), 'seed.json').policy.registriesUnsigned).toEqual(['b.example']);
+    expect(parsePolicy(SEED, 'seed.json').policy.registriesUnsigned).toEqual([]);
   });
 
   it('groups identities of one subject into one rule with alternative issuers', () => {

@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { readProjectTree, runCheck } from '../../check/index.js';
+import { readProjectTree, runCheck, type CheckResult } from '../../check/index.js';
 import { EXIT, InputError, type ExitCode } from '../../errors.js';
 import { BUILTIN_POLICY_DIR, PROJECT_POLICY_FILE, toPolicyInput } from '../../gate/index.js';
-import { learnIdentityLock, parsePolicy, serializeIdentityLock } from '../../policy/index.js';
+import { isIncompleteCode, learnIdentityLock, parsePolicy, serializeIdentityLock } from '../../policy/index.js';
 import { writeFileAtomic } from '../../report/atomic-write.js';
 import type { CliArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -29,13 +29,15 @@ async function validatePolicyFile(file: string, io: CliIo): Promise<ExitCode> {
 
 // Trust on first use for signers: record the identity of every package with verified provenance
 // today, so that a later signer from another repository or workflow fails (IDENTITY_CHANGED).
+// Nothing learned writes nothing: an empty lock pins nothing, yet would read as if it did.
 async function learnIdentities(args: CliArgs, io: CliIo, clockAtStart: Date): Promise<ExitCode> {
   const projectDir = resolve(args.dir);
   const check = await runCheck({ ...toGateOptions(args, clockAtStart), tree: await readProjectTree(projectDir, args.omit) });
   const lock = learnIdentityLock(toPolicyInput(check, undefined).subjects);
+  const learned = Object.keys(lock.packages).length;
+  if (learned === 0) return reportNothingLearned(check, io);
   const lockPath = join(projectDir, IDENTITY_LOCK_FILE);
   await writeFileAtomic(lockPath, serializeIdentityLock(lock));
-  const learned = Object.keys(lock.packages).length;
   io.stderr(`verify-deps: wrote ${lockPath}: the signer identities of ${learned} packages with verified provenance\n`);
 
   const policyPath = join(projectDir, PROJECT_POLICY_FILE);
@@ -48,4 +50,18 @@ async function learnIdentities(args: CliArgs, io: CliIo, clockAtStart: Date): Pr
     io.stderr(`verify-deps: add "identityLock": "${IDENTITY_LOCK_FILE}" to ${policyPath} so that later runs enforce the lock\n`);
   }
   return EXIT.pass;
+}
+
+// Exit 3 when some package could not be checked (a rerun may learn something), else 1: the run
+// worked and its result is that no package carries a signer identity to pin, a finding about the
+// packages (as `check` fails them, NO_EVIDENCE behind a keyless registry), not a usage error.
+function reportNothingLearned(check: CheckResult, io: CliIo): ExitCode {
+  io.stderr(`verify-deps: learned nothing: none of the ${check.packages.length} registry packages carries verified provenance, so there is no signer identity to lock; wrote nothing\n`);
+  for (const { registry } of check.registries.filter((r) => !r.publishesKeys)) {
+    io.stderr(`  ${registry} publishes no signing keys and served no attestation that verified: nothing from it could be verified\n`);
+  }
+  const unchecked = check.packages.filter((o) => o.findings.some((f) => isIncompleteCode(f.code))).length;
+  if (unchecked === 0) return EXIT.policyFailure;
+  io.stderr(`  ${unchecked} packages could not be checked (see \`verify-deps check\`): rerun when their evidence can be had\n`);
+  return EXIT.incomplete;
 }

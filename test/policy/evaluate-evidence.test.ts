@@ -1,0 +1,83 @@
+// evaluatePolicy and a registry that publishes no signing keys: a package with no verified
+// evidence at all fails (NO_EVIDENCE) unless the policy accepts the registry unsigned.
+
+import { describe, expect, it } from 'vitest';
+import { evaluatePolicy } from '../../src/policy/index.js';
+import type { NormalizedPolicy, PolicySubject } from '../../src/policy/index.js';
+import type { AttestationFacts } from '../../src/verify/types.js';
+import { codes, facts, githubSigner, NOW, oneRule, policyOf, provenance, ref, REKOR, subject } from './_helpers.js';
+
+const HOST = 'npm.internal.example:8443';
+const run = (policy: NormalizedPolicy, ...subjects: PolicySubject[]) => evaluatePolicy({ subjects, trustedLogs: [REKOR] }, policy, NOW);
+const SIGNATURE_MISSING = { code: 'SIGNATURE_MISSING' as const, message: 'no dist.signatures' };
+// A package fetched from HOST, a registry without keys, with no signature.
+const keyless = (attestations: AttestationFacts[] = [], over: Partial<PolicySubject> = {}): PolicySubject =>
+  subject('a', '1.0.0', [], {
+    ref: ref('a', '1.0.0', { registryHost: HOST }),
+    registryHost: HOST,
+    registryPublishesKeys: false,
+    facts: facts('a', '1.0.0', attestations, 'missing'),
+    verificationFindings: [SIGNATURE_MISSING, ...attestations.flatMap((a) => a.findings)],
+    ...over,
+  });
+
+describe('NO_EVIDENCE: a registry that publishes no keys', () => {
+  it('a package with neither a verified signature nor a verified attestation fails, naming the registry', () => {
+    const decision = run(oneRule({}), keyless());
+    expect(decision.verdict).toBe('fail');
+    expect(decision.packages[0]?.findings).toMatchObject([{ code: 'NO_EVIDENCE', enforcement: 'strict', details: { registry: HOST, acceptedUnsigned: false } }]);
+  });
+
+  it('verified provenance is evidence: the package passes', () => {
+    expect(codes(run(oneRule({}), keyless([provenance(githubSigner('org/a'))])))).toEqual([]);
+  });
+
+  it('an attestation that did not verify is no evidence: its own finding and NO_EVIDENCE', () => {
+    const broken = provenance(githubSigner('org/a'), { status: 'failed', findings: [{ code: 'SIGNATURE_INVALID', message: 'bad' }] });
+    expect(codes(run(oneRule({}), keyless([broken])))).toEqual(['SIGNATURE_INVALID', 'NO_EVIDENCE']);
+  });
+
+  it('a registry named in registries.unsigned passes, recorded as accepted unsigned (audit)', () => {
+    const decision = run(oneRule({}, { registries: { unsigned: ['NPM.internal.example:8443'] } }), keyless());
+    expect(decision.verdict).toBe('pass');
+    expect(decision.packages[0]?.findings).toMatchObject([{ code: 'NO_EVIDENCE', enforcement: 'audit', details: { registry: HOST, acceptedUnsigned: true } }]);
+  });
+
+  it('registries.unsigned names a host as registries.allowed does: without its port it is another registry', () => {
+    expect(run(oneRule({}, { registries: { unsigned: ['npm.internal.example'] } }), keyless()).verdict).toBe('fail');
+  });
+
+  it('registries.unsigned names the registry the package is fetched from (the one without keys), not the lockfile host', () => {
+    const fromLockfile = keyless([], { ref: ref('a', '1.0.0', { registryHost: 'registry.npmjs.org' }) });
+    expect(run(oneRule({}, { registries: { unsigned: ['registry.npmjs.org'] } }), fromLockfile).verdict).toBe('fail');
+    expect(run(oneRule({}, { registries: { unsigned: [HOST] } }), fromLockfile).verdict).toBe('pass');
+  });
+
+  it('accepted unsigned waives nothing a rule requires', () => {
+    const policy = oneRule({ require: { provenance: true } }, { registries: { unsigned: [HOST] } });
+    expect(codes(run(policy, keyless()))).toEqual(['PROVENANCE_MISSING', 'NO_EVIDENCE']);
+    expect(run(policy, keyless()).verdict).toBe('fail');
+  });
+
+  it('the seed shape opts in inside "policy"', () => {
+    const seed = (registries?: object) =>
+      policyOf({ policy: { identities: [{ subject: 'npm:registry.npmjs.org/other', issuer: 'https://token.actions.githubusercontent.com' }], enforcement: 'strict', ...(registries ? { registries } : {}) } });
+    expect(run(seed(), keyless()).verdict).toBe('fail');
+    expect(run(seed({ unsigned: [HOST] }), keyless()).verdict).toBe('pass');
+  });
+
+  it('a registry that publishes keys and serves no signature stays SIGNATURE_MISSING, whatever registries.unsigned says', () => {
+    const keyed = keyless([], { registryPublishesKeys: true });
+    expect(codes(run(oneRule({}, { registries: { unsigned: [HOST] } }), keyed))).toEqual(['SIGNATURE_MISSING']);
+  });
+
+  it('evidence that could not be fetched stays FETCH_FAILED (incomplete), not NO_EVIDENCE', () => {
+    const unfetched = keyless([], { facts: undefined, verificationFindings: [{ code: 'FETCH_FAILED', message: 'timeout' }] });
+    expect(run(oneRule({}), unfetched)).toMatchObject({ verdict: 'incomplete', packages: [{ findings: [{ code: 'FETCH_FAILED' }] }] });
+  });
+
+  it('an exception may waive NO_EVIDENCE for one package', () => {
+    const exception = { package: 'a@1.0.0', waive: ['NO_EVIDENCE'], reason: 'vendored, reviewed', approvedBy: 'sec@example.com', expires: '2027-01-01' };
+    expect(run(oneRule({}, { exceptions: [exception] }), keyless()).verdict).toBe('pass');
+  });
+});
