@@ -61,6 +61,11 @@ Everywhere:
   -h, --help                   print this help
   -v, --version                print the version
 
+Environment:
+  VERIFY_DEPS_STATE_DIR        where the key that vouches for cached verification results is kept
+                               (default: $XDG_STATE_HOME/verify-deps, else ~/.local/state/verify-deps);
+                               never inside the cache: results it does not vouch for are verified again
+
 Exit codes:
   0  pass
   1  policy failures (ledger verify: a broken chain)

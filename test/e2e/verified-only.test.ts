@@ -62,12 +62,17 @@ describe('(a) a registry that publishes no keys and serves no signatures or atte
   let ws: Workspace;
   let trustedRoot: string;
 
-  // No --registry-keys, and the fixture registry's /-/npm/v1/keys is a 404: it publishes none.
+  // No --registry-keys, and the fixture registry's /-/npm/v1/keys is a 404: it publishes none. The
+  // default policy refuses such packages (NO_EVIDENCE, test/e2e/check-keyless.test.ts); this policy
+  // accepts the registry unsigned, so the gate lets them through, unverified.
   const gate = async (label: string, extra: string[], env: NodeJS.ProcessEnv = {}) => {
     const project = join(ws.dir, label, 'project');
     await mkdir(project, { recursive: true });
     await writeLockfileProject(project, scenario.packages);
-    const run = await runCli(['check', project, '--registry', registry.url, '--trusted-root', trustedRoot, '--cache', join(ws.dir, label, 'cache'), '--now', NOW, ...extra], { env: { CI: 'true', ...env } });
+    const policy = join(ws.dir, label, 'policy.json');
+    const accepting = { version: 1, enforcement: 'strict', registries: { unsigned: [new URL(registry.url).host] }, rules: [{ name: 'everything', match: { package: '*' } }] };
+    await writeFile(policy, JSON.stringify(accepting));
+    const run = await runCli(['check', project, '--registry', registry.url, '--trusted-root', trustedRoot, '--cache', join(ws.dir, label, 'cache'), '--now', NOW, '--policy', policy, ...extra], { env: { CI: 'true', ...env } });
     return { project, run };
   };
   let full: Outputs;
@@ -94,22 +99,23 @@ describe('(a) a registry that publishes no keys and serves no signatures or atte
     await ws?.cleanup();
   });
 
-  it('the default policy lets every package through (the registry cannot sign), but none is verified', () => {
+  it('a policy that accepts the keyless registry unsigned lets every package through, but none is verified', () => {
     expect(full.report.registries).toMatchObject([{ publishesKeys: false }]);
     expect(full.report.verdict).toBe('pass');
     expect(full.run.code).toBe(0);
     for (const pkg of full.report.packages) {
-      expect(pkg.verification).toEqual({ verified: false, verifiedBy: [], reasons: [{ kind: 'registry-publishes-no-keys' }] });
+      // The policy's acceptance stands as an audit finding (NO_EVIDENCE): reported, never verified.
+      expect(pkg.verification).toEqual({ verified: false, verifiedBy: [], reasons: [{ kind: 'registry-publishes-no-keys' }, { kind: 'findings-standing', codes: ['NO_EVIDENCE'] }] });
     }
     expect(full.report.counts).toMatchObject({ verified: 0, passedWithoutVerifiedEvidence: 3 });
-    expect(full.report.notVerified).toEqual(names.map((name) => ({ name, version: '1.0.0', reasons: [{ kind: 'registry-publishes-no-keys' }] })));
+    expect(full.report.notVerified).toEqual(names.map((name) => ({ name, version: '1.0.0', reasons: [{ kind: 'registry-publishes-no-keys' }, { kind: 'findings-standing', codes: ['NO_EVIDENCE'] }] })));
   });
 
-  for (const [label, get] of [['default policy', () => full], ['--mode audit', () => audit]] as const) {
+  for (const [label, get] of [['accepted unsigned', () => full], ['--mode audit', () => audit]] as const) {
     it(`${label}: the SRI manifest lists no digest as verified; each package is in notVerified with its reason`, () => {
       const { sri } = get();
       expect(sri.packages).toEqual([]);
-      expect(sri.notVerified).toEqual(names.map((name) => ({ name, version: '1.0.0', reasons: ['registry-publishes-no-keys'] })));
+      expect(sri.notVerified).toEqual(names.map((name) => ({ name, version: '1.0.0', reasons: ['registry-publishes-no-keys', 'findings-standing'] })));
       for (const pkg of scenario.packages) expect(JSON.stringify(sri)).not.toContain(pkg.integrity);
     });
 

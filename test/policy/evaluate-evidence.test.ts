@@ -61,7 +61,7 @@ describe('NO_EVIDENCE: a registry that publishes no keys', () => {
 
   it('the seed shape opts in inside "policy"', () => {
     const seed = (registries?: object) =>
-      policyOf({ policy: { identities: [{ subject: 'npm:registry.npmjs.org/other', issuer: 'https://token.actions.githubusercontent.com' }], enforcement: 'strict', ...(registries ? { registries } : {}) } });
+      policyOf({ policy: { identities: [{ subject: `npm:${HOST}/other`, issuer: 'https://token.actions.githubusercontent.com' }], enforcement: 'strict', ...(registries ? { registries } : {}) } });
     expect(run(seed(), keyless()).verdict).toBe('fail');
     expect(run(seed({ unsigned: [HOST] }), keyless()).verdict).toBe('pass');
   });
