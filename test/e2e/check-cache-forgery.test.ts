@@ -2,9 +2,10 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import cacache from 'cacache';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPki, startFixtureRegistry, syntheticScenario, type FixtureRegistry } from '../support/index.js';
+import { cacheScenario } from '../support/cache-scenario.js';
+import { startFixtureRegistry, type FixtureRegistry } from '../support/index.js';
 import { makeTempDir } from '../support/fixture-project.js';
-import { writeLockfileProject, type LockfilePackage } from '../support/lockfile-project.js';
+import { writeLockfileProject } from '../support/lockfile-project.js';
 import { runCli } from '../support/run-cli.js';
 
 const NOW = '2026-11-23T00:00:00Z';
@@ -17,14 +18,7 @@ type ReportPackage = { name: string; findings: Array<{ code: string }> };
 // see. Evidence from the cache is verified again; a verification result is reused only when this
 // machine's key vouches for it.
 describe('a cache rewritten under a forged integrity', () => {
-  const pki = createTestPki({ registryKeyValidFrom: new Date('2020-01-01T00:00:00Z') });
-  const scenario = syntheticScenario(pki, [
-    { name: 'alpha', version: '1.0.0' },
-    { name: '@scope/beta', version: '2.1.0' },
-    { name: 'gamma', version: '0.3.0' },
-    { name: 'delta', version: '4.0.0' },
-  ], { provenanceShare: 0.5, seed: 'offline', attestation: { time: new Date('2026-11-01T12:00:00Z') } });
-  const packages: LockfilePackage[] = scenario.packages.map((p) => ({ name: p.name, version: p.version, integrity: p.integrity }));
+  const { pki, scenario, packages } = cacheScenario();
   let registry: FixtureRegistry;
   let dir: string;
   let trustedRoot: string;

@@ -1,9 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPki, startFixtureRegistry, syntheticScenario, type FixtureRegistry } from '../support/index.js';
+import { cacheScenario } from '../support/cache-scenario.js';
+import { createTestPki, startFixtureRegistry, type FixtureRegistry } from '../support/index.js';
 import { makeTempDir } from '../support/fixture-project.js';
-import { writeLockfileProject, type LockfilePackage } from '../support/lockfile-project.js';
+import { writeLockfileProject } from '../support/lockfile-project.js';
 import { runCli } from '../support/run-cli.js';
 
 const NOW = '2026-11-23T00:00:00Z';
@@ -11,14 +12,7 @@ const NOW = '2026-11-23T00:00:00Z';
 // The cache lets a second run verify again without the network; --offline uses only the cache and
 // fails closed (exit 3) on anything it does not hold.
 describe('--offline and the evidence cache', () => {
-  const pki = createTestPki({ registryKeyValidFrom: new Date('2020-01-01T00:00:00Z') });
-  const scenario = syntheticScenario(pki, [
-    { name: 'alpha', version: '1.0.0' },
-    { name: '@scope/beta', version: '2.1.0' },
-    { name: 'gamma', version: '0.3.0' },
-    { name: 'delta', version: '4.0.0' },
-  ], { provenanceShare: 0.5, seed: 'offline', attestation: { time: new Date('2026-11-01T12:00:00Z') } });
-  const packages: LockfilePackage[] = scenario.packages.map((p) => ({ name: p.name, version: p.version, integrity: p.integrity }));
+  const { pki, scenario, packages } = cacheScenario();
   let registry: FixtureRegistry;
   let dir: string;
   let trustedRoot: string;
