@@ -29,7 +29,7 @@ export async function fetchEvidence(
   if (manifestResponse.status === 404) {
     throw new FetchError('not-found', manifestResponse.url, `the registry has no ${ref.name}@${ref.version} (${manifestResponse.url}: HTTP 404)`, 404);
   }
-  const manifest = toVersionManifest(manifestResponse.body, ref.name, ref.version, manifestResponse.url);
+  const manifest = toVersionManifest(manifestResponse.body, ref.name, ref.version, manifestResponse.url, http.registryFor(ref.name));
   const evidence: FetchedEvidence = { name: ref.name, version: ref.version, lockfileIntegrity: ref.integrity, manifest };
 
   if (manifest.attestationsPath !== undefined) {

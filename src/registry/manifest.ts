@@ -13,7 +13,9 @@ export interface VersionManifest extends ManifestEvidence {
 
 // Narrows a registry's version manifest to the evidence fields, refusing one that describes
 // another package: a registry answering with another version's document must not be trusted.
-export function toVersionManifest(body: unknown, name: string, version: string, url: string): VersionManifest {
+// `registry` is the registry the manifest came from, which the paths it advertises are kept
+// relative to.
+export function toVersionManifest(body: unknown, name: string, version: string, url: string, registry?: string): VersionManifest {
   const malformed = (field: string, expected: string): FetchError =>
     new FetchError('malformed', url, `${url}: ${field}: expected ${expected}`);
   if (!isRecord(body)) throw malformed('(root)', 'a version manifest object');
@@ -36,9 +38,9 @@ export function toVersionManifest(body: unknown, name: string, version: string, 
   if (dist.attestations !== undefined) {
     if (!isRecord(dist.attestations) || typeof dist.attestations.url !== 'string') throw malformed('dist.attestations.url', 'a URL');
     manifest.attestationsAdvertised = true;
-    manifest.attestationsPath = pathOf(dist.attestations.url, () => malformed('dist.attestations.url', 'a URL'));
+    manifest.attestationsPath = pathOf(dist.attestations.url, () => malformed('dist.attestations.url', 'a URL'), registry);
   }
-  if (typeof dist.tarball === 'string') manifest.tarballPath = pathOf(dist.tarball, () => malformed('dist.tarball', 'a URL'));
+  if (typeof dist.tarball === 'string') manifest.tarballPath = pathOf(dist.tarball, () => malformed('dist.tarball', 'a URL'), registry);
   const repository = repositoryUrl(body.repository);
   if (repository) manifest.repository = repository;
   return manifest;
@@ -48,7 +50,7 @@ export function toVersionManifest(body: unknown, name: string, version: string, 
 // (or where npm's credentials for the configured registry would be sent).
 // Only http(s) URLs: another scheme's "path" can itself be an absolute URL (x:https://host/p has
 // the pathname https://host/p), which would be fetched as given, from that host.
-function pathOf(url: string, onError: () => FetchError): string {
+function pathOf(url: string, onError: () => FetchError, registry: string | undefined): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -56,7 +58,18 @@ function pathOf(url: string, onError: () => FetchError): string {
     throw onError();
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw onError();
-  return parsed.pathname + parsed.search;
+  const path = parsed.pathname + parsed.search;
+  return registry === undefined ? path : toRegistryRelative(parsed, path, registry);
+}
+
+// A registry under a sub-path (https://host/npm/, as Artifactory or Nexus serve one) names that
+// sub-path in the URLs it advertises on its own origin; the path is resolved against the registry
+// later, which would add the sub-path twice. Another origin's URL keeps its whole path (a proxy
+// that leaves registry.npmjs.org's URLs as they are serves them under its own sub-path).
+function toRegistryRelative(url: URL, path: string, registry: string): string {
+  const base = new URL(registry);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  return prefix !== '' && url.origin === base.origin && path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
 }
 
 function repositoryUrl(repository: unknown): string | undefined {

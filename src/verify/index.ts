@@ -51,6 +51,7 @@ export function verifyPackageEvidence(input: PackageEvidence, trust: Trust, now:
       integrity: input.lockfileIntegrity,
       signatures: input.manifest.signatures,
       ...(publishTime === undefined ? {} : { publishTime }),
+      publishAttestationFailed: signedPublish === undefined && hasFailedPublish(publishes, packageFindings),
     },
     trust.registryKeys,
   );
@@ -98,6 +99,15 @@ function verifyAttestations(input: PackageEvidence, trust: Trust, now: Date, fin
   }
   const ctx = { name: input.name, version: input.version, sha512Hex: getSha512Hex(input.lockfileIntegrity), trust, now };
   return doc.entries.map((entry) => verifyAttestation(entry, ctx));
+}
+
+// True when a publish attestation was served and gave no signed time, with a finding that says
+// why: it failed verification, or there was more than one (DUPLICATE_PREDICATE_TYPE).
+function hasFailedPublish(publishes: readonly AttestationResult[], packageFindings: readonly Finding[]): boolean {
+  return (
+    publishes.some((r) => r.facts.status === 'failed' && r.facts.findings.length > 0) ||
+    packageFindings.some((f) => f.code === 'DUPLICATE_PREDICATE_TYPE' && f.details?.role === 'publish')
+  );
 }
 
 // The time registry keys are judged at: the publish attestation's verified log time when there

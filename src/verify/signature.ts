@@ -20,6 +20,10 @@ export interface RegistrySignatureInput {
   integrity: string | null;
   signatures: unknown;
   publishTime?: PublishTime;
+  // True when the time is unknown because the publish attestation that carries it failed: that
+  // attestation's own finding already fails the package, so a second finding for the same cause
+  // (PUBLISH_TIME_UNKNOWN) would only mislead. The signature is still not verified.
+  publishAttestationFailed?: boolean;
 }
 
 // Verifies every registry signature of a package version.
@@ -59,6 +63,8 @@ export function verifyRegistrySignatures(
   const message = Buffer.from(`${input.name}@${input.version}:${input.integrity}`, 'utf8');
   const signingKeys = keys.get('npm:signatures');
   const findings: Finding[] = [];
+  // A key with an end date judged at no time: never a verified signature, whatever else holds.
+  let unjudged = false;
   for (const { keyid, sig } of entries) {
     const key = signingKeys?.get(keyid);
     if (key === undefined) {
@@ -69,9 +75,12 @@ export function verifyRegistrySignatures(
     // versions published after it expired. A start date alone is checked when a time is known,
     // but does not demand one (npm's current key starts in 2025 and has no end).
     if (key.validUntil !== undefined && input.publishTime === undefined) {
-      findings.push(
-        toFinding('PUBLISH_TIME_UNKNOWN', `expected a publish time to judge key ${keyid} (valid ${describeWindow(key.validFrom, key.validUntil)}), got none`, { keyid }),
-      );
+      unjudged = true;
+      if (input.publishAttestationFailed !== true) {
+        findings.push(
+          toFinding('PUBLISH_TIME_UNKNOWN', `expected a publish time to judge key ${keyid} (valid ${describeWindow(key.validFrom, key.validUntil)}), got none`, { keyid }),
+        );
+      }
     } else if (input.publishTime !== undefined && !isKeyValidAt(key, input.publishTime.value)) {
       const at = input.publishTime.value.toISOString();
       findings.push(
@@ -89,7 +98,7 @@ export function verifyRegistrySignatures(
       );
     }
   }
-  return { facts: facts(findings.length === 0 ? 'verified' : 'failed'), findings };
+  return { facts: facts(findings.length === 0 && !unjudged ? 'verified' : 'failed'), findings };
 }
 
 // crypto.verify throws on some malformed DER signatures instead of returning false; either way

@@ -183,3 +183,20 @@ describe('fixture registry faults', () => {
     expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(1);
   });
 });
+
+test('a registry under a sub-path serves there only, and names that path in its URLs', async () => {
+  const sub = await startFixtureRegistry(scenario, { pathPrefix: '/npm' });
+  try {
+    expect(sub.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/npm$/);
+    const manifest = await httpGet(`${sub.url}/plain-pkg/2.0.0`);
+    expect(manifest.status).toBe(200);
+    expect(manifest.json<{ dist: { tarball: string } }>().dist.tarball).toBe(`${sub.url}/plain-pkg/-/plain-pkg-2.0.0.tgz`);
+    expect((await httpGet(`${sub.url}/-/npm/v1/keys`)).status).toBe(200);
+    const origin = new URL(sub.url).origin;
+    expect((await httpGet(`${origin}/plain-pkg/2.0.0`)).status).toBe(404);
+    expect((await httpGet(`${origin}/-/npm/v1/keys`)).status).toBe(404);
+    expect(sub.count('/plain-pkg/2.0.0')).toBe(2);
+  } finally {
+    await sub.close();
+  }
+});

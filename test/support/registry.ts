@@ -13,7 +13,7 @@ import type { RegistryScenario, ScenarioPackage } from './scenario-types.js';
 // One request as the registry saw it.
 export interface RecordedRequest {
   method: string;
-  rawPath: string; // as sent (e.g. /@scope%2fname)
+  rawPath: string; // as sent (e.g. /@scope%2fname), less the pathPrefix of a registry under a sub-path
   path: string; // percent-decoded
   headers: Record<string, string | undefined>;
   status?: number;
@@ -58,13 +58,14 @@ export class FixtureRegistry {
 
   constructor(
     public scenario: RegistryScenario,
-    private readonly options: { cacheReplies?: boolean } = {},
+    private readonly options: FixtureRegistryOptions = {},
   ) {}
 
-  // Base URL, e.g. http://127.0.0.1:41234 (no trailing slash); valid after start().
+  // Base URL, e.g. http://127.0.0.1:41234 or, with a pathPrefix, http://127.0.0.1:41234/npm (no
+  // trailing slash); valid after start().
   get url(): string {
     if (!this.baseUrl) throw new Error('registry not started');
-    return this.baseUrl;
+    return `${this.baseUrl}${this.options.pathPrefix ?? ''}`;
   }
 
   // Starts listening on 127.0.0.1 with an ephemeral port.
@@ -125,7 +126,11 @@ export class FixtureRegistry {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    const requested = (req.url ?? '/').split('?')[0] ?? '/';
+    // A registry under a sub-path serves nothing outside it.
+    const prefix = this.options.pathPrefix ?? '';
+    const outside = prefix !== '' && !requested.startsWith(`${prefix}/`);
+    const rawPath = prefix === '' || outside ? requested : requested.slice(prefix.length);
     let path = rawPath;
     try {
       path = decodeURIComponent(rawPath);
@@ -149,12 +154,12 @@ export class FixtureRegistry {
       req.socket.resetAndDestroy();
       return;
     }
-    let reply = this.cachedRoute(req, path, fault);
+    let reply = outside ? notFound() : this.cachedRoute(req, path, fault);
     if (fault?.status !== undefined) reply = json(fault.status, { error: `injected ${fault.status}` });
     if (fault?.nonJson) reply = { ...reply, body: Buffer.from(NON_JSON_BODY) };
     if (fault?.contentType) reply = { ...reply, contentType: fault.contentType };
     record.status = reply.status;
-    this.send(req, res, reply, fault);
+    this.send(req, res, reply, fault, record);
   }
 
   private cachedRoute(req: http.IncomingMessage, path: string, fault: Fault | undefined): Reply {
@@ -234,12 +239,12 @@ export class FixtureRegistry {
     return (this.byName.map.get(name) ?? []).filter((p) => p.name === name);
   }
 
-  private send(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply, fault: Fault | undefined): void {
+  private send(req: http.IncomingMessage, res: http.ServerResponse, reply: Reply, fault: Fault | undefined, record: RecordedRequest): void {
     const gzip = reply.compressible && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
     const encoded = this.encode(reply, gzip);
     const etag = encoded.etag;
     if (reply.status === 200 && req.headers['if-none-match'] === etag) {
-      record304(this.requests, req);
+      record.status = 304;
       res.writeHead(304, { etag });
       res.end();
       return;
@@ -288,17 +293,19 @@ export class FixtureRegistry {
   }
 }
 
+// How a fixture registry serves: replies cached (the bench), or under a sub-path (`/npm`, as
+// Artifactory or Nexus serve a registry), where `url` ends and outside which every path is 404.
+export interface FixtureRegistryOptions {
+  cacheReplies?: boolean;
+  pathPrefix?: string;
+}
+
 // Replies differ by method, path and whether the abbreviated packument was asked for.
 function replyKey(method: string, path: string, accept: string): string {
   return `${method}\0${path}\0${accept.includes(ABBREVIATED) ? 'abbreviated' : 'full'}`;
 }
 
-function record304(requests: RecordedRequest[], req: http.IncomingMessage): void {
-  const last = [...requests].reverse().find((r) => r.rawPath === (req.url ?? '/').split('?')[0]);
-  if (last) last.status = 304;
-}
-
 // Creates and starts a fixture registry for a scenario.
-export async function startFixtureRegistry(scenario: RegistryScenario, options: { cacheReplies?: boolean } = {}): Promise<FixtureRegistry> {
+export async function startFixtureRegistry(scenario: RegistryScenario, options: FixtureRegistryOptions = {}): Promise<FixtureRegistry> {
   return new FixtureRegistry(scenario, options).start();
 }

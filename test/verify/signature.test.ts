@@ -112,6 +112,17 @@ describe('verifyRegistrySignatures', () => {
     expect(codes(r.findings)).toEqual(['PUBLISH_TIME_UNKNOWN']);
   });
 
+  it('leaves a key with an end date unjudged, without a finding of its own, when a failed publish attestation withheld the time', () => {
+    const ending = trustWith({ start: '2020-01-01T00:00:00Z', end: '2030-01-01T00:00:00Z' });
+    const input = { name: NAME, version: VERSION, integrity: INTEGRITY, signatures: good(), publishAttestationFailed: true };
+    const r = verifyRegistrySignatures(input, ending.registryKeys);
+    expect(r.findings).toEqual([]);
+    // Never verified: the attestation's finding is what fails the package.
+    expect(r.facts.status).toBe('failed');
+    // A signature that does not verify is still reported on its own.
+    expect(codes(verifyRegistrySignatures({ ...input, signatures: [{ keyid: TEST_KEYID, sig: '!!!' }] }, ending.registryKeys).findings)).toEqual(['SIGNATURE_INVALID']);
+  });
+
   it('does not demand a publish time for a key with a start date and no end', () => {
     const open = trustWith({ start: '2020-01-01T00:00:00Z' });
     const r = verifyRegistrySignatures({ name: NAME, version: VERSION, integrity: INTEGRITY, signatures: good() }, open.registryKeys);
