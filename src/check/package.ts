@@ -139,8 +139,10 @@ function forPackage(evidence: FetchedEvidence | undefined, ref: PackageRef): Fet
   return evidence === undefined ? undefined : { ...evidence, name: ref.name, version: ref.version, lockfileIntegrity: ref.integrity };
 }
 
+// npm's keys count when they were accepted: a result verified with them is not reused without.
 function trustDigest(trust: Trust): string {
-  return `${trust.digests.trustedRoot}:${trust.digests.registryKeys}`;
+  const { trustedRoot, registryKeys, npmKeys } = trust.digests;
+  return npmKeys === undefined ? `${trustedRoot}:${registryKeys}` : `${trustedRoot}:${registryKeys}:${npmKeys}`;
 }
 
 // Only evidence that verified is cached: a failure is fetched again next time, in case the
