@@ -10,6 +10,7 @@ import type { TestPki } from './pki.js';
 import { ServerSockets } from './server-sockets.js';
 import { createTufRepo, type TufRepo } from './tuf-repo.js';
 
+// The mirror server; seedCache makes a run trust its root.
 export class TufMirror {
   readonly #sockets = new ServerSockets();
   #server: http.Server | null = null;
