@@ -27,8 +27,9 @@ export interface RegistryContextOptions {
 }
 
 // Loads a registry's signing keys (file, TUF copy, registry endpoint, or the cache offline) and
-// builds the trust to verify its packages with (npm's keys too, for a registry other than npm's). Unfetchable keys make every package of the
-// registry unverifiable (fail closed); unusable trust files are configuration errors.
+// builds the trust to verify its packages with (npm's keys beside a registry's own). Unfetchable
+// keys make every package of the registry unverifiable (fail closed); unusable trust files are
+// configuration errors.
 export async function prepareRegistry(
   registry: string,
   deps: { http: RegistryHttp; cache: EvidenceCache; trustSource: TrustSource; options: RegistryContextOptions },
