@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { sha256Hex } from '../canonical-json.js';
 import { EvidenceCache } from '../registry/cache.js';
 import { RegistryHttp } from '../registry/http.js';
-import { loadNpmSettings } from '../registry/npm-config.js';
+import { loadNpmSettings, withTrailingSlash } from '../registry/npm-config.js';
 import { defaultStateDir, loadResultKey } from '../registry/result-key.js';
 import { getPackageNameProblem } from '../registry/package-name.js';
 import { loadTrustSource, type TrustSource } from '../registry/trust-source.js';
@@ -203,8 +203,4 @@ function toUnnamedOutcome(ref: PackageRef, problem: string): PackageOutcome {
     details: { name: ref.name },
   };
   return { ref, registry: null, fromCache: false, findings: [finding] };
-}
-
-function withTrailingSlash(registry: string): string {
-  return registry.endsWith('/') ? registry : `${registry}/`;
 }

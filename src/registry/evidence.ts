@@ -2,6 +2,7 @@ import type { PackageEvidence } from '../verify/types.js';
 import { FetchError } from './fetch-error.js';
 import { MAX_PACKUMENT_BYTES, type RegistryHttp } from './http.js';
 import { toVersionManifest, type VersionManifest } from './manifest.js';
+import { withTrailingSlash } from './npm-config.js';
 import { toRegistryPath } from './package-name.js';
 
 export interface EvidenceRequest {
@@ -93,5 +94,5 @@ function attestationsPath(ref: EvidenceRequest): string {
 }
 
 function isSameRegistry(a: string, b: string): boolean {
-  return a.replace(/\/?$/, '/') === b.replace(/\/?$/, '/');
+  return withTrailingSlash(a) === withTrailingSlash(b);
 }

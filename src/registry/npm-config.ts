@@ -88,6 +88,7 @@ function getAttestationsRegistry(config: Config, flag: string | undefined): stri
   return withTrailingSlash(String(value));
 }
 
-function withTrailingSlash(url: string): string {
+// A registry URL as npm joins paths to it: with one trailing slash.
+export function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
