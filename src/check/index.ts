@@ -3,12 +3,13 @@ import pLimit from 'p-limit';
 import { sha256Hex } from '../canonical-json.js';
 import { EvidenceCache } from '../registry/cache.js';
 import { RegistryHttp } from '../registry/http.js';
-import { loadNpmSettings } from '../registry/npm-config.js';
+import { loadNpmSettings, withTrailingSlash } from '../registry/npm-config.js';
 import { defaultStateDir, loadResultKey } from '../registry/result-key.js';
 import { getPackageNameProblem } from '../registry/package-name.js';
 import { loadTrustSource, type TrustSource } from '../registry/trust-source.js';
 import type { PackageRef } from '../types.js';
-import { verifyPackageEvidence, type PackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
+import { toRegistryKeys, verifyPackageEvidence, type PackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
+import type { EvidenceSources } from '../registry/evidence.js';
 import { checkPackage } from './package.js';
 import { prepareRegistry, type RegistryContext } from './registry-context.js';
 import { findSignatureStrippingRegistries } from './stripping.js';
@@ -24,6 +25,9 @@ export interface CheckOptions {
   // The tree to check, read by readProjectTree.
   tree: ProjectTree;
   registry?: string;
+  // --attestations-registry: where attestations are fetched from when a package's registry (a
+  // proxy) does not serve them; default the .npmrc setting, else none.
+  attestationsRegistry?: string;
   registryKeysFile?: string;
   trustedRootFile?: string;
   concurrency: number;
@@ -66,7 +70,10 @@ export interface CheckProgress {
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const projectDir = resolve(options.dir);
   const { inventory, lockfileSha256 } = options.tree;
-  const settings = await loadNpmSettings(projectDir, options.registry === undefined ? {} : { registry: options.registry });
+  const settings = await loadNpmSettings(projectDir, {
+    ...(options.registry === undefined ? {} : { registry: options.registry }),
+    ...(options.attestationsRegistry === undefined ? {} : { attestationsRegistry: options.attestationsRegistry }),
+  });
   const cacheDir = options.cacheDir ?? join(settings.npmCacheDir, '_verify-deps');
   const warnings: string[] = [];
   const resultKey = await loadResultKey(options.stateDir ?? defaultStateDir(process.env), [cacheDir, settings.npmCacheDir]);
@@ -119,6 +126,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const deps = {
     http,
     cache,
+    evidenceSources: toEvidenceSources(settings.attestationsRegistry, trustSource),
     offline: options.offline,
     now: options.now,
     wantsHistory: options.wantsHistory ?? (() => false),
@@ -180,6 +188,14 @@ function toTrustedLogs(trustSource: TrustSource): Array<{ logId: string; baseUrl
   return (root.tlogs ?? []).flatMap((log) => (log.baseUrl && log.logId?.keyId ? [{ logId: log.logId.keyId, baseUrl: log.baseUrl }] : []));
 }
 
+// Where evidence comes from besides each package's registry, and npm's keyids, which say which
+// packages npm signed (only those are asked about when their manifest advertises nothing).
+function toEvidenceSources(attestationsRegistry: string | undefined, trustSource: TrustSource): EvidenceSources {
+  if (attestationsRegistry === undefined) return {};
+  const npmKeyids = new Set(toRegistryKeys(JSON.parse(trustSource.npmKeys.toString('utf8'))).map((key) => key.keyid));
+  return { attestationsRegistry, npmKeyids };
+}
+
 function toUnnamedOutcome(ref: PackageRef, problem: string): PackageOutcome {
   const finding: CheckFinding = {
     code: 'PACKAGE_NAME_INVALID',
@@ -187,8 +203,4 @@ function toUnnamedOutcome(ref: PackageRef, problem: string): PackageOutcome {
     details: { name: ref.name },
   };
   return { ref, registry: null, fromCache: false, findings: [finding] };
-}
-
-function withTrailingSlash(registry: string): string {
-  return registry.endsWith('/') ? registry : `${registry}/`;
 }

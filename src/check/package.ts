@@ -1,5 +1,5 @@
 import type { CachedPackage, EvidenceCache } from '../registry/cache.js';
-import { fetchEvidence, type FetchedEvidence } from '../registry/evidence.js';
+import { fetchEvidence, type EvidenceSources, type FetchedEvidence } from '../registry/evidence.js';
 import { FetchError } from '../registry/fetch-error.js';
 import { fetchVersionHistory, type VersionHistory } from '../registry/history.js';
 import type { RegistryHttp } from '../registry/http.js';
@@ -14,6 +14,8 @@ import type { CheckFinding, PackageOutcome } from './types.js';
 export interface PackageCheckDeps {
   http: RegistryHttp;
   cache: EvidenceCache;
+  // Where attestations come from besides the package's registry (--attestations-registry).
+  evidenceSources?: EvidenceSources;
   offline: boolean;
   now: Date;
   // Whether the judge will read this package's earlier versions (trust-downgrade rule).
@@ -39,7 +41,8 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     return { ...base, fromCache: false, findings: [context.failure ?? { code: 'FETCH_FAILED', message: 'no trust for this registry' }] };
   }
   const trust = context.trust;
-  const cached = await deps.cache.lookup(registry, ref.name, ref.version, ref.integrity);
+  const source = evidenceSource(registry, deps.evidenceSources);
+  const cached = await deps.cache.lookup(source, ref.name, ref.version, ref.integrity);
   const reused = cached === undefined ? undefined : reusableFacts(cached, trust, deps);
   // Evidence is read (or fetched) unless a verification result of it can be reused; --rehash
   // needs the manifest's tarball path either way.
@@ -50,7 +53,7 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     if (evidence === undefined) {
       if (deps.offline) return { ...base, fromCache: false, findings: [offlineMiss(`evidence of ${ref.name}@${ref.version}`)] };
       try {
-        evidence = await fetchEvidence(deps.http, ref, (manifest, attestations) => needsPublishTime(manifest, attestations, trust));
+        evidence = await fetchEvidence(deps.http, ref, (manifest, attestations) => needsPublishTime(manifest, attestations, trust), deps.evidenceSources);
         fetched = true;
       } catch (error) {
         return { ...base, fromCache: false, findings: [toFetchFinding(error)] };
@@ -89,7 +92,7 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     if ('finding' in history) outcome.findings.push(history.finding);
     else outcome.history = history.entries;
   }
-  if ((reused === undefined || fetched) && evidence !== undefined && isWorthCaching(facts, context)) cacheVerified(registry, ref, evidence, fetched ? undefined : cached, facts, trust, deps);
+  if ((reused === undefined || fetched) && evidence !== undefined && isWorthCaching(facts, context)) cacheVerified(source, ref, evidence, fetched ? undefined : cached, facts, trust, deps);
   return outcome;
 }
 
@@ -105,6 +108,12 @@ async function getHistory(ref: PackageRef, registry: string, deps: PackageCheckD
   } catch (error) {
     return { finding: toFetchFinding(error) };
   }
+}
+
+// The cache's name for where evidence came from: evidence gathered without an attestations
+// registry is not reused when one is named (it may lack what that registry serves).
+function evidenceSource(registry: string, sources: EvidenceSources | undefined): string {
+  return sources?.attestationsRegistry === undefined ? registry : `${registry} attestations from ${sources.attestationsRegistry}`;
 }
 
 // Caches evidence that verified (unless it is stored already) and its verification result.
@@ -139,8 +148,10 @@ function forPackage(evidence: FetchedEvidence | undefined, ref: PackageRef): Fet
   return evidence === undefined ? undefined : { ...evidence, name: ref.name, version: ref.version, lockfileIntegrity: ref.integrity };
 }
 
+// npm's keys count when they were accepted: a result verified with them is not reused without.
 function trustDigest(trust: Trust): string {
-  return `${trust.digests.trustedRoot}:${trust.digests.registryKeys}`;
+  const { trustedRoot, registryKeys, npmKeys } = trust.digests;
+  return npmKeys === undefined ? `${trustedRoot}:${registryKeys}` : `${trustedRoot}:${registryKeys}:${npmKeys}`;
 }
 
 // Only evidence that verified is cached: a failure is fetched again next time, in case the

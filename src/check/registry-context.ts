@@ -27,8 +27,9 @@ export interface RegistryContextOptions {
 }
 
 // Loads a registry's signing keys (file, TUF copy, registry endpoint, or the cache offline) and
-// builds the trust to verify its packages with. Unfetchable keys make every package of the
-// registry unverifiable (fail closed); unusable trust files are configuration errors.
+// builds the trust to verify its packages with (npm's keys beside a registry's own). Unfetchable
+// keys make every package of the registry unverifiable (fail closed); unusable trust files are
+// configuration errors.
 export async function prepareRegistry(
   registry: string,
   deps: { http: RegistryHttp; cache: EvidenceCache; trustSource: TrustSource; options: RegistryContextOptions },
@@ -58,9 +59,17 @@ export async function prepareRegistry(
     };
   }
   const publishesKeys = keys.document !== null;
+  // npm's keys are accepted beside what a registry publishes (its own keys, or none): a proxy of
+  // registry.npmjs.org (Artifactory, Nexus, Verdaccio) passes npm's signatures through without
+  // publishing npm's keys. Not with --registry-keys: the user's file is then the whole truth.
+  const npmKeys = keys.origin === 'registry' || keys.origin === 'none' ? trustSource.npmKeys : undefined;
   try {
-    const trust = createTrust({ trustedRoot: trustSource.trustedRoot, registryKeys: keys.document });
-    return { summary: { registry, keysOrigin: keys.origin, publishesKeys }, trust, trustDocuments: { trustedRoot: trustSource.trustedRoot, registryKeys: keys.document } };
+    const trust = createTrust({ trustedRoot: trustSource.trustedRoot, registryKeys: keys.document, ...(npmKeys === undefined ? {} : { npmKeys }) });
+    return {
+      summary: { registry, keysOrigin: keys.origin, publishesKeys, ...(npmKeys === undefined ? {} : { npmKeysOrigin: trustSource.npmKeysOrigin }) },
+      trust,
+      trustDocuments: { trustedRoot: trustSource.trustedRoot, registryKeys: keys.document, ...(npmKeys === undefined ? {} : { npmKeys }) },
+    };
   } catch (error) {
     if (!(error instanceof TrustMaterialError)) throw error;
     const rootProblem = error.code === 'TRUSTED_ROOT_INVALID';

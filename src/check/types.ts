@@ -2,7 +2,7 @@ import type { Finding as VerifyFinding, PackageFacts } from '../verify/types.js'
 import type { PackageRef } from '../types.js';
 import type { WalkResult } from '../walk/index.js';
 import type { VersionHistory } from '../registry/history.js';
-import type { TrustOrigin } from '../registry/trust-source.js';
+import type { NpmKeysOrigin, TrustOrigin } from '../registry/trust-source.js';
 
 // Codes the check stage adds to the verify stage's: evidence that could not be had at all. The
 // check stage also reports the verify stage's INPUT_TOO_LARGE, for a registry response past its
@@ -40,6 +40,9 @@ export interface RegistryTrust {
   keysOrigin: TrustOrigin | 'registry' | 'none';
   // False when the registry publishes no signing keys: then a missing signature is expected.
   publishesKeys: boolean;
+  // Set when npm's keys are accepted beside the registry's own (none, or its /-/npm/v1/keys):
+  // where npm's keys came from. A proxy of registry.npmjs.org passes npm's signatures through.
+  npmKeysOrigin?: NpmKeysOrigin;
 }
 
 export interface CheckResult {

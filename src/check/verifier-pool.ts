@@ -13,6 +13,8 @@ const WORKER_URL = new URL('../verify/worker.js', import.meta.url);
 export interface TrustDocuments {
   trustedRoot: Uint8Array;
   registryKeys: unknown;
+  // npm's keys, when accepted beside the registry's (a proxy of registry.npmjs.org).
+  npmKeys?: Uint8Array;
 }
 
 export class VerifierPool {

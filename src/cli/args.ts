@@ -32,6 +32,7 @@ export interface CliArgs {
   omit: OmitType[];
   debug: boolean;
   registry?: string;
+  attestationsRegistry?: string;
   registryKeys?: string;
   trustedRoot?: string;
   cache?: string;
@@ -55,6 +56,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   registry: { type: 'string' },
+  'attestations-registry': { type: 'string' },
   'registry-keys': { type: 'string' },
   'trusted-root': { type: 'string' },
   cache: { type: 'string' },
@@ -129,6 +131,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     omit: parseOmit(values.omit ?? []),
     debug: values.debug ?? false,
     ...optional('registry', values.registry),
+    ...optional('attestationsRegistry', values['attestations-registry']),
     ...optional('registryKeys', values['registry-keys']),
     ...optional('trustedRoot', values['trusted-root']),
     ...optional('cache', values.cache),

@@ -31,6 +31,9 @@ Options of check:
   -q, --quiet                  print only the failures and the verdict
   --gitlab-report <file>       also write GitLab's code-quality report of the findings
   --registry <url>             fetch evidence from this registry (default: npm's configuration)
+  --attestations-registry <url>
+                               fetch attestations here when a package's registry (a proxy) does not
+                               serve them (default: verify-deps-attestations:registry in .npmrc)
   --registry-keys <file>       registry keys (npm's /-/npm/v1/keys or the TUF keys.json shape)
   --trusted-root <file>        Sigstore trusted_root.json (default: the public-good root)
   --tuf-mirror <url>           Sigstore TUF repository to refresh trust from (default: Sigstore's)

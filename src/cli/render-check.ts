@@ -1,4 +1,4 @@
-import type { CheckResult } from '../check/index.js';
+import type { CheckResult, RegistryTrust } from '../check/index.js';
 import type { GateResult } from '../gate/index.js';
 import { isPassedUnverified, type PolicyDecision, type PolicyFinding } from '../policy/index.js';
 import { explainKeylessRegistries } from './render-keyless.js';
@@ -90,7 +90,7 @@ function describeInputs({ check, policy, decision }: GateResult): string[] {
   for (const warning of [...inventory.warnings, ...policy.warnings, ...check.warnings]) lines.push(`warning: ${warning}`);
   for (const registry of check.registries) {
     const count = check.packages.filter((o) => o.registry === registry.registry).length;
-    lines.push(`  ${count} checked against ${registry.registry} (signing keys: ${describeKeys(registry.keysOrigin)})`);
+    lines.push(`  ${count} checked against ${registry.registry} (signing keys: ${describeKeys(registry.keysOrigin)}${describeNpmKeys(registry)})`);
   }
   if (check.trust.refreshError) lines.push(`  Sigstore trust root: embedded copy (refresh failed: ${check.trust.refreshError})`);
   const verified = decision.packages.filter((p) => p.verification.verified).length;
@@ -142,6 +142,15 @@ const VERDICT_LINES: Record<GateResult['decision']['verdict'], string> = {
   fail: 'verdict: FAIL (exit 1)',
   incomplete: 'verdict: INCOMPLETE — some packages could not be checked, so the gate fails closed (exit 3)',
 };
+
+// npm's keys accepted beside a registry's own: said so, since a proxy's signatures verify with them.
+function describeNpmKeys(registry: RegistryTrust): string {
+  if (registry.npmKeysOrigin === undefined) return '';
+  const where = registry.npmKeysOrigin === 'tuf-refreshed' ? "Sigstore's TUF repository" : 'the Sigstore TUF copy embedded in @sigstore/tuf';
+  return registry.publishesKeys
+    ? `; also npm's keys from ${where}, for signatures that carry npm's key ids`
+    : `; npm's keys from ${where} for the signatures it passes through that carry npm's key ids`;
+}
 
 function describeKeys(origin: string): string {
   switch (origin) {

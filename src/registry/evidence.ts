@@ -2,6 +2,7 @@ import type { PackageEvidence } from '../verify/types.js';
 import { FetchError } from './fetch-error.js';
 import { MAX_PACKUMENT_BYTES, type RegistryHttp } from './http.js';
 import { toVersionManifest, type VersionManifest } from './manifest.js';
+import { withTrailingSlash } from './npm-config.js';
 import { toRegistryPath } from './package-name.js';
 
 export interface EvidenceRequest {
@@ -14,14 +15,26 @@ export interface FetchedEvidence extends PackageEvidence {
   manifest: VersionManifest;
 }
 
+// Where evidence is fetched from besides the package's registry.
+export interface EvidenceSources {
+  // --attestations-registry: a registry that serves `/-/npm/v1/attestations/…` for packages whose
+  // own registry (a proxy of registry.npmjs.org, say) does not.
+  attestationsRegistry?: string;
+  // npm's signing keyids: a package whose manifest advertises no attestations is asked about
+  // only when it carries a signature by one of them (npm published it, so its name is public;
+  // a private package's name is never sent to the attestations registry).
+  npmKeyids?: ReadonlySet<string>;
+}
+
 // Fetches one package's evidence with the fewest bytes that answer every check: the version
 // manifest (`/NAME/VERSION`, a few KB; the full packument can be megabytes), the attestations
-// document when the manifest advertises one, and the packument's `time` only when a registry
-// key's validity must be judged without a signed publish time.
+// document (see fetchAttestations), and the packument's `time` only when a registry key's
+// validity must be judged without a signed publish time.
 export async function fetchEvidence(
   http: RegistryHttp,
   ref: EvidenceRequest,
   needsPublishTime: (manifest: VersionManifest, attestations: unknown) => boolean,
+  options: EvidenceSources = {},
 ): Promise<FetchedEvidence> {
   const packagePath = toRegistryPath(ref.name);
   const manifestPath = `${packagePath}/${encodeURIComponent(ref.version)}`;
@@ -32,14 +45,8 @@ export async function fetchEvidence(
   const manifest = toVersionManifest(manifestResponse.body, ref.name, ref.version, manifestResponse.url, http.registryFor(ref.name));
   const evidence: FetchedEvidence = { name: ref.name, version: ref.version, lockfileIntegrity: ref.integrity, manifest };
 
-  if (manifest.attestationsPath !== undefined) {
-    const response = await http.getJson(manifest.attestationsPath, { name: ref.name });
-    // Advertised but absent is not "no provenance": the registry promised evidence it withholds.
-    if (response.status === 404) {
-      throw new FetchError('not-found', response.url, `${ref.name}@${ref.version} advertises attestations but ${response.url} answered HTTP 404`, 404);
-    }
-    evidence.attestations = response.body;
-  }
+  const attestations = await fetchAttestations(http, ref, manifest, options);
+  if (attestations !== undefined) evidence.attestations = attestations;
 
   if (needsPublishTime(manifest, evidence.attestations)) {
     const time = await fetchPublishTime(http, ref.name, ref.version, packagePath);
@@ -54,4 +61,38 @@ async function fetchPublishTime(http: RegistryHttp, name: string, version: strin
   const body = response.body as { time?: Record<string, unknown> } | null;
   const time = body && typeof body === 'object' && body.time && typeof body.time === 'object' ? body.time[version] : undefined;
   return typeof time === 'string' ? time : undefined;
+}
+
+// The attestations document, or undefined for none. Asked of the package's registry when its
+// manifest advertises one; of the attestations registry when that registry does not serve it, and
+// when the manifest advertises none but npm signed the package: a proxy's manifest is unsigned and
+// may drop `dist.attestations`, so its silence cannot say "none" (the attestations registry's 404
+// can). Either source is safe: a bundle is verified against the lockfile's digest.
+async function fetchAttestations(http: RegistryHttp, ref: EvidenceRequest, manifest: VersionManifest, sources: EvidenceSources): Promise<unknown> {
+  const { attestationsRegistry } = sources;
+  const elsewhere = attestationsRegistry !== undefined && !isSameRegistry(attestationsRegistry, http.registryFor(ref.name)) ? attestationsRegistry : undefined;
+  if (manifest.attestationsPath !== undefined) {
+    const response = await http.getJson(manifest.attestationsPath, { name: ref.name });
+    if (response.status !== 404) return response.body;
+    const fallback = elsewhere === undefined ? undefined : await http.getJson(attestationsPath(ref), { registry: elsewhere });
+    // Advertised but absent is not "no provenance": the registry promised evidence it withholds.
+    if (fallback === undefined || fallback.status === 404) {
+      const where = fallback === undefined ? `${response.url} answered` : `neither ${response.url} nor ${fallback.url} serves them:`;
+      throw new FetchError('not-found', response.url, `${ref.name}@${ref.version} advertises attestations but ${where} HTTP 404`, 404);
+    }
+    return fallback.body;
+  }
+  const signedByNpm = manifest.signatures?.some((signature) => sources.npmKeyids?.has(signature.keyid)) ?? false;
+  if (elsewhere === undefined || !signedByNpm) return undefined;
+  const response = await http.getJson(attestationsPath(ref), { registry: elsewhere });
+  return response.status === 404 ? undefined : response.body;
+}
+
+// npm's path for a version's attestations: `/-/npm/v1/attestations/@scope%2fname@1.0.0`.
+function attestationsPath(ref: EvidenceRequest): string {
+  return `/-/npm/v1/attestations${toRegistryPath(ref.name)}@${encodeURIComponent(ref.version)}`;
+}
+
+function isSameRegistry(a: string, b: string): boolean {
+  return withTrailingSlash(a) === withTrailingSlash(b);
 }

@@ -14,7 +14,8 @@ const NPMJS_HOST = 'registry.npmjs.org';
 
 // Finds the keys a registry signs with: --registry-keys when given; for registry.npmjs.org, the
 // TUF-distributed copy (a registry-served copy would let a mirror vouch for itself); otherwise
-// the registry's own /-/npm/v1/keys, where 404 means it publishes none.
+// the registry's own /-/npm/v1/keys, where 404 or 400 means it publishes none (as npm's
+// `audit signatures` reads them: some proxies answer 400 for a path they do not know).
 export async function loadRegistryKeys(
   registry: string,
   http: RegistryHttp,
@@ -26,7 +27,13 @@ export async function loadRegistryKeys(
   if (new URL(registry).host === NPMJS_HOST) {
     return { registry, document: options.npmKeys, origin: options.npmKeysOrigin };
   }
-  const response = await http.getJson('/-/npm/v1/keys', { registry });
+  let response;
+  try {
+    response = await http.getJson('/-/npm/v1/keys', { registry });
+  } catch (error) {
+    if (error instanceof FetchError && error.kind === 'unreachable' && error.status === 400) return { registry, document: null, origin: 'none' };
+    throw error;
+  }
   if (response.status === 404) return { registry, document: null, origin: 'none' };
   if (response.body === null || typeof response.body !== 'object') {
     throw new FetchError('malformed', response.url, `${response.url}: expected a keys document`);

@@ -16,13 +16,16 @@ export type NpmFlatOptions = Record<string, unknown> & { registry: string };
 
 export interface NpmSettings {
   flat: NpmFlatOptions;
+  // Where attestations are fetched from when a package's registry does not serve them
+  // (--attestations-registry, else `verify-deps-attestations:registry` in .npmrc); with a slash.
+  attestationsRegistry?: string;
   // npm's cache directory (`cache`), under which verify-deps keeps its own cache.
   npmCacheDir: string;
 }
 
 // Reads npm's configuration exactly as npm does for this project (project, user and global
 // .npmrc, npm_config_* environment), with `--registry` taking precedence over all of them.
-export async function loadNpmSettings(projectDir: string, overrides: { registry?: string } = {}): Promise<NpmSettings> {
+export async function loadNpmSettings(projectDir: string, overrides: { registry?: string; attestationsRegistry?: string } = {}): Promise<NpmSettings> {
   const config = new Config({
     npmPath: dirname(require.resolve('@npmcli/config/package.json')),
     definitions,
@@ -48,7 +51,12 @@ export async function loadNpmSettings(projectDir: string, overrides: { registry?
   }
   const flat = { ...config.flat } as NpmFlatOptions;
   assertRegistryUrl(flat.registry, 'registry');
-  return { flat, npmCacheDir: String(config.get('cache') ?? join(process.env.HOME ?? '.', '.npm')) };
+  const attestationsRegistry = getAttestationsRegistry(config, overrides.attestationsRegistry);
+  return {
+    flat,
+    ...(attestationsRegistry === undefined ? {} : { attestationsRegistry }),
+    npmCacheDir: String(config.get('cache') ?? join(process.env.HOME ?? '.', '.npm')),
+  };
 }
 
 // Checks that a registry setting is an http(s) URL (REGISTRY_URL_INVALID names the setting).
@@ -62,4 +70,25 @@ export function assertRegistryUrl(value: unknown, field: string): void {
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     throw new ConfigError('REGISTRY_URL_INVALID', `${field}: expected an http(s) URL, got ${JSON.stringify(value)}`, { field });
   }
+}
+
+// The .npmrc setting naming the attestations registry. Shaped like `@scope:registry` because npm
+// warns about every unknown setting ("Unknown project config") on each command except those
+// ending in `:registry`; npm itself reads it as nothing (only `@scope:registry` names a registry).
+export const ATTESTATIONS_REGISTRY_SETTING = 'verify-deps-attestations:registry';
+
+function getAttestationsRegistry(config: Config, flag: string | undefined): string | undefined {
+  if (flag !== undefined) {
+    assertRegistryUrl(flag, '--attestations-registry');
+    return withTrailingSlash(flag);
+  }
+  const value = config.get(ATTESTATIONS_REGISTRY_SETTING);
+  if (value === undefined || value === null || value === '') return undefined;
+  assertRegistryUrl(value, ATTESTATIONS_REGISTRY_SETTING);
+  return withTrailingSlash(String(value));
+}
+
+// A registry URL as npm joins paths to it: with one trailing slash.
+export function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
 }

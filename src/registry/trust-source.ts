@@ -13,13 +13,15 @@ const NPM_KEYS_TARGET = 'registry.npmjs.org/keys.json';
 
 // Where the run's Sigstore trusted root and npm's registry keys came from, for the report.
 export type TrustOrigin = 'file' | 'tuf-refreshed' | 'tuf-embedded';
+// npm's keys come only from Sigstore's TUF repository (--registry-keys replaces them instead).
+export type NpmKeysOrigin = Exclude<TrustOrigin, 'file'>;
 
 export interface TrustSource {
   trustedRoot: Buffer;
   trustedRootOrigin: TrustOrigin;
   // npm's keys for registry.npmjs.org, from the same TUF repository as the trusted root.
   npmKeys: Buffer;
-  npmKeysOrigin: TrustOrigin;
+  npmKeysOrigin: NpmKeysOrigin;
   // Why a TUF refresh was not used, when it was tried and failed.
   refreshError?: string;
 }
@@ -41,7 +43,7 @@ export async function loadTrustSource(options: TrustSourceOptions): Promise<Trus
   let trustedRoot = embedded.trustedRoot;
   let trustedRootOrigin: TrustOrigin = 'tuf-embedded';
   let npmKeys = embedded.registryKeys;
-  let npmKeysOrigin: TrustOrigin = 'tuf-embedded';
+  let npmKeysOrigin: NpmKeysOrigin = 'tuf-embedded';
   let refreshError: string | undefined;
 
   if (options.refresh) {

@@ -43,7 +43,7 @@ export function buildReport(result: GateResult, context: ReportContext): Complia
     policy: run.policy,
     lockfile: run.lockfile,
     trustedRoot: { origin: check.trust.trustedRootOrigin, sha256: check.trust.trustedRootSha256 },
-    registries: check.registries.map((r) => ({ url: r.registry, keysOrigin: r.keysOrigin, publishesKeys: r.publishesKeys })),
+    registries: check.registries.map((r) => ({ url: r.registry, keysOrigin: r.keysOrigin, publishesKeys: r.publishesKeys, ...(r.npmKeysOrigin === undefined ? {} : { npmKeysOrigin: r.npmKeysOrigin }) })),
     ...(context.ci === undefined ? {} : { ci: context.ci }),
     counts: toCounts(check, packages, notVerified.length, decision.exceptionsUsed.length),
     packages,

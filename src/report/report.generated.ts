@@ -156,6 +156,10 @@ export interface ComplianceReport {
      * False when the registry publishes no signing keys: then it cannot sign, and a missing signature is not a finding; a package with no verified attestation either fails (NO_EVIDENCE) unless the policy accepts the registry unsigned (registries.unsigned).
      */
     publishesKeys: boolean;
+    /**
+     * Present when npm's keys (registry.npmjs.org's, from Sigstore's TUF repository: tuf-refreshed or tuf-embedded) are accepted beside the registry's own, for the signatures it passes through that carry npm's key ids: a proxy or mirror of registry.npmjs.org. Absent for registry.npmjs.org itself (its keys are npm's) and with --registry-keys.
+     */
+    npmKeysOrigin?: 'tuf-refreshed' | 'tuf-embedded';
   }[];
   /**
    * The CI run, from GitHub Actions' or GitLab CI's standard environment variables; absent outside CI.

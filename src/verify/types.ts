@@ -57,6 +57,8 @@ export interface TrustDigests {
   trustedRoot: string;
   // sha256 (hex) of the registry keys document, same rule.
   registryKeys: string;
+  // sha256 (hex) of npm's keys document, when npm's keys are accepted beside the registry's.
+  npmKeys?: string;
   basis: { trustedRoot: 'bytes' | 'canonical-json'; registryKeys: 'bytes' | 'canonical-json' };
 }
 

@@ -6,7 +6,7 @@ import { createTrust, verifyPackageEvidence, type Trust } from './index.js';
 import type { PackageEvidence } from './types.js';
 
 export type WorkerRequest =
-  | { kind: 'trust'; trustId: number; trustedRoot: Uint8Array; registryKeys: unknown }
+  | { kind: 'trust'; trustId: number; trustedRoot: Uint8Array; registryKeys: unknown; npmKeys?: Uint8Array }
   | { kind: 'verify'; seq: number; trustId: number; evidence: PackageEvidence; now: number };
 
 export type WorkerReply = { seq: number; facts: unknown } | { seq: number; error: string };
@@ -16,7 +16,8 @@ const trusts = new Map<number, Trust>();
 parentPort?.on('message', (request: WorkerRequest) => {
   if (request.kind === 'trust') {
     const registryKeys = request.registryKeys instanceof Uint8Array ? Buffer.from(request.registryKeys) : request.registryKeys;
-    trusts.set(request.trustId, createTrust({ trustedRoot: Buffer.from(request.trustedRoot), registryKeys }));
+    const npmKeys = request.npmKeys === undefined ? {} : { npmKeys: Buffer.from(request.npmKeys) };
+    trusts.set(request.trustId, createTrust({ trustedRoot: Buffer.from(request.trustedRoot), registryKeys, ...npmKeys }));
     return;
   }
   let reply: WorkerReply;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createTestPki, lockfileScenario, startFixtureRegistry, type FixtureRegistry, type TestPki } from '../support/index.js';
 import { createTlsServerIdentity } from './tls-ca.js';
 import { startTufProxy, type TufProxy } from './tuf-proxy.js';
-import { createTufRepo, SIGSTORE_TUF_HOST, writeNpmTufCache } from './tuf-repo.js';
+import { createTufRepo, SIGSTORE_TUF_HOST, writeNpmTufCache } from '../support/tuf-repo.js';
 import { writeBenchTree, writeInstalledTree } from './trees.js';
 
 export interface BenchEnvironment {

@@ -7,7 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import tls from 'node:tls';
 import { ServerSockets } from '../support/server-sockets.js';
 import type { TlsServerIdentity } from './tls-ca.js';
-import type { TufRepo } from './tuf-repo.js';
+import type { TufRepo } from '../support/tuf-repo.js';
 
 export class TufProxy {
   // Paths served (e.g. /timestamp.json) and CONNECT targets refused, since the last resetLog().

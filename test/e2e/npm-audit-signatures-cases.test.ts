@@ -315,14 +315,13 @@ const CASES: Case[] = [
   },
   {
     npm: ['third-party registry without keys (E400) does not verify'],
-    // Stricter than npm, which reads a 400 from the keys endpoint as "no keys": only a 404 says a
-    // registry publishes none. Any other answer leaves its keys unknown, so nothing of it can be
-    // judged and the run fails closed as incomplete (exit 3).
-    title: 'a third-party registry whose keys endpoint answers 400 fails closed: its keys are unknown',
+    // A 400 from the keys endpoint means "no keys", as npm reads it; the gate then fails the
+    // unsigned package, as for a 404 (NO_EVIDENCE), instead of skipping it.
+    title: 'a third-party registry whose keys endpoint answers 400 publishes no keys: its unsigned package fails',
     serve: [{ packages: [unsigned(ARBORIST)], keysStatus: 400 }],
     project: { entries: installed([ARBORIST]) },
     registryKeys: 'endpoint',
-    expected: { exit: 3, verdict: 'incomplete', findings: { [spec(ARBORIST)]: ['FETCH_FAILED'] } },
+    expected: { exit: 1, verdict: 'fail', findings: { [spec(ARBORIST)]: ['NO_EVIDENCE'] }, signatures: { [spec(ARBORIST)]: 'missing' } },
   },
   {
     npm: ['errors when the keys endpoint errors'],

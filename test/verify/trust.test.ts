@@ -167,6 +167,26 @@ describe('registry keys', () => {
     expect(codeOf(() => createTrust({ trustedRoot: TRUSTED_ROOT_BYTES, registryKeys: { keys: [tuf.keys[0], tuf.keys[0]] } }))).toBe('REGISTRY_KEYS_INVALID');
   });
 
+  it("accepts npm's keys beside a registry's own; a registry key under one of npm's keyids is replaced, for every usage", () => {
+    const own = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    const npmKeyid = tuf.keys[2].keyId as string;
+    const registryKeys = { keys: [tufKey('SHA256:own', 'npm:signatures', own, { start: '2020-01-01T00:00:00Z' }), tufKey(npmKeyid, 'npm:signatures', own, { start: '2020-01-01T00:00:00Z' }), tufKey(npmKeyid, 'npm:attestations', own, { start: '2020-01-01T00:00:00Z' })] };
+    const npmKeys = { keys: tuf.keys.filter((key: { keyUsage: string }) => key.keyUsage === 'npm:signatures') };
+    const trust = createTrust({ trustedRoot: TRUSTED_ROOT_BYTES, registryKeys, npmKeys });
+    const signing = trust.registryKeys.get('npm:signatures');
+    expect([...(signing?.keys() ?? [])].sort()).toEqual(['SHA256:own', ...npmKeys.keys.map((key: { keyId: string }) => key.keyId)].sort());
+    expect(signing?.get(npmKeyid)?.publicKey.equals(toRegistryKeys(tuf)[2]!.publicKey)).toBe(true);
+    // npm lists this keyid for signatures only here: the registry's attestation key of that id is not kept either.
+    expect(trust.registryKeys.get('npm:attestations')?.has(npmKeyid)).toBe(false);
+    expect(trust.digests.npmKeys).toMatch(/^[0-9a-f]{64}$/);
+    expect(createTrust({ trustedRoot: TRUSTED_ROOT_BYTES, registryKeys }).digests.npmKeys).toBeUndefined();
+  });
+
+  it("accepts npm's keys for a registry that publishes none", () => {
+    const trust = createTrust({ trustedRoot: TRUSTED_ROOT_BYTES, registryKeys: null, npmKeys: KEYS_BYTES });
+    expect(trust.registryKeys.get('npm:signatures')?.has(tuf.keys[2].keyId)).toBe(true);
+  });
+
   it('parses each key once: lookups return the same KeyObject', () => {
     const trust = createTrust({ trustedRoot: TRUSTED_ROOT_BYTES, registryKeys: tuf });
     const a = trust.material.publicKey(tuf.keys[1].keyId).publicKey;

@@ -124,6 +124,7 @@ export function toGateOptions(args: CliArgs, clockAtStart: Date): GateOptions {
     now: args.now ?? clockAtStart,
     refreshTimeoutMs: TUF_REFRESH_TIMEOUT_MS,
     ...(args.registry === undefined ? {} : { registry: args.registry }),
+    ...(args.attestationsRegistry === undefined ? {} : { attestationsRegistry: args.attestationsRegistry }),
     ...(args.registryKeys === undefined ? {} : { registryKeysFile: args.registryKeys }),
     ...(args.trustedRoot === undefined ? {} : { trustedRootFile: args.trustedRoot }),
     ...(args.cache === undefined ? {} : { cacheDir: args.cache }),

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { Verifier, VerificationError, toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
 import { TrustMaterialError } from '../errors.js';
 import { toParsedDocument } from '../encoding.js';
-import type { RegistryKey, TrustDigests } from '../types.js';
+import type { KeyUsage, RegistryKey, TrustDigests } from '../types.js';
 import { memoizeTrustedCertificate, useFastDerEncoder } from './certificate-memo.js';
 import { isKeyValidAt, toRegistryKeyIndex, toRegistryKeys, type RegistryKeyIndex } from './registry-keys.js';
 import { toTrustedRoot } from './trusted-root.js';
@@ -28,6 +28,11 @@ export interface TrustInput {
   // npm keys in either shape: raw bytes/text or parsed; null for a registry that publishes none
   // (every registry signature and publish attestation then fails with UNKNOWN_KEY).
   registryKeys: unknown;
+  // npm's own keys (registry.npmjs.org's, from Sigstore's TUF repository), accepted beside the
+  // registry's for a registry that proxies npm and passes npm's signatures through. Safe whatever
+  // host serves them: npm's key signs `name@version:integrity` and the attestations name the
+  // digest, both checked against the lockfile, so no proxy can make them vouch for other bytes.
+  npmKeys?: unknown;
 }
 
 // A registry without keys: the digest recorded is that of the empty string.
@@ -44,7 +49,12 @@ export function createTrust(input: TrustInput): Trust {
   if ('error' in keys) {
     throw new TrustMaterialError('REGISTRY_KEYS_INVALID', `registry keys: ${keys.error}`);
   }
-  const registryKeys = toRegistryKeyIndex(keys === NO_KEYS ? [] : toRegistryKeys(keys.value));
+  const npm = input.npmKeys === undefined ? undefined : toParsedDocument(input.npmKeys);
+  if (npm !== undefined && 'error' in npm) {
+    throw new TrustMaterialError('REGISTRY_KEYS_INVALID', `npm's registry keys: ${npm.error}`);
+  }
+  const ownKeys = toRegistryKeyIndex(keys === NO_KEYS ? [] : toRegistryKeys(keys.value));
+  const registryKeys = npm === undefined ? ownKeys : withNpmKeys(ownKeys, toRegistryKeyIndex(toRegistryKeys(npm.value)));
   const attestationKeys = registryKeys.get('npm:attestations') ?? new Map<string, RegistryKey>();
 
   // Only npm:attestations keys can sign a bundle: a key published for registry signatures is not
@@ -71,7 +81,24 @@ export function createTrust(input: TrustInput): Trust {
     digests: {
       trustedRoot: root.sha256,
       registryKeys: keys.sha256,
+      ...(npm === undefined ? {} : { npmKeys: npm.sha256 }),
       basis: { trustedRoot: root.basis, registryKeys: keys.basis },
     },
   };
+}
+
+// The registry's keys with npm's added. A key the registry lists under one of npm's keyids is
+// replaced by npm's: a registry (or a proxy in the middle) cannot redefine what npm's keyid
+// means, so a signature reported as npm's is always checked with npm's key.
+function withNpmKeys(own: RegistryKeyIndex, npm: RegistryKeyIndex): RegistryKeyIndex {
+  const merged = new Map<KeyUsage, ReadonlyMap<string, RegistryKey>>();
+  for (const usage of new Set([...own.keys(), ...npm.keys()])) {
+    const byId = new Map(own.get(usage));
+    // A keyid npm uses for either purpose is npm's: the registry's key of that id is dropped
+    // for every purpose, not just the one npm lists it for.
+    for (const npmIds of npm.values()) for (const keyid of npmIds.keys()) byId.delete(keyid);
+    for (const [keyid, key] of npm.get(usage) ?? []) byId.set(keyid, key);
+    merged.set(usage, byId);
+  }
+  return merged;
 }
