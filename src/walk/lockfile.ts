@@ -149,7 +149,6 @@ function assertLegacyDependencies(root: Record<string, unknown>, path: string): 
       const here = `${field}["${name}"]`;
       if (++count > MAX_LOCKFILE_ENTRIES) throw tooLarge(path, 'dependencies', `at most ${MAX_LOCKFILE_ENTRIES} entries`);
       if (!isRecord(entry)) throw invalid(path, here, 'an object');
-      if (typeof entry.version !== 'string') throw invalid(path, `${here}.version`, 'a string');
       assertStringFields(entry, path, here);
       if (entry.dependencies !== undefined) {
         if (!isRecord(entry.dependencies)) throw invalid(path, `${here}.dependencies`, 'an object');
@@ -162,9 +161,16 @@ function assertLegacyDependencies(root: Record<string, unknown>, path: string): 
 // The fields the walker reads as strings (arborist copies them as they are).
 const STRING_FIELDS = ['name', 'version', 'resolved', 'integrity'] as const;
 
+// Arborist reads false, null and "" in these fields as absent, and so does npm ci: npm 6 wrote
+// `"resolved": false` for bundled dependencies and, through a bug, for some registry packages
+// (npm/cli#1138). An absent field is judged by the gate (no integrity: INTEGRITY_MISSING). A
+// number or an object is carried into arborist's tree as it is, and npm never writes one: refused.
 function assertStringFields(entry: Record<string, unknown>, path: string, here: string): void {
   for (const field of STRING_FIELDS) {
-    if (entry[field] !== undefined && typeof entry[field] !== 'string') throw invalid(path, `${here}.${field}`, 'a string');
+    const value = entry[field];
+    if (value !== undefined && value !== null && value !== false && typeof value !== 'string') {
+      throw invalid(path, `${here}.${field}`, `a string (or false or null, read as absent), got ${JSON.stringify(value).slice(0, 40)}`);
+    }
   }
 }
 
