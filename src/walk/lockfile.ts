@@ -60,6 +60,7 @@ export async function locateTreeSource(dir: string): Promise<TreeSource> {
       return { kind: name, relPath: name, lockfileVersion: await readLockfileVersion(path, name) };
     }
   }
+  await assertNoOtherLockfile(dir);
   const hidden = join('node_modules', '.package-lock.json');
   if (await isFile(join(dir, hidden))) {
     return { kind: 'hidden-lockfile', relPath: hidden, lockfileVersion: await readLockfileVersion(join(dir, hidden), hidden) };
@@ -71,6 +72,27 @@ export async function locateTreeSource(dir: string): Promise<TreeSource> {
     file: join(dir, 'package-lock.json'),
     hint: 'Create one first with `npm install --package-lock-only`.',
   });
+}
+
+// The lockfiles of other package managers, which verify-deps does not read (yet).
+const OTHER_LOCKFILES = [
+  { file: 'yarn.lock', manager: 'yarn' },
+  { file: 'pnpm-lock.yaml', manager: 'pnpm' },
+  { file: 'bun.lock', manager: 'bun' },
+  { file: 'bun.lockb', manager: 'bun' },
+] as const;
+
+// Another package manager's lockfile is what pins this project: reading node_modules instead,
+// or saying there is no lockfile at all, would judge something other than what it installs.
+async function assertNoOtherLockfile(dir: string): Promise<void> {
+  for (const { file, manager } of OTHER_LOCKFILES) {
+    const path = join(dir, file);
+    if (!(await isFile(path))) continue;
+    throw new InputError('LOCKFILE_UNSUPPORTED', `${path}: a ${manager} lockfile, not supported yet (expected package-lock.json or npm-shrinkwrap.json)`, {
+      file: path,
+      hint: `verify-deps reads npm lockfiles only. For a one-off gate, write one beside it with \`npm install --package-lock-only\` (it resolves package.json again: versions may differ from ${file}'s).`,
+    });
+  }
 }
 
 // A lockfile symlinked from elsewhere would let whoever controls that file decide what the gate
