@@ -1,6 +1,7 @@
 // Where the tree comes from, through the real CLI: an npm 6 lockfile with `"resolved": false` is
 // read as npm reads it (and checked), a project with only node_modules is refused before any
 // network, and another package manager's lockfile is named as unsupported (LOCKFILE_UNSUPPORTED).
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +106,21 @@ describe('tree sources', () => {
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'NO_LOCKFILE' } });
     expect(registry.requests).toEqual([]);
+  });
+
+  it('only npm\'s record of the installed tree (node_modules/.package-lock.json): checked, and the report names that file and its digest', async () => {
+    const hidden = {
+      name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true,
+      packages: { 'node_modules/alpha': { version: '1.0.0', integrity: alpha.integrity }, 'node_modules/beta': { version: '2.0.0', integrity: beta.integrity } },
+    };
+    // Written last: npm's record counts only when nothing in node_modules is newer.
+    const dir = await project({ ...INSTALLED_ONLY, 'node_modules/.package-lock.json': hidden });
+    const result = await check(dir);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(await readFile(join(dir, 'verify-deps-report.json'), 'utf8')) as ReportJson;
+    const digest = createHash('sha256').update(await readFile(join(dir, 'node_modules', '.package-lock.json'))).digest('hex');
+    expect(report.lockfile).toEqual({ path: 'node_modules/.package-lock.json', lockfileVersion: 3, sha256: digest });
+    expect(Object.fromEntries(report.packages.map((p) => [p.name, p.verdict]))).toEqual({ alpha: 'pass', beta: 'pass' });
   });
 
   it('node_modules without any lockfile: inventory still lists the installed packages, and says there is no lockfile', async () => {
