@@ -149,3 +149,17 @@ describe.each([1, 3])('lockfile v%i entries with a field npm reads as absent: th
     expect(await walkerReads(dir)).toEqual(arborist);
   });
 });
+
+// The one deliberate difference: arborist carries a number or an object in these fields into its
+// tree as it is (a non-string integrity, a version of 1); npm never writes one, and the report
+// cannot hold one, so the walker refuses the lockfile.
+describe('lockfile entries with a number or an object where npm writes a string', () => {
+  it.each([['resolved', 1], ['integrity', {}], ['version', 1], ['name', true]])('%s: %j is refused (LOCKFILE_INVALID)', async (field, value) => {
+    const { dir, cleanup } = await makeTempDir();
+    cleanups.push(cleanup);
+    const entry: Record<string, unknown> = { version: '7.0.0', integrity: INTEGRITY, [field]: value };
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { 'is-number': '^7.0.0' } }));
+    await writeFile(join(dir, 'package-lock.json'), JSON.stringify({ name: 'app', lockfileVersion: 1, requires: true, dependencies: { 'is-number': entry } }));
+    await expect(walkTree(dir)).rejects.toMatchObject({ code: 'LOCKFILE_INVALID' });
+  });
+});
