@@ -51,6 +51,8 @@ export class UsageError extends VerifyDepsError<UsageErrorCode> {
 export type InputErrorCode =
   | 'PROJECT_DIR_MISSING'
   | 'NO_LOCKFILE'
+  // Only another package manager's lockfile (yarn.lock, pnpm-lock.yaml, bun.lock, bun.lockb).
+  | 'LOCKFILE_UNSUPPORTED'
   | 'LOCKFILE_UNREADABLE'
   | 'LOCKFILE_UNPARSEABLE'
   | 'LOCKFILE_INVALID'

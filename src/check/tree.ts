@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sha256Hex } from '../canonical-json.js';
+import { InputError } from '../errors.js';
 import type { OmitType } from '../types.js';
 import { walkTree, type WalkResult } from '../walk/index.js';
 
@@ -8,14 +9,30 @@ import { walkTree, type WalkResult } from '../walk/index.js';
 // lockfile is read, and what its report records even when the run stops later.
 export interface ProjectTree {
   inventory: WalkResult;
-  // sha256 of the lockfile's bytes; null when the tree was read from node_modules (no file).
+  // sha256 of the lockfile's bytes (package-lock.json, npm-shrinkwrap.json or npm's
+  // node_modules/.package-lock.json).
   lockfileSha256: string | null;
 }
 
-// Reads the project's tree (src/walk) and digests the lockfile it came from.
+// Reads the project's tree (src/walk) and digests the lockfile it came from. A tree read from
+// node_modules alone is refused here, before any network: `inventory` may list it, but a gate
+// cannot certify it.
 export async function readProjectTree(dir: string, omit: readonly OmitType[]): Promise<ProjectTree> {
   const projectDir = resolve(dir);
   const inventory = await walkTree(projectDir, { omit });
-  const lockfileSha256 = inventory.treeSource.kind === 'node_modules' ? null : sha256Hex(await readFile(join(projectDir, inventory.lockfile)));
+  if (inventory.treeSource.kind === 'node_modules') throw installedTreeOnly(projectDir);
+  const lockfileSha256 = sha256Hex(await readFile(join(projectDir, inventory.lockfile)));
   return { inventory, lockfileSha256 };
+}
+
+// node_modules without a lockfile (npm 6, yarn, pnpm and bun leave it so) is already installed:
+// install scripts have run, no file pins what is there, most packages carry no integrity
+// (npm 6 alone records `_integrity`), and the bytes on disk are never hashed against anything.
+// A pass would call verified a tree nobody checked.
+function installedTreeOnly(projectDir: string): InputError {
+  const file = join(projectDir, 'package-lock.json');
+  return new InputError('NO_LOCKFILE', `${file}: not found (nor npm-shrinkwrap.json, nor node_modules/.package-lock.json); expected a lockfile to check, found only the packages installed in node_modules`, {
+    file,
+    hint: 'Create one with `npm install --package-lock-only` (it resolves package.json again, and may pick newer versions than node_modules holds), commit it, and run the gate before installing.',
+  });
 }

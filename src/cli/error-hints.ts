@@ -6,6 +6,7 @@ export const ERROR_HINTS: Readonly<Record<string, string>> = {
   INVALID_OPTION: 'Run `verify-deps --help` for the accepted values.',
   PROJECT_DIR_MISSING: 'Pass the directory that holds package.json and package-lock.json.',
   NO_LOCKFILE: 'Create one first with `npm install --package-lock-only`.',
+  LOCKFILE_UNSUPPORTED: 'verify-deps reads npm lockfiles only; for a one-off gate, write one with `npm install --package-lock-only`.',
   LOCKFILE_UNREADABLE: 'Check the file permissions.',
   LOCKFILE_UNPARSEABLE: 'Regenerate it with `npm install --package-lock-only` and commit it.',
   LOCKFILE_INVALID: 'Regenerate it with `npm install --package-lock-only` and commit it.',

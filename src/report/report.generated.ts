@@ -119,11 +119,11 @@ export interface ComplianceReport {
      */
     path: string;
     /**
-     * 1, 2 or 3; null when the tree was read from node_modules.
+     * 1, 2 or 3 (null is not written: a tree read from node_modules alone is refused with NO_LOCKFILE).
      */
     lockfileVersion: number | null;
     /**
-     * sha256 (hex) of the file's bytes; null when the tree was read from node_modules.
+     * sha256 (hex) of the file's bytes: package-lock.json, npm-shrinkwrap.json, or npm's own record of the installed tree (node_modules/.package-lock.json) when the project has no lockfile. null is not written: a tree read from node_modules alone is refused with NO_LOCKFILE.
      */
     sha256: null | Sha256;
   };

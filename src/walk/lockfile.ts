@@ -60,6 +60,7 @@ export async function locateTreeSource(dir: string): Promise<TreeSource> {
       return { kind: name, relPath: name, lockfileVersion: await readLockfileVersion(path, name) };
     }
   }
+  await assertNoOtherLockfile(dir);
   const hidden = join('node_modules', '.package-lock.json');
   if (await isFile(join(dir, hidden))) {
     return { kind: 'hidden-lockfile', relPath: hidden, lockfileVersion: await readLockfileVersion(join(dir, hidden), hidden) };
@@ -71,6 +72,27 @@ export async function locateTreeSource(dir: string): Promise<TreeSource> {
     file: join(dir, 'package-lock.json'),
     hint: 'Create one first with `npm install --package-lock-only`.',
   });
+}
+
+// The lockfiles of other package managers, which verify-deps does not read (yet).
+const OTHER_LOCKFILES = [
+  { file: 'yarn.lock', manager: 'yarn' },
+  { file: 'pnpm-lock.yaml', manager: 'pnpm' },
+  { file: 'bun.lock', manager: 'bun' },
+  { file: 'bun.lockb', manager: 'bun' },
+] as const;
+
+// Another package manager's lockfile is what pins this project: reading node_modules instead,
+// or saying there is no lockfile at all, would judge something other than what it installs.
+async function assertNoOtherLockfile(dir: string): Promise<void> {
+  for (const { file, manager } of OTHER_LOCKFILES) {
+    const path = join(dir, file);
+    if (!(await isFile(path))) continue;
+    throw new InputError('LOCKFILE_UNSUPPORTED', `${path}: a ${manager} lockfile, not supported yet (expected package-lock.json or npm-shrinkwrap.json)`, {
+      file: path,
+      hint: `verify-deps reads npm lockfiles only. For a one-off gate, write one beside it with \`npm install --package-lock-only\` (it resolves package.json again: versions may differ from ${file}'s).`,
+    });
+  }
 }
 
 // A lockfile symlinked from elsewhere would let whoever controls that file decide what the gate
@@ -149,7 +171,6 @@ function assertLegacyDependencies(root: Record<string, unknown>, path: string): 
       const here = `${field}["${name}"]`;
       if (++count > MAX_LOCKFILE_ENTRIES) throw tooLarge(path, 'dependencies', `at most ${MAX_LOCKFILE_ENTRIES} entries`);
       if (!isRecord(entry)) throw invalid(path, here, 'an object');
-      if (typeof entry.version !== 'string') throw invalid(path, `${here}.version`, 'a string');
       assertStringFields(entry, path, here);
       if (entry.dependencies !== undefined) {
         if (!isRecord(entry.dependencies)) throw invalid(path, `${here}.dependencies`, 'an object');
@@ -162,9 +183,16 @@ function assertLegacyDependencies(root: Record<string, unknown>, path: string): 
 // The fields the walker reads as strings (arborist copies them as they are).
 const STRING_FIELDS = ['name', 'version', 'resolved', 'integrity'] as const;
 
+// Arborist reads false, null and "" in these fields as absent, and so does npm ci: npm 6 wrote
+// `"resolved": false` for bundled dependencies and, through a bug, for some registry packages
+// (npm/cli#1138). An absent field is judged by the gate (no integrity: INTEGRITY_MISSING). A
+// number or an object is carried into arborist's tree as it is, and npm never writes one: refused.
 function assertStringFields(entry: Record<string, unknown>, path: string, here: string): void {
   for (const field of STRING_FIELDS) {
-    if (entry[field] !== undefined && typeof entry[field] !== 'string') throw invalid(path, `${here}.${field}`, 'a string');
+    const value = entry[field];
+    if (value !== undefined && value !== null && value !== false && typeof value !== 'string') {
+      throw invalid(path, `${here}.${field}`, `a string (or false or null, read as absent), got ${JSON.stringify(value).slice(0, 40)}`);
+    }
   }
 }
 

@@ -145,16 +145,18 @@ describe('every run ends in a report; nothing stale survives a failure', () => {
     expect(await exists(join(dir, 'sri-manifest.json'))).toBe(false);
   });
 
-  it('no lockfile, only node_modules: judged from what is installed, a report whose lockfile digest is null (no crash)', async () => {
+  it('no lockfile, only node_modules: refused before any network (NO_LOCKFILE, exit 2, no crash), nothing stale left', async () => {
     const dir = join(ws.dir, `project-${run++}`);
     await mkdir(join(dir, 'node_modules', 'alpha'), { recursive: true });
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { alpha: '1.0.0' } }));
     await writeFile(join(dir, 'node_modules', 'alpha', 'package.json'), JSON.stringify({ name: 'alpha', version: '1.0.0' }));
+    await writeFile(join(dir, 'sri-manifest.json'), STALE_SRI);
+    registry.resetLog();
     const result = await check(dir);
     expect(result.stderr).not.toMatch(/internal error/);
-    const report = await readReport(dir);
-    expect(report.error).toBeUndefined();
-    expect(report.lockfile).toEqual({ path: 'node_modules', lockfileVersion: null, sha256: null });
-    expect(report.packages.map((p) => p.name)).toEqual(['alpha']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'NO_LOCKFILE' } });
+    expect(registry.requests).toEqual([]);
+    expect(await exists(join(dir, 'sri-manifest.json'))).toBe(false);
   });
 });

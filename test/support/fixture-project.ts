@@ -19,6 +19,13 @@ export const LOCKFILE_FIXTURES = [
   'npm-cli-10.9.0',
   'socket.io-4.3.2-v1',
   'socket.io-monorepo',
+  'v1-links-overrides-peers',
+  'v1-npm11-alias-git-tarball',
+  'v1-npm5-no-requires',
+  'v1-npm6-nyc13-resolved-false',
+  'v2-workspaces-alias',
+  'v3-bundled-nyc13',
+  'v3-links-overrides-peers',
 ] as const;
 
 export type LockfileFixture = (typeof LOCKFILE_FIXTURES)[number];

@@ -66,8 +66,9 @@ function parentLocation(location: string): string {
   return match?.[1] ?? '';
 }
 
+// No `resolved` (npm omits it, npm 6 wrote `false`): fetched by name and version from the registry.
 function isRegistryResolved(resolved: unknown): boolean {
-  if (resolved === undefined) return true;
+  if (resolved === undefined || resolved === null || resolved === false || resolved === '') return true;
   if (typeof resolved !== 'string' || !/^https?:\/\//.test(resolved)) return false;
   return new URL(resolved).pathname.includes('/-/');
 }
