@@ -1,14 +1,16 @@
 import type { CachedPackage, EvidenceCache } from '../registry/cache.js';
 import { fetchEvidence, type FetchedEvidence } from '../registry/evidence.js';
-import { FetchError } from '../registry/fetch-error.js';
 import { fetchVersionHistory, type VersionHistory } from '../registry/history.js';
 import type { RegistryHttp } from '../registry/http.js';
 import type { VersionManifest } from '../registry/manifest.js';
+import { isSha1OnlyPin } from '../sri/index.js';
 import type { PackageRef } from '../types.js';
 import type { PackageFacts, Trust } from '../verify/index.js';
 import { beforeDeadline, DeadlineExpiredError, toDeadlineFinding } from './deadline.js';
+import { offlineMiss, toFetchFinding } from './fetch-finding.js';
 import type { RegistryContext } from './registry-context.js';
 import { rehashPackage } from './rehash.js';
+import { bindSha1Pin, toWeakPinFinding } from './weak-pin.js';
 import type { CheckFinding, PackageOutcome } from './types.js';
 
 export interface PackageCheckDeps {
@@ -39,8 +41,13 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     return { ...base, fromCache: false, findings: [context.failure ?? { code: 'FETCH_FAILED', message: 'no trust for this registry' }] };
   }
   const trust = context.trust;
+  // A sha1-only pin is bound to the evidence through the tarball's bytes (bindSha1Pin).
+  const sha1Pin = isSha1OnlyPin(ref.integrity) ? (ref.integrity as string) : undefined;
   const cached = await deps.cache.lookup(registry, ref.name, ref.version, ref.integrity);
-  const reused = cached === undefined ? undefined : reusableFacts(cached, trust, deps);
+  let reused = cached === undefined ? undefined : reusableFacts(cached, trust, deps);
+  // Security: the sha512 of a sha1-pinned tarball is reused only inside a result this machine's
+  // MAC vouches for (reusableFacts); --rehash wants the bytes hashed again, so it downloads.
+  if (sha1Pin !== undefined && (deps.rehash || reused?.integrity.bound === undefined)) reused = undefined;
   // Evidence is read (or fetched) unless a verification result of it can be reused; --rehash
   // needs the manifest's tarball path either way.
   let evidence: FetchedEvidence | undefined;
@@ -59,11 +66,21 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   }
   const fromCache = !fetched;
   deps.onStage?.('fetched');
+  // A result is reused only for the stored evidence it was verified from: evidence fetched anew
+  // (the stored copy unreadable) is verified anew.
+  const verifyAnew = reused === undefined || fetched;
+  let bound: string | undefined;
+  if (sha1Pin !== undefined && verifyAnew) {
+    const binding = await bindSha1Pin({ ...ref, integrity: sha1Pin }, (evidence as FetchedEvidence).manifest, deps);
+    if ('finding' in binding) return { ...base, fromCache, findings: [binding.finding] };
+    bound = binding.bound;
+  }
   let facts: PackageFacts;
   try {
-    // A result is reused only for the stored evidence it was verified from: evidence fetched
-    // anew (the stored copy unreadable) is verified anew.
-    facts = reused !== undefined && !fetched ? reused : await beforeDeadline(deps.signal, () => deps.verify(evidence as FetchedEvidence, context));
+    // The computed sha512 goes to verification beside the evidence, never into it: the evidence
+    // is what the cache stores, and a stored digest must not become an anchor.
+    const toVerify = bound === undefined ? (evidence as FetchedEvidence) : { ...(evidence as FetchedEvidence), boundIntegrity: bound };
+    facts = verifyAnew ? await beforeDeadline(deps.signal, () => deps.verify(toVerify, context)) : (reused as PackageFacts);
   } catch (error) {
     // Past the deadline the workers are stopped: what they held is unverified, not broken.
     if (error instanceof DeadlineExpiredError || deps.signal?.aborted) return { ...base, fromCache, findings: [toDeadlineFinding(ref.name, ref.version)] };
@@ -79,7 +96,11 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     findings: [...facts.findings],
     ...(repository === undefined ? {} : { declaredRepository: repository }),
   };
-  if (deps.rehash && evidence !== undefined) {
+  if (sha1Pin !== undefined && facts.integrity.bound !== undefined) {
+    outcome.findings.push(toWeakPinFinding(sha1Pin, facts.integrity.bound));
+    // The tarball was hashed here, this run: what --rehash would have done.
+    if (bound !== undefined) outcome.rehashed = bound;
+  } else if (deps.rehash && evidence !== undefined) {
     const { rehashed, finding } = await rehashPackage(ref, evidence.manifest, deps);
     if (rehashed !== undefined) outcome.rehashed = rehashed;
     if (finding !== undefined) outcome.findings.push(finding);
@@ -135,8 +156,12 @@ function reusableFacts(cached: CachedPackage, trust: Trust, deps: PackageCheckDe
 // Stored evidence is verified as the evidence of the package the lockfile names, whatever it
 // says it is for: evidence copied under a forged integrity must be checked against the forged
 // integrity (and fail), not against the genuine one it carries.
+// A digest stored beside it (boundIntegrity) is dropped: only this run's hashing sets one.
 function forPackage(evidence: FetchedEvidence | undefined, ref: PackageRef): FetchedEvidence | undefined {
-  return evidence === undefined ? undefined : { ...evidence, name: ref.name, version: ref.version, lockfileIntegrity: ref.integrity };
+  if (evidence === undefined) return undefined;
+  const copy: FetchedEvidence = { ...evidence, name: ref.name, version: ref.version, lockfileIntegrity: ref.integrity };
+  delete copy.boundIntegrity;
+  return copy;
 }
 
 function trustDigest(trust: Trust): string {
@@ -147,15 +172,6 @@ function trustDigest(trust: Trust): string {
 // registry has mended it, and never mistaken for a result.
 function isWorthCaching(facts: PackageFacts, context: RegistryContext): boolean {
   return facts.findings.every((f) => f.code === 'SIGNATURE_MISSING' && !context.summary.publishesKeys);
-}
-
-function offlineMiss(what: string): CheckFinding {
-  return { code: 'OFFLINE_CACHE_MISS', message: `--offline: the cache does not hold the ${what}` };
-}
-
-function toFetchFinding(error: unknown): CheckFinding {
-  if (!(error instanceof FetchError)) throw error;
-  return { code: error.kind === 'too-large' ? 'INPUT_TOO_LARGE' : 'FETCH_FAILED', message: error.message, details: { kind: error.kind, url: error.url } };
 }
 
 // A key with an end date can only be judged at the publish time. Without a publish attestation
