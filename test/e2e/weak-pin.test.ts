@@ -169,4 +169,49 @@ describe('a lockfile pin of sha1 only (INTEGRITY_WEAK_PIN)', () => {
     expect(pkg.evidence?.boundIntegrity).toBe(sha512);
     expect(registry.requests).toEqual([]);
   });
+
+  it('a sha512 planted beside stored evidence is never an anchor: the lockfile\'s forged pin is checked', async () => {
+    const at = await project([{ ...pinned, integrity: sha512 }]);
+    const stateDir = join(at.path, 'state');
+    const env = { ...at.env, VERIFY_DEPS_STATE_DIR: stateDir };
+    expect((await check({ ...at, env }, registry.url)).code).toBe(0);
+    // The cache copied under the pin of other bytes, its evidence claiming the genuine sha512 as
+    // the digest its tarball was bound to.
+    const forged = ssri.fromData(Buffer.from('other bytes'), { algorithms: ['sha512'] }).toString();
+    await plantBoundIntegrity(join(at.path, 'cache', 'evidence'), sha512, forged);
+    await writeLockfileProject(at.path, [{ ...pinned, integrity: forged }]);
+    const run = await check({ ...at, env }, registry.url, '--offline');
+    // Failed (or incomplete: the offline run lacks the version history the forged pin's failure
+    // asks for), never passed.
+    expect([1, 3]).toContain(run.code);
+    expect(codes(only(run.stdout)).map(([code]) => code)).toContain('INTEGRITY_MISMATCH');
+  });
 });
+
+// Rewrites the cache with cacache's own API: each stored evidence gets a boundIntegrity, and each
+// JSON member whose name holds the genuine integrity is copied under the forged one, its evidence
+// pointing into the rewritten pack.
+async function plantBoundIntegrity(cacheDir: string, genuine: string, forged: string): Promise<void> {
+  const plant = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(plant);
+    if (typeof value !== 'object' || value === null) return value;
+    const copy: Record<string, unknown> = {};
+    for (const [name, member] of Object.entries(value)) {
+      copy[name] = plant(member);
+      if (name.includes(genuine)) copy[name.replaceAll(genuine, forged)] = plant(member);
+    }
+    if ('lockfileIntegrity' in copy) copy.boundIntegrity = genuine;
+    return copy;
+  };
+  const entries = Object.entries(await cacache.ls(cacheDir));
+  const packs = new Map<string, string>();
+  for (const [key, entry] of entries.filter(([key]) => key.startsWith('verify-deps:evidence-pack:'))) {
+    const text = (await cacache.get(cacheDir, key)).data.toString('utf8');
+    packs.set(String(entry.integrity), String(await cacache.put(cacheDir, key, JSON.stringify(plant(JSON.parse(text))))));
+  }
+  for (const [key] of entries.filter(([key]) => key.startsWith('verify-deps:index:'))) {
+    let text = (await cacache.get(cacheDir, key)).data.toString('utf8');
+    for (const [before, after] of packs) text = text.replaceAll(before, after);
+    await cacache.put(cacheDir, key, JSON.stringify(plant(JSON.parse(text))));
+  }
+}
