@@ -1,3 +1,4 @@
+import type { LimitFunction } from 'p-limit';
 import type { CachedPackage, EvidenceCache } from '../registry/cache.js';
 import { fetchEvidence, type FetchedEvidence } from '../registry/evidence.js';
 import { fetchVersionHistory, type VersionHistory } from '../registry/history.js';
@@ -22,6 +23,8 @@ export interface PackageCheckDeps {
   wantsHistory: (ref: PackageRef, facts: PackageFacts) => boolean;
   // --rehash: hash the tarball's bytes and compare them with the lockfile's integrity.
   rehash: boolean;
+  // Bounds the tarballs held in memory at once (each up to MAX_TARBALL_BYTES until hashed).
+  tarballs?: LimitFunction;
   npmCacheDir: string;
   warnings: string[];
   // Told when this package's evidence is in hand, and when it is verified (progress).
@@ -71,7 +74,8 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   const verifyAnew = reused === undefined || fetched;
   let bound: string | undefined;
   if (sha1Pin !== undefined && verifyAnew) {
-    const binding = await bindSha1Pin({ ...ref, integrity: sha1Pin }, (evidence as FetchedEvidence).manifest, deps);
+    const manifest = (evidence as FetchedEvidence).manifest;
+    const binding = await inTarballSlot(deps, () => bindSha1Pin({ ...ref, integrity: sha1Pin }, manifest, deps));
     if ('finding' in binding) return { ...base, fromCache, findings: [binding.finding] };
     bound = binding.bound;
   }
@@ -101,7 +105,8 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     // The tarball was hashed here, this run: what --rehash would have done.
     if (bound !== undefined) outcome.rehashed = bound;
   } else if (deps.rehash && evidence !== undefined) {
-    const { rehashed, finding } = await rehashPackage(ref, evidence.manifest, deps);
+    const manifest = evidence.manifest;
+    const { rehashed, finding } = await inTarballSlot(deps, () => rehashPackage(ref, manifest, deps));
     if (rehashed !== undefined) outcome.rehashed = rehashed;
     if (finding !== undefined) outcome.findings.push(finding);
   }
@@ -112,6 +117,10 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   }
   if ((reused === undefined || fetched) && evidence !== undefined && isWorthCaching(facts, context)) cacheVerified(registry, ref, evidence, fetched ? undefined : cached, facts, trust, deps);
   return outcome;
+}
+
+function inTarballSlot<T>(deps: PackageCheckDeps, task: () => Promise<T>): Promise<T> {
+  return deps.tarballs === undefined ? task() : deps.tarballs(task);
 }
 
 async function getHistory(ref: PackageRef, registry: string, deps: PackageCheckDeps): Promise<{ entries: VersionHistory } | { finding: CheckFinding }> {

@@ -7,7 +7,7 @@ import type { CheckFinding } from './types.js';
 // The command that really replaces sha1 pins, tried with npm 11: `npm install --package-lock-only`
 // keeps a sha1 pin it finds, and never fills in an integrity deleted from an entry; only entries
 // resolved afresh get sha512 (their versions may move within their ranges: review the diff).
-export const WEAK_PIN_FIX = 'delete its entries ("node_modules/…" keys) from package-lock.json and run `npm install --package-lock-only`, or for every such pin at once `rm -rf node_modules package-lock.json && npm install --package-lock-only`; npm keeps a sha1 pin on a plain `npm install --package-lock-only`';
+export const WEAK_PIN_FIX = 'delete its entries from package-lock.json and run `npm install --package-lock-only` (or, for every sha1 pin at once: `rm -rf node_modules package-lock.json && npm install --package-lock-only`); a plain `npm install --package-lock-only` keeps sha1 pins';
 
 // Binds a package the lockfile pins with sha1 only to its evidence through the bytes: its tarball
 // (getTarball) must match the sha1 pin, and its sha512, computed from the same bytes, is what the
@@ -26,7 +26,7 @@ export async function bindSha1Pin(ref: PackageRef & { integrity: string }, manif
 export function toWeakPinFinding(pin: string, bound: string): CheckFinding {
   return {
     code: 'INTEGRITY_WEAK_PIN',
-    message: `expected the lockfile to pin a sha512 integrity, got sha1 only (${pin}); verified through the downloaded tarball, whose bytes match the pin and hash to ${bound}; to pin sha512, ${WEAK_PIN_FIX}`,
+    message: `expected the lockfile to pin a sha512 integrity, got sha1 only (${pin}); verified through its tarball, whose bytes match the pin and hash to ${bound}; to pin sha512, ${WEAK_PIN_FIX}`,
     details: { lockfile: pin, boundThrough: 'download', bound },
   };
 }
