@@ -55,6 +55,10 @@ export interface CheckOptions {
   deadlineMs?: number;
 }
 
+// Tarballs downloaded and hashed at once (--rehash, sha1-only pins): each is held whole, up to
+// MAX_TARBALL_BYTES, until hashed, so a registry serving huge ones cannot exhaust memory.
+const TARBALLS_IN_FLIGHT = 4;
+
 export interface CheckProgress {
   // Distinct packages the walk found, and how many of them need checking against a registry.
   walked: number;
@@ -131,6 +135,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     now: options.now,
     wantsHistory: options.wantsHistory ?? (() => false),
     rehash: options.rehash ?? false,
+    tarballs: pLimit(TARBALLS_IN_FLIGHT),
     npmCacheDir: settings.npmCacheDir,
     warnings,
     onStage: (stage: 'fetched' | 'verified') => report(stage),

@@ -1,14 +1,17 @@
+import type { LimitFunction } from 'p-limit';
 import type { CachedPackage, EvidenceCache } from '../registry/cache.js';
 import { fetchEvidence, type EvidenceSources, type FetchedEvidence } from '../registry/evidence.js';
-import { FetchError } from '../registry/fetch-error.js';
 import { fetchVersionHistory, type VersionHistory } from '../registry/history.js';
 import type { RegistryHttp } from '../registry/http.js';
 import type { VersionManifest } from '../registry/manifest.js';
+import { isSha1OnlyPin } from '../sri/index.js';
 import type { PackageRef } from '../types.js';
 import type { PackageFacts, Trust } from '../verify/index.js';
 import { beforeDeadline, DeadlineExpiredError, toDeadlineFinding } from './deadline.js';
+import { offlineMiss, toFetchFinding } from './fetch-finding.js';
 import type { RegistryContext } from './registry-context.js';
 import { rehashPackage } from './rehash.js';
+import { bindSha1Pin, toWeakPinFinding } from './weak-pin.js';
 import type { CheckFinding, PackageOutcome } from './types.js';
 
 export interface PackageCheckDeps {
@@ -22,6 +25,8 @@ export interface PackageCheckDeps {
   wantsHistory: (ref: PackageRef, facts: PackageFacts) => boolean;
   // --rehash: hash the tarball's bytes and compare them with the lockfile's integrity.
   rehash: boolean;
+  // Bounds the tarballs held in memory at once (each up to MAX_TARBALL_BYTES until hashed).
+  tarballs?: LimitFunction;
   npmCacheDir: string;
   warnings: string[];
   // Told when this package's evidence is in hand, and when it is verified (progress).
@@ -42,8 +47,13 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   }
   const trust = context.trust;
   const source = evidenceSource(registry, deps.evidenceSources);
+  // A sha1-only pin is bound to the evidence through the tarball's bytes (bindSha1Pin).
+  const sha1Pin = isSha1OnlyPin(ref.integrity) ? (ref.integrity as string) : undefined;
   const cached = await deps.cache.lookup(source, ref.name, ref.version, ref.integrity);
-  const reused = cached === undefined ? undefined : reusableFacts(cached, trust, deps);
+  let reused = cached === undefined ? undefined : reusableFacts(cached, trust, deps);
+  // Security: the sha512 of a sha1-pinned tarball is reused only inside a result this machine's
+  // MAC vouches for (reusableFacts); --rehash wants the bytes hashed again, so it downloads.
+  if (sha1Pin !== undefined && (deps.rehash || reused?.integrity.bound === undefined)) reused = undefined;
   // Evidence is read (or fetched) unless a verification result of it can be reused; --rehash
   // needs the manifest's tarball path either way.
   let evidence: FetchedEvidence | undefined;
@@ -62,11 +72,22 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   }
   const fromCache = !fetched;
   deps.onStage?.('fetched');
+  // A result is reused only for the stored evidence it was verified from: evidence fetched anew
+  // (the stored copy unreadable) is verified anew.
+  const verifyAnew = reused === undefined || fetched;
+  let bound: string | undefined;
+  if (sha1Pin !== undefined && verifyAnew) {
+    const manifest = (evidence as FetchedEvidence).manifest;
+    const binding = await inTarballSlot(deps, () => bindSha1Pin({ ...ref, integrity: sha1Pin }, manifest, deps));
+    if ('finding' in binding) return { ...base, fromCache, findings: [binding.finding] };
+    bound = binding.bound;
+  }
   let facts: PackageFacts;
   try {
-    // A result is reused only for the stored evidence it was verified from: evidence fetched
-    // anew (the stored copy unreadable) is verified anew.
-    facts = reused !== undefined && !fetched ? reused : await beforeDeadline(deps.signal, () => deps.verify(evidence as FetchedEvidence, context));
+    // The computed sha512 goes to verification beside the evidence, never into it: the evidence
+    // is what the cache stores, and a stored digest must not become an anchor.
+    const toVerify = bound === undefined ? (evidence as FetchedEvidence) : { ...(evidence as FetchedEvidence), boundIntegrity: bound };
+    facts = verifyAnew ? await beforeDeadline(deps.signal, () => deps.verify(toVerify, context)) : (reused as PackageFacts);
   } catch (error) {
     // Past the deadline the workers are stopped: what they held is unverified, not broken.
     if (error instanceof DeadlineExpiredError || deps.signal?.aborted) return { ...base, fromCache, findings: [toDeadlineFinding(ref.name, ref.version)] };
@@ -82,8 +103,13 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     findings: [...facts.findings],
     ...(repository === undefined ? {} : { declaredRepository: repository }),
   };
-  if (deps.rehash && evidence !== undefined) {
-    const { rehashed, finding } = await rehashPackage(ref, evidence.manifest, deps);
+  if (sha1Pin !== undefined && facts.integrity.bound !== undefined) {
+    outcome.findings.push(toWeakPinFinding(sha1Pin, facts.integrity.bound));
+    // The tarball was hashed here, this run: what --rehash would have done.
+    if (bound !== undefined) outcome.rehashed = bound;
+  } else if (deps.rehash && evidence !== undefined) {
+    const manifest = evidence.manifest;
+    const { rehashed, finding } = await inTarballSlot(deps, () => rehashPackage(ref, manifest, deps));
     if (rehashed !== undefined) outcome.rehashed = rehashed;
     if (finding !== undefined) outcome.findings.push(finding);
   }
@@ -94,6 +120,10 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   }
   if ((reused === undefined || fetched) && evidence !== undefined && isWorthCaching(facts, context)) cacheVerified(source, ref, evidence, fetched ? undefined : cached, facts, trust, deps);
   return outcome;
+}
+
+function inTarballSlot<T>(deps: PackageCheckDeps, task: () => Promise<T>): Promise<T> {
+  return deps.tarballs === undefined ? task() : deps.tarballs(task);
 }
 
 async function getHistory(ref: PackageRef, registry: string, deps: PackageCheckDeps): Promise<{ entries: VersionHistory } | { finding: CheckFinding }> {
@@ -144,8 +174,12 @@ function reusableFacts(cached: CachedPackage, trust: Trust, deps: PackageCheckDe
 // Stored evidence is verified as the evidence of the package the lockfile names, whatever it
 // says it is for: evidence copied under a forged integrity must be checked against the forged
 // integrity (and fail), not against the genuine one it carries.
+// A digest stored beside it (boundIntegrity) is dropped: only this run's hashing sets one.
 function forPackage(evidence: FetchedEvidence | undefined, ref: PackageRef): FetchedEvidence | undefined {
-  return evidence === undefined ? undefined : { ...evidence, name: ref.name, version: ref.version, lockfileIntegrity: ref.integrity };
+  if (evidence === undefined) return undefined;
+  const copy: FetchedEvidence = { ...evidence, name: ref.name, version: ref.version, lockfileIntegrity: ref.integrity };
+  delete copy.boundIntegrity;
+  return copy;
 }
 
 // npm's keys count when they were accepted: a result verified with them is not reused without.
@@ -158,15 +192,6 @@ function trustDigest(trust: Trust): string {
 // registry has mended it, and never mistaken for a result.
 function isWorthCaching(facts: PackageFacts, context: RegistryContext): boolean {
   return facts.findings.every((f) => f.code === 'SIGNATURE_MISSING' && !context.summary.publishesKeys);
-}
-
-function offlineMiss(what: string): CheckFinding {
-  return { code: 'OFFLINE_CACHE_MISS', message: `--offline: the cache does not hold the ${what}` };
-}
-
-function toFetchFinding(error: unknown): CheckFinding {
-  if (!(error instanceof FetchError)) throw error;
-  return { code: error.kind === 'too-large' ? 'INPUT_TOO_LARGE' : 'FETCH_FAILED', message: error.message, details: { kind: error.kind, url: error.url } };
 }
 
 // A key with an end date can only be judged at the publish time. Without a publish attestation

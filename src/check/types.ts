@@ -7,7 +7,8 @@ import type { NpmKeysOrigin, TrustOrigin } from '../registry/trust-source.js';
 // Codes the check stage adds to the verify stage's: evidence that could not be had at all. The
 // check stage also reports the verify stage's INPUT_TOO_LARGE, for a registry response past its
 // size limit (src/registry/http.ts). PACKAGE_NAME_INVALID: a name npm cannot parse, never fetched.
-export type CheckFindingCode = VerifyFinding['code'] | 'FETCH_FAILED' | 'OFFLINE_CACHE_MISS' | 'TARBALL_DIGEST_MISMATCH' | 'PACKAGE_NAME_INVALID';
+// INTEGRITY_WEAK_PIN: the lockfile pins sha1 only; verified through the downloaded tarball.
+export type CheckFindingCode = VerifyFinding['code'] | 'FETCH_FAILED' | 'OFFLINE_CACHE_MISS' | 'TARBALL_DIGEST_MISMATCH' | 'PACKAGE_NAME_INVALID' | 'INTEGRITY_WEAK_PIN';
 
 export interface CheckFinding {
   code: CheckFindingCode;
@@ -31,7 +32,8 @@ export interface PackageOutcome {
   declaredRepository?: string;
   // Other versions per registry metadata, fetched only when the policy needs them.
   history?: VersionHistory;
-  // With --rehash: the sha512 integrity computed from the tarball's bytes.
+  // With --rehash, or for a sha1-only pin bound through its download this run: the sha512
+  // integrity computed from the tarball's bytes.
   rehashed?: string;
 }
 

@@ -66,7 +66,7 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
   // The policy's own checks stand under the strictest rule that applies: any strict rule is strict.
   const enforcement: Enforcement = applied.length === 0 ? policy.enforcement : applied.some((a) => a.rule.enforcement === 'strict') ? 'strict' : 'audit';
   const own = (raw: RawFinding[], level = enforcement): Judged[] => raw.map((r) => ({ raw: r, rule: primary, enforcement: level }));
-  const judged: Judged[] = own(passThrough(subject));
+  const judged: Judged[] = own(passThrough(subject, policy));
   // A package bundled in a dependency's tarball is covered by that tarball's evidence.
   if (!subject.ref.bundled) {
     judged.push(...own(checkOrigin(subject, policy)));
@@ -120,10 +120,17 @@ function underInstalledName(raw: RawFinding, rule: NormalizedRule, names: readon
 // Verification's findings. A registry package with no facts keeps the finding that says why
 // (FETCH_FAILED, OFFLINE_CACHE_MISS, INPUT_TOO_LARGE, VERIFICATION_ERROR) alone; one with neither
 // facts nor a finding fails closed as FETCH_FAILED: judged on no evidence, it would otherwise pass.
-function passThrough(subject: PolicySubject): RawFinding[] {
+// A sha1-only pin verified through its tarball (INTEGRITY_WEAK_PIN) is a warning unless the
+// policy denies weak pins (weakIntegrity).
+function passThrough(subject: PolicySubject, policy: NormalizedPolicy): RawFinding[] {
   const findings: RawFinding[] = subject.verificationFindings
     .filter((f) => subject.registryPublishesKeys || f.code !== 'SIGNATURE_MISSING')
-    .map((f) => ({ code: f.code, detail: f.message, ...(f.details === undefined ? {} : { details: f.details }) }));
+    .map((f) => ({
+      code: f.code,
+      detail: f.message,
+      ...(f.details === undefined ? {} : { details: f.details }),
+      ...(f.code === 'INTEGRITY_WEAK_PIN' && policy.weakIntegrity === 'warn' ? { audit: true } : {}),
+    }));
   const evidenceExpected = subject.ref.source === 'registry' && !subject.ref.bundled;
   if (evidenceExpected && subject.facts === undefined && subject.verificationFindings.length === 0) {
     findings.push({ code: 'FETCH_FAILED', detail: 'expected the evidence of this registry package, got none' });

@@ -86,6 +86,7 @@ export type WaivableCode =
   | 'OFFLINE_CACHE_MISS'
   | 'TARBALL_DIGEST_MISMATCH'
   | 'PACKAGE_NAME_INVALID'
+  | 'INTEGRITY_WEAK_PIN'
   | 'PROVENANCE_MISSING'
   | 'PUBLISH_ATTESTATION_MISSING'
   | 'NO_EVIDENCE'
@@ -130,6 +131,10 @@ export interface NativePolicy {
    * What to do when a version of a package has no verified provenance (or publish attestation) though a version published before it had one, whatever their version numbers: publish order per the registry's packument `time` (unsigned registry metadata; the judged version's signed publish-attestation log time when it has one), version order where the times do not tell; a release is not judged by prereleases. `fail` (a finding under the rule's enforcement), `warn` (a finding under audit enforcement) or `off`. Default `fail`.
    */
   downgrade?: 'fail' | 'warn' | 'off';
+  /**
+   * What to do with a registry package the lockfile pins with sha1 only (as npm 6 and earlier wrote for old packages, and later npm keeps): its tarball is downloaded, must match the sha1 pin, and its sha512 computed from the same bytes is what the registry signature and provenance are verified against; npm itself checks only the sha1 when it installs. `warn` (INTEGRITY_WEAK_PIN under audit enforcement) or `deny` (INTEGRITY_WEAK_PIN under the rule's enforcement). Default `warn`.
+   */
+  weakIntegrity?: 'warn' | 'deny';
   /**
    * Pinned transparency logs, by base URL (as the trusted root's `tlogs[].baseUrl`). When set, every transparency-log entry of a verified attestation must come from one of them. Absent: any log of the trusted root.
    *

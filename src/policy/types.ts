@@ -10,6 +10,8 @@ export type { WaivableCode } from './policy.generated.js';
 
 export type Enforcement = 'strict' | 'audit';
 export type DowngradeAction = 'fail' | 'warn' | 'off';
+// What INTEGRITY_WEAK_PIN (a sha1-only lockfile pin, verified through the tarball) stands under.
+export type WeakIntegrityAction = 'warn' | 'deny';
 export type SourceAction = 'allow' | 'warn' | 'deny';
 export type NonRegistrySource = Exclude<PackageSource, 'registry'>;
 
@@ -69,6 +71,7 @@ export interface NormalizedPolicy {
   format: 'native' | 'seed';
   enforcement: Enforcement;
   downgrade: DowngradeAction;
+  weakIntegrity: WeakIntegrityAction;
   // Pinned log base URLs (no trailing slash); null: any log of the trusted root.
   transparencyLogs: string[] | null;
   // Normalised hosts (host.ts); null: any registry.

@@ -6,8 +6,10 @@ import type { NotVerifiedReason, PackageDecision, PackageVerification, PolicySub
 
 // A package is verified when a registry signature over the lockfile's integrity, or an attestation
 // whose subject is the lockfile's sha512, verified, and the policy neither waived nor reported any
-// finding of it. Anything else (a bundled or non-registry package, no evidence fetched, none that
-// verified, a finding waived or standing) is not, and each such fact is a reason.
+// finding of it. For a sha1-only pin, the lockfile's digest is the sha512 of the downloaded bytes
+// that matched it (facts.integrity.bound), and the weak-pin warning alone leaves it verified.
+// Anything else (a bundled or non-registry package, no evidence fetched, none that verified, a
+// finding waived or standing) is not, and each such fact is a reason.
 export function getVerification(subject: PolicySubject, decision: Pick<PackageDecision, 'findings' | 'waived'>): PackageVerification {
   const { ref, facts } = subject;
   const verifiedBy: VerifiedBy[] = [];
@@ -32,8 +34,12 @@ export function getVerification(subject: PolicySubject, decision: Pick<PackageDe
   if (decision.waived.length > 0) {
     reasons.push({ kind: 'findings-waived', waived: decision.waived.map((f) => ({ code: f.code, exception: f.exception })) });
   }
-  if (decision.findings.length > 0) {
-    reasons.push({ kind: 'findings-standing', codes: decision.findings.map((f) => f.code) });
+  // A sha1-only pin warned about (INTEGRITY_WEAK_PIN under audit) does not unverify a package
+  // whose evidence verified over the sha512 of the downloaded bytes that matched the pin: that
+  // sha512 is what was verified, and what the SRI manifest lists. Denied (strict), it fails.
+  const standing = decision.findings.filter((f) => !(f.code === 'INTEGRITY_WEAK_PIN' && f.enforcement === 'audit' && facts?.integrity.bound !== undefined));
+  if (standing.length > 0) {
+    reasons.push({ kind: 'findings-standing', codes: standing.map((f) => f.code) });
   }
   return { verified: reasons.length === 0, verifiedBy, reasons };
 }

@@ -183,7 +183,9 @@ function toFinding(finding: PolicyFinding): Finding {
 
 function toEvidence(facts: PackageFacts): Evidence {
   const signature = facts.registrySignature;
+  const bound = facts.integrity.bound;
   return {
+    ...(bound === undefined ? {} : { boundThrough: 'download' as const, boundIntegrity: bound }),
     registrySignature: { status: signature.status, ...(signature.keyid === undefined ? {} : { keyid: signature.keyid }) },
     ...(facts.publishTime === undefined ? {} : { publishTime: { value: facts.publishTime.value, signed: facts.publishTime.signed, source: facts.publishTime.source } }),
     attestations: facts.attestations.map(toAttestation),

@@ -98,6 +98,7 @@ async function toSriInputs(report: ComplianceReport, check: CheckResult, paths: 
   for (const pkg of report.packages) {
     const { verified, reasons } = pkg.verification;
     const input: SriPackageInput = { name: pkg.name, version: pkg.version, integrity: pkg.integrity, verified, reasons: reasons.map((r) => r.kind) };
+    if (pkg.evidence?.boundIntegrity !== undefined) input.boundIntegrity = pkg.evidence.boundIntegrity;
     const again = rehashed.get(`${pkg.name}@${pkg.version}@${pkg.integrity}`);
     if (verified && again !== undefined) input.rehashed = again;
     if (verified && paths.sriFiles.length > 0) {

@@ -405,7 +405,7 @@ export interface Finding {
   details?: {};
 }
 /**
- * Whether the package is verified: a registry signature over the lockfile's integrity, or an attestation whose subject is the lockfile's sha512, verified, and no finding of the package was waived or stands. Only verified packages are listed with their digest in the SRI manifest and as subjects of the verification summary.
+ * Whether the package is verified: a registry signature over the lockfile's integrity, or an attestation whose subject is the lockfile's sha512, verified, and no finding of the package was waived or stands. For a lockfile pin of sha1 only, the digest is the sha512 of the downloaded bytes that matched the pin (evidence.boundIntegrity), and the INTEGRITY_WEAK_PIN warning alone does not make the package unverified. Only verified packages are listed with their digest in the SRI manifest and as subjects of the verification summary.
  */
 export interface Verification {
   /**
@@ -422,6 +422,14 @@ export interface Verification {
   reasons: NotVerifiedReason[];
 }
 export interface Evidence {
+  /**
+   * Present when the lockfile pins sha1 only (INTEGRITY_WEAK_PIN): `download`, the tarball was downloaded (or read from npm's cache), its bytes matched the sha1 pin, and the registry signature and attestations were verified against boundIntegrity, the sha512 of those same bytes.
+   */
+  boundThrough?: 'download';
+  /**
+   * With boundThrough: the sha512 SRI digest computed from the tarball bytes that matched the lockfile's sha1 pin; the digest the evidence was verified against, and the one the SRI manifest lists.
+   */
+  boundIntegrity?: string;
   /**
    * The registry signature over name@version:integrity.
    */

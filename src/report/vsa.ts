@@ -39,7 +39,9 @@ export function buildVsa(report: ComplianceReport): VerificationSummaryAttestati
   for (const level of levels) dependencyLevels[level] = (dependencyLevels[level] ?? 0) + 1;
   const lowest = levels.length === 0 ? 'SLSA_BUILD_LEVEL_0' : [...levels].sort()[0] ?? 'SLSA_BUILD_LEVEL_0';
   const subject = verified.flatMap((p) => {
-    const sha512 = getSha512Hex(p.integrity);
+    // A sha1-only pin's subject is the sha512 its evidence was verified against: the downloaded
+    // bytes' that matched the pin (nothing signed the sha1).
+    const sha512 = getSha512Hex(p.evidence?.boundIntegrity ?? p.integrity);
     return sha512 === undefined ? [] : [{ name: toPurl(p.name, p.version), digest: { sha512 } }];
   });
   // A verified package without a single sha512 pin has no subject: coverage is partial then too.

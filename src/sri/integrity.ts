@@ -31,6 +31,36 @@ export function rehashTarball(bytes: Uint8Array, expected: string): { integrity:
   return { integrity: computed.toString(), matches: pinned !== undefined && computed.match(pinned) !== false };
 }
 
+// True when an SRI string pins sha1 and nothing else: what npm 6 and earlier wrote for packages
+// published before npm computed sha512, and what later npm keeps. No registry signs or attests a
+// sha1, so such a pin binds to the evidence only through the tarball's bytes (hashSha1Pinned).
+export function isSha1OnlyPin(integrity: string | null): boolean {
+  if (integrity === null) return false;
+  // Not strict: ssri's strict parse drops sha1, which is exactly the algorithm asked about.
+  const algorithms = Object.keys(ssri.parse(integrity) ?? {});
+  return algorithms.length === 1 && algorithms[0] === 'sha1';
+}
+
+// Hashes a tarball's bytes against a sha1-only pin: whether they match it, and their sha512 (the
+// digest the registry signs and attestations name), both from the same bytes.
+export function hashSha1Pinned(bytes: Uint8Array, pin: string): { sha1: string; sha512: string; matches: boolean } {
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const computed = ssri.fromData(data, { algorithms: ['sha1', 'sha512'] });
+  const sha1 = ssri.fromData(data, { algorithms: ['sha1'] }).toString();
+  const sha512 = ssri.fromData(data, { algorithms: ['sha512'] }).toString();
+  return { sha1, sha512, matches: isSha1OnlyPin(pin) && computed.match(pin) !== false };
+}
+
+// The finding the caller reports when a tarball's bytes do not match the lockfile's sha1-only
+// pin: other bytes than were pinned, whatever the registry signed for them.
+export function toSha1PinMismatch(pin: string, computed: { sha1: string; sha512: string }): TarballDigestMismatchFinding {
+  return {
+    code: TARBALL_DIGEST_MISMATCH,
+    message: `expected the tarball to hash to the lockfile's ${pin}, got ${computed.sha1} (${computed.sha512})`,
+    details: { expected: pin, actual: computed.sha1 },
+  };
+}
+
 // The finding the caller reports when rehashTarball says the bytes differ.
 export function toTarballDigestMismatch(expected: string, actual: string): TarballDigestMismatchFinding {
   const pinned = toSha512Integrity(expected) ?? null;

@@ -3,7 +3,7 @@
 
 import { canonicalJson } from '../canonical-json.js';
 import { SriError } from './errors.js';
-import { toSha512Integrity } from './integrity.js';
+import { isSha1OnlyPin, toSha512Integrity } from './integrity.js';
 
 export type SriMode = 'strict' | 'audit';
 
@@ -20,6 +20,9 @@ export interface SriPackageInput {
   reasons: readonly string[];
   // rehashTarball's integrity of the downloaded tarball, when it was re-hashed.
   rehashed?: string;
+  // For a sha1-only lockfile pin: the sha512 of the downloaded bytes that matched it, the digest
+  // its evidence was verified against (the report's evidence.boundIntegrity).
+  boundIntegrity?: string;
   // hashPackageFiles' result: posix path relative to the package directory → `sha384-…`.
   files?: Record<string, string>;
 }
@@ -36,6 +39,8 @@ export interface SriManifestEntry {
   version: string;
   // `sha512-<base64>`: the one lockfile digest that verification bound to.
   integrity: string;
+  // The lockfile's sha1-only pin, when integrity is the sha512 of the bytes that matched it.
+  lockfileIntegrity?: string;
   rehashed?: string;
   files?: Record<string, string>;
 }
@@ -73,11 +78,14 @@ export function buildSriManifest(input: SriManifestInput): SriManifest {
 
 function toEntry(pkg: SriPackageInput): SriManifestEntry {
   const id = `${pkg.name}@${pkg.version}`;
-  const integrity = toSha512Integrity(pkg.integrity);
+  // Security: the digest listed is the one verified. For a sha1-only pin that is the sha512 of the
+  // bytes that matched it, never the sha1 (which nothing signed), and the pin is named beside it.
+  const bound = pkg.boundIntegrity !== undefined && isSha1OnlyPin(pkg.integrity) ? toSha512Integrity(pkg.boundIntegrity) : undefined;
+  const integrity = bound ?? toSha512Integrity(pkg.integrity);
   if (integrity === undefined) {
     throw new SriError('SRI_INTEGRITY_NOT_SHA512', `${id} is marked verified but its lockfile integrity ${pkg.integrity ?? '(none)'} pins no single sha512 digest`);
   }
-  const entry: SriManifestEntry = { name: pkg.name, version: pkg.version, integrity };
+  const entry: SriManifestEntry = { name: pkg.name, version: pkg.version, integrity, ...(bound === undefined ? {} : { lockfileIntegrity: pkg.integrity as string }) };
   if (pkg.rehashed !== undefined) {
     if (toSha512Integrity(pkg.rehashed) !== integrity) {
       throw new SriError('SRI_REHASH_MISMATCH', `${id} is marked verified but its tarball hashed to ${pkg.rehashed}, not ${integrity}`);

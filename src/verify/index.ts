@@ -17,9 +17,12 @@ export type * from './types.js';
 // Verifies everything known about one package and returns its facts. `trust` is built once per
 // run with createTrust; `now` is the run's clock.
 export function verifyPackageEvidence(input: PackageEvidence, trust: Trust, now: Date): PackageFacts {
-  const packageFindings: Finding[] = [...verifyIntegrityMatch(input.lockfileIntegrity, input.manifest.integrity)];
+  // The digest everything binds to: the lockfile's pin, or the sha512 of the downloaded bytes that
+  // matched a sha1-only pin (the registry signs and attests sha512, never sha1).
+  const anchor = input.boundIntegrity ?? input.lockfileIntegrity;
+  const packageFindings: Finding[] = [...verifyIntegrityMatch(anchor, input.manifest.integrity)];
 
-  const results = verifyAttestations(input, trust, now, packageFindings);
+  const results = verifyAttestations(input, anchor, trust, now, packageFindings);
 
   // Exactly one verified publish attestation gives a signed publish time; two would be a
   // contradiction (and are reported below), none leaves the packument's unsigned claim.
@@ -48,7 +51,7 @@ export function verifyPackageEvidence(input: PackageEvidence, trust: Trust, now:
     {
       name: input.name,
       version: input.version,
-      integrity: input.lockfileIntegrity,
+      integrity: anchor,
       signatures: input.manifest.signatures,
       ...(publishTime === undefined ? {} : { publishTime }),
       publishAttestationFailed: signedPublish === undefined && hasFailedPublish(publishes, packageFindings),
@@ -62,7 +65,11 @@ export function verifyPackageEvidence(input: PackageEvidence, trust: Trust, now:
   return {
     name: input.name,
     version: input.version,
-    integrity: { lockfile: input.lockfileIntegrity, ...(input.manifest.integrity === undefined ? {} : { registry: input.manifest.integrity }) },
+    integrity: {
+      lockfile: input.lockfileIntegrity,
+      ...(input.manifest.integrity === undefined ? {} : { registry: input.manifest.integrity }),
+      ...(input.boundIntegrity === undefined ? {} : { bound: input.boundIntegrity }),
+    },
     registrySignature: signature.facts,
     attestationsAdvertised: input.manifest.attestationsAdvertised,
     attestations: results.map((r) => r.facts),
@@ -72,7 +79,7 @@ export function verifyPackageEvidence(input: PackageEvidence, trust: Trust, now:
   };
 }
 
-function verifyAttestations(input: PackageEvidence, trust: Trust, now: Date, findings: Finding[]): AttestationResult[] {
+function verifyAttestations(input: PackageEvidence, anchor: string | null, trust: Trust, now: Date, findings: Finding[]): AttestationResult[] {
   const advertised = input.manifest.attestationsAdvertised;
   if (input.attestations === undefined) {
     // The packument says there is provenance and we were given none: a stripped response must
@@ -97,7 +104,7 @@ function verifyAttestations(input: PackageEvidence, trust: Trust, now: Date, fin
     findings.push(...structural);
     return [];
   }
-  const ctx = { name: input.name, version: input.version, sha512Hex: getSha512Hex(input.lockfileIntegrity), trust, now };
+  const ctx = { name: input.name, version: input.version, sha512Hex: getSha512Hex(anchor), trust, now };
   return doc.entries.map((entry) => verifyAttestation(entry, ctx));
 }
 

@@ -33,6 +33,10 @@ export interface PackageEvidence {
   version: string;
   // The lockfile's pinned SRI string; null when the lockfile records none.
   lockfileIntegrity: string | null;
+  // The sha512 SRI string computed from downloaded tarball bytes that matched a lockfile pin of
+  // sha1 only (a sha1 cannot be signed over or named as a subject): the digest every check binds
+  // to instead of the pin. Set only by the caller that hashed the bytes, never read from a cache.
+  boundIntegrity?: string;
   manifest: ManifestEvidence;
   // The parsed response of /-/npm/v1/attestations/NAME@VERSION, untrusted; undefined when not fetched.
   attestations?: unknown;
@@ -144,7 +148,9 @@ export interface PublishTimeFacts {
 export interface PackageFacts {
   name: string;
   version: string;
-  integrity: { lockfile: string | null; registry?: string };
+  // bound: the sha512 the evidence was verified against when the lockfile pins sha1 only, computed
+  // from the downloaded bytes that matched that pin (PackageEvidence.boundIntegrity).
+  integrity: { lockfile: string | null; registry?: string; bound?: string };
   registrySignature: RegistrySignatureFacts;
   attestationsAdvertised: boolean;
   attestations: AttestationFacts[];

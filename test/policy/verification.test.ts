@@ -85,3 +85,30 @@ describe('evaluatePolicy records the verification of each package', () => {
     expect(decision.packages[1]?.verification.verified).toBe(true);
   });
 });
+
+describe('a lockfile pin of sha1 only, bound through the downloaded tarball', () => {
+  const bound = subject('a', '1.0.0', [], {
+    ref: ref('a', '1.0.0', { integrity: 'sha1-AAAA' }),
+    facts: { ...facts('a', '1.0.0'), integrity: { lockfile: 'sha1-AAAA', registry: 'sha512-AAAA', bound: 'sha512-AAAA' } },
+    verificationFindings: [{ code: 'INTEGRITY_WEAK_PIN', message: 'sha1 only', details: { boundThrough: 'download' } }],
+  });
+
+  it('is a warning by default: the package passes, verified over the sha512 of the bytes', () => {
+    const decision = evaluatePolicy({ subjects: [bound], trustedLogs: [REKOR] }, oneRule({}), NOW);
+    expect(decision.verdict).toBe('pass');
+    expect(decision.packages[0]?.findings.map((f) => [f.code, f.enforcement])).toEqual([['INTEGRITY_WEAK_PIN', 'audit']]);
+    expect(decision.packages[0]?.verification).toEqual({ verified: true, verifiedBy: ['registry-signature'], reasons: [] });
+  });
+
+  it('fails under weakIntegrity "deny", unverified', () => {
+    const decision = evaluatePolicy({ subjects: [bound], trustedLogs: [REKOR] }, oneRule({}, { weakIntegrity: 'deny' }), NOW);
+    expect(decision.verdict).toBe('fail');
+    expect(decision.packages[0]?.findings.map((f) => [f.code, f.enforcement])).toEqual([['INTEGRITY_WEAK_PIN', 'strict']]);
+    expect(decision.packages[0]?.verification.verified).toBe(false);
+  });
+
+  it('a weak-pin warning without a bound digest in the facts leaves the package unverified', () => {
+    const unbound = { ...bound, facts: facts('a', '1.0.0') };
+    expect(getVerification(unbound, { findings: [finding('INTEGRITY_WEAK_PIN', 'audit')], waived: [] }).verified).toBe(false);
+  });
+});

@@ -59,6 +59,14 @@ describe('buildVsa', () => {
     expect(vsa.predicate.verifiedLevels).toEqual(['SLSA_BUILD_LEVEL_0']);
   });
 
+  it('a sha1-only pin bound through its tarball: the subject is the sha512 that verified, never the sha1', () => {
+    const bound = `sha512-${Buffer.alloc(64, 2).toString('base64')}`;
+    const weak = pkg('old', [], { integrity: `sha1-${Buffer.alloc(20, 3).toString('base64')}`, evidence: { boundThrough: 'download', boundIntegrity: bound, registrySignature: { status: 'verified' }, attestations: [] } });
+    const vsa = buildVsa(report([weak]));
+    expect(vsa.subject).toEqual([{ name: 'pkg:npm/old@1.0.0', digest: { sha512: Buffer.alloc(64, 2).toString('hex') } }]);
+    expect(vsa.predicate.verificationResult).toBe('PASSED');
+  });
+
   it('bundled packages and the project\'s own workspaces do not stand in the way of PASSED', () => {
     const vsa = buildVsa(report([pkg('a'), pkg('inner', [{ kind: 'bundled' }], { bundled: true }), pkg('ws', [{ kind: 'not-from-a-registry', source: 'workspace' }], { source: 'workspace' })]));
     expect(vsa.subject.map((s) => s.name)).toEqual(['pkg:npm/a@1.0.0']);

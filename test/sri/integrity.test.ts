@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import ssri from 'ssri';
 import { describe, expect, it } from 'vitest';
-import { rehashTarball, TARBALL_DIGEST_MISMATCH, toSha512Integrity, toTarballDigestMismatch } from '../../src/sri/index.js';
+import { hashSha1Pinned, isSha1OnlyPin, rehashTarball, TARBALL_DIGEST_MISMATCH, toSha1PinMismatch, toSha512Integrity, toTarballDigestMismatch } from '../../src/sri/index.js';
 
 const TARBALL = new Uint8Array(Buffer.from('pretend this is a gzipped tarball'));
 const SHA512 = `sha512-${createHash('sha512').update(TARBALL).digest('base64')}`;
@@ -61,5 +61,28 @@ describe('TARBALL_DIGEST_MISMATCH', () => {
       message: `expected the tarball to hash to ${SHA512}, got ${actual}`,
       details: { expected: SHA512, actual },
     });
+  });
+});
+
+describe('a sha1-only pin', () => {
+  it('is a pin of sha1 and nothing else', () => {
+    expect(isSha1OnlyPin(SHA1)).toBe(true);
+    expect(isSha1OnlyPin(`${SHA1} ${SHA512}`)).toBe(false);
+    expect(isSha1OnlyPin(SHA512)).toBe(false);
+    expect(isSha1OnlyPin(null)).toBe(false);
+    expect(isSha1OnlyPin('')).toBe(false);
+  });
+
+  it('matches the bytes it pins, and gives their sha512 from the same bytes', () => {
+    expect(hashSha1Pinned(TARBALL, SHA1)).toEqual({ sha1: SHA1, sha512: SHA512, matches: true });
+  });
+
+  it('does not match other bytes, nor stand in for a pin that is not sha1 only', () => {
+    const altered = TARBALL.slice();
+    altered[0] = altered[0]! ^ 1;
+    const computed = hashSha1Pinned(altered, SHA1);
+    expect(computed.matches).toBe(false);
+    expect(hashSha1Pinned(TARBALL, `${SHA1} ${SHA512}`).matches).toBe(false);
+    expect(toSha1PinMismatch(SHA1, computed)).toMatchObject({ code: 'TARBALL_DIGEST_MISMATCH', details: { expected: SHA1, actual: computed.sha1 } });
   });
 });

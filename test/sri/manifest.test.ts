@@ -135,6 +135,7 @@ describe('schema/sri-manifest.schema.json', () => {
     ['an extra top-level field', (m: Record<string, any>) => { m['generatedAt'] = 'now'; }],
     ['an extra package field', (m: Record<string, any>) => { m['packages'][0].verified = true; }],
     ['a sha1 integrity', (m: Record<string, any>) => { m['packages'][0].integrity = sha1Of('x'); }],
+    ['a sha512 lockfileIntegrity', (m: Record<string, any>) => { m['packages'][0].lockfileIntegrity = sha512Of('x'); }],
     ['a digest on a notVerified entry', (m: Record<string, any>) => { m['notVerified'][0].integrity = sha512Of('x'); }],
     ['a file path escaping the package', (m: Record<string, any>) => { m['packages'][0].files = { '../x.js': sha384Of('x') }; }],
     ['an absolute file path', (m: Record<string, any>) => { m['packages'][0].files = { '/x.js': sha384Of('x') }; }],
@@ -145,5 +146,27 @@ describe('schema/sri-manifest.schema.json', () => {
     expect(validate(manifest)).toBe(true);
     mutate(manifest);
     expect(validate(manifest)).toBe(false);
+  });
+});
+
+describe('a lockfile pin of sha1 only', () => {
+  const bytes = 'the tarball';
+  const weak = pkg('old', '1.0.0', true, { integrity: sha1Of(bytes), boundIntegrity: sha512Of(bytes), rehashed: sha512Of(bytes) });
+
+  it('lists the sha512 its evidence was verified against, and names the sha1 pin beside it', () => {
+    const manifest = buildSriManifest({ packages: [weak], mode: 'strict' });
+    expect(manifest.packages).toEqual([{ name: 'old', version: '1.0.0', integrity: sha512Of(bytes), lockfileIntegrity: sha1Of(bytes), rehashed: sha512Of(bytes) }]);
+    expectValid(manifest);
+  });
+
+  it('never lists the sha1, nor vouches for a verified sha1 pin without a bound sha512', () => {
+    const { boundIntegrity: _unused, ...unbound } = weak;
+    expect(() => buildSriManifest({ packages: [unbound], mode: 'strict' })).toThrow(SriError);
+  });
+
+  it('ignores a bound digest beside a sha512 pin: the pin is what verified', () => {
+    const manifest = buildSriManifest({ packages: [pkg('a', '1.0.0', true, { boundIntegrity: sha512Of('other') })], mode: 'strict' });
+    expect(manifest.packages[0]?.integrity).toBe(sha512Of('a@1.0.0'));
+    expect(manifest.packages[0]?.lockfileIntegrity).toBeUndefined();
   });
 });

@@ -19,6 +19,9 @@ export interface Fault {
   stallAfterBytes?: number;
   // With `stall`: finish the body after this many ms; without it the body never completes.
   stallMs?: number;
+  // Declare this Content-Length and send no body (a response too large to read: the client must
+  // refuse it on the header alone).
+  declaredLength?: number;
   // Override the Content-Type header.
   contentType?: string;
   // Replace the body with non-JSON text (content type kept unless overridden).

@@ -253,9 +253,15 @@ export class FixtureRegistry {
     const head: http.OutgoingHttpHeaders = { 'content-type': reply.contentType, 'content-length': body.length, etag };
     if (gzip) head['content-encoding'] = 'gzip';
     if (fault?.status !== undefined && fault.retryAfter !== undefined) head['retry-after'] = String(fault.retryAfter);
+    if (fault?.declaredLength !== undefined) head['content-length'] = fault.declaredLength;
     res.writeHead(reply.status, head);
     if (req.method === 'HEAD') {
       res.end();
+      return;
+    }
+    if (fault?.declaredLength !== undefined) {
+      // Only the headers: the client refuses the response on its declared length.
+      res.flushHeaders();
       return;
     }
     if (fault?.truncateAt !== undefined) {
