@@ -115,13 +115,14 @@ export interface ComplianceReport {
    */
   lockfile: {
     /**
-     * Relative to the project directory.
+     * Relative to the project directory (a workspace's folder reads the workspace root's lockfile, e.g. ../../package-lock.json).
      */
     path: string;
     /**
      * 1, 2 or 3; null when the tree was read from node_modules.
      */
     lockfileVersion: number | null;
+    workspaces?: WorkspaceSelection;
     /**
      * sha256 (hex) of the file's bytes; null when the tree was read from node_modules.
      */
@@ -323,6 +324,23 @@ export interface ComplianceReport {
      */
     warnings: string[];
   };
+}
+/**
+ * Present when only some workspaces' dependencies were gated: --workspace, or a run in a workspace's folder.
+ */
+export interface WorkspaceSelection {
+  /**
+   * The workspace root whose lockfile was read, relative to the project directory (. when it is the project directory).
+   */
+  root: string;
+  /**
+   * The selected workspaces, sorted.
+   */
+  names: string[];
+  /**
+   * Whether the root's own dependencies were gated too (--include-workspace-root).
+   */
+  includeRoot: boolean;
 }
 export interface Package {
   /**

@@ -4,8 +4,9 @@
 // 12,700 entries. A lockfile npm wrote in sync with package.json already holds every fact the
 // walk reads (dependency flags, bundling, links); this reads them as arborist's loadVirtual
 // does, and derives what arborist computes (link targets, workspaces, bundlers, dependents) with
-// maps instead of tree walks. Anything unusual (v1 lockfile, package.json out of sync with the
-// lockfile, a link without its target) returns undefined, and the caller uses arborist's tree.
+// maps instead of tree walks. A package.json out of sync with the lockfile is read as the lockfile
+// records it (and said so). Anything unusual (v1 lockfile, an override of a direct dependency, a
+// link without its target) returns undefined, and the caller uses arborist's tree.
 // test/walk/lockfile-tree.test.ts checks that both give the same inventory on every fixture.
 import { resolve } from 'node:path';
 // Arborist's lockfile reader alone: the whole of arborist takes ~0.2 s to load.
@@ -68,6 +69,8 @@ class LockNode implements WalkNode {
   parent: LockNode | null = null;
   top: LockNode = this;
   readonly edgesIn: Array<{ name: string; spec: string; from: LockNode }> = [];
+  readonly edgesOut = new Map<string, { to: LockNode | null }>();
+  workspaces: Map<string, string> | null = null;
   entry: LockEntry;
 
   constructor(projectDir: string, location: string, rawEntry: LockEntry) {
@@ -100,19 +103,33 @@ function normalized(entry: LockEntry): LockEntry {
   return pkg.content as LockEntry;
 }
 
-// The nodes of the lockfile at `projectDir` (root first), or undefined when arborist's tree must
-// be used instead.
-export async function loadLockfileNodes(projectDir: string): Promise<WalkNode[] | undefined> {
+// The nodes of the lockfile at `projectDir`, read by the linear reader.
+export interface LockfileNodes {
+  // Root first.
+  nodes: WalkNode[];
+  // The first root dependency whose package.json entry is not what the lockfile records, when
+  // they differ (npm ci refuses such a project); the nodes are then the lockfile's own record.
+  outOfSync?: string;
+}
+
+// The nodes of the lockfile at `projectDir`, or undefined when arborist's tree must be used instead.
+export async function loadLockfileNodes(projectDir: string): Promise<LockfileNodes | undefined> {
   const shrinkwrap = await (Shrinkwrap as ShrinkwrapLoader).load({ path: projectDir });
   if (!shrinkwrap.loadedFromDisk || !(shrinkwrap.originalLockfileVersion >= 2) || shrinkwrap.ancientLockfile) return undefined;
   const packages = shrinkwrap.data.packages as Record<string, LockEntry>;
-  const rootPackage = await PackageJson.normalize(projectDir).then((p) => p.content as LockEntry).catch(() => packages[''] ?? {});
-  const workspaces = await mapWorkspaces({ cwd: projectDir, pkg: rootPackage });
+  const lockRoot = packages[''] ?? {};
+  const packageJson = await PackageJson.normalize(projectDir).then((p) => p.content as LockEntry).catch(() => lockRoot);
+  const onDisk = await mapWorkspaces({ cwd: projectDir, pkg: packageJson });
   const recorded = mapWorkspaces.virtual({ cwd: projectDir, lockfile: shrinkwrap.data });
-  if (!rootEdgesMatch(rootPackage, workspaces, packages[''] ?? {}, recorded)) return undefined;
+  const mismatch = rootEdgeMismatch(packageJson, onDisk, lockRoot, recorded);
+  if (mismatch === OVERRIDDEN) return undefined;
+  // Out of sync, arborist would recompute every dependency flag from package.json in quadratic
+  // time (calcDepFlags); the lockfile is what npm ci installs, so its own record is read instead.
+  const [rootPackage, workspaces] = mismatch === undefined ? [packageJson, onDisk] : [lockRoot, recorded];
 
   const root = new LockNode(projectDir, '', rootPackage);
   root.isProjectRoot = true;
+  root.workspaces = workspaces.size > 0 ? workspaces : null;
   const nodes = new Map<string, LockNode>([['', root]]);
   for (const [location, entry] of Object.entries(packages)) if (location !== '') nodes.set(location, new LockNode(projectDir, location, entry));
   const tree = (await linkTargets(projectDir, nodes)) && placeInParents(nodes, root);
@@ -120,7 +137,7 @@ export async function loadLockfileNodes(projectDir: string): Promise<WalkNode[] 
   if (!resolveEdges(nodes, root, tree)) return undefined;
   markWorkspaces(workspaces, tree);
   markDependencyBundles(nodes, root);
-  return [...nodes.values()];
+  return { nodes: [...nodes.values()], ...(mismatch === undefined ? {} : { outOfSync: mismatch }) };
 }
 
 // Points each link at its target, as loadVirtual's #resolveLinks does (a target outside
@@ -197,7 +214,9 @@ function resolveEdges(nodes: Map<string, LockNode>, root: LockNode, children: Ma
     if (from.isLink) continue;
     for (const [name, spec] of dependenciesOf(from)) {
       if (typeof spec !== 'string') return false;
-      resolveFrom(from, name)?.edgesIn.push({ name, spec, from });
+      const to = resolveFrom(from, name) ?? null;
+      to?.edgesIn.push({ name, spec, from });
+      from.edgesOut.set(name, { to });
     }
   }
   return true;
@@ -254,29 +273,46 @@ function dependenciesOf(node: LockNode): Array<[string, unknown]> {
 
 type DepType = 'prod' | 'dev' | 'optional' | 'peer' | 'peerOptional' | 'workspace';
 
+const DEP_FIELDS: Record<DepType, string> = {
+  prod: 'dependencies',
+  dev: 'devDependencies',
+  optional: 'optionalDependencies',
+  peer: 'peerDependencies',
+  peerOptional: 'peerDependencies (optional)',
+  workspace: 'workspaces',
+};
+
+// An override naming a direct dependency changes the edge's spec: such a root is left to arborist.
+const OVERRIDDEN = Symbol('overridden');
+
 // Arborist's #checkRootEdges: the root's dependency edges (package.json and the workspaces on
-// disk) must be what the lockfile's root entry recorded, type and spec, or arborist recomputes
-// every dependency flag (calcDepFlags) and its tree is used instead. An override naming a direct
-// dependency (which changes the edge's spec) is left to arborist too.
-function rootEdgesMatch(pkg: LockEntry, workspaces: Map<string, string>, lockRoot: LockEntry, recorded: Map<string, string>): boolean {
+// disk) must be what the lockfile's root entry recorded, type and spec. Returns the first that
+// is not, described, or undefined when all are.
+function rootEdgeMismatch(pkg: LockEntry, workspaces: Map<string, string>, lockRoot: LockEntry, recorded: Map<string, string>): string | typeof OVERRIDDEN | undefined {
   const edges = new Map<string, { type: DepType; spec: string }>();
   for (const [name, path] of workspaces) edges.set(name, { type: 'workspace', spec: `file:${path}` });
   for (const [type, deps] of byType(pkg)) {
     for (const [name, spec] of Object.entries(deps)) if (edges.get(name)?.type !== 'workspace') edges.set(name, { type, spec: String(spec) });
   }
   const overrides = pkg.overrides;
-  if (overrides !== null && typeof overrides === 'object' && Object.keys(overrides).some((name) => edges.has(name))) return false;
+  if (overrides !== null && typeof overrides === 'object' && Object.keys(overrides).some((name) => edges.has(name))) return OVERRIDDEN;
   const lock = new Map(byType(lockRoot, true));
   lock.set('workspace', Object.fromEntries([...recorded].map(([name, path]) => [name, `file:${path}`])));
   const unaccounted = new Set(edges.keys());
   for (const type of ['dev', 'optional', 'peer', 'peerOptional', 'prod', 'workspace'] as const) {
     for (const [name, spec] of Object.entries(lock.get(type) ?? {})) {
       const edge = edges.get(name);
-      if (edge === undefined || edge.type !== type || edge.spec !== String(spec)) return false;
+      if (edge === undefined) return `"${name}": the lockfile records it (${DEP_FIELDS[type]} ${String(spec)}), package.json does not list it`;
+      if (edge.type !== type || edge.spec !== String(spec)) {
+        return `"${name}": package.json has ${DEP_FIELDS[edge.type]} ${edge.spec}, the lockfile records ${DEP_FIELDS[type]} ${String(spec)}`;
+      }
       unaccounted.delete(name);
     }
   }
-  return unaccounted.size === 0;
+  const [added] = unaccounted;
+  if (added === undefined) return undefined;
+  const edge = edges.get(added) as { type: DepType; spec: string };
+  return `"${added}": package.json has ${DEP_FIELDS[edge.type]} ${edge.spec}, the lockfile does not record it`;
 }
 
 // A package's dependencies by edge type, in Node#loadDeps order (a later type replaces an
