@@ -50,7 +50,7 @@ export async function walkTree(dir: string, options: WalkOptions = {}): Promise<
   const omit = new Set(options.omit ?? []);
   const warnings = treeSourceWarnings(treeSource);
   if (outOfSync !== undefined) {
-    warnings.push(`package.json is out of sync with ${treeSource.relPath}, so \`npm ci\` would refuse this project (first difference: ${outOfSync}): read the packages as the lockfile records them, which is what npm ci installs. Run \`npm install\` and commit the lockfile.`);
+    warnings.push(`package.json is out of sync with ${treeSource.relPath} (${outOfSync}): the packages are read as the lockfile records them, which is what npm ci installs. Run \`npm install\` and commit the lockfile.`);
   }
   const ignored = memberOf === undefined ? undefined : await findLockfile(startDir);
   if (ignored !== undefined) warnings.push(`${ignored} of this workspace is not what npm installs from: npm uses the workspace root's; read ${relative(startDir, lockfilePath)}.`);

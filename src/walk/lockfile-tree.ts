@@ -15,6 +15,8 @@ import mapWorkspaces from '@npmcli/map-workspaces';
 import nameFromFolder from '@npmcli/name-from-folder';
 import PackageJson from '@npmcli/package-json';
 import consistentResolve from '@npmcli/arborist/lib/consistent-resolve.js';
+import npa from 'npm-package-arg';
+import semver from 'semver';
 import type { WalkNode } from './walk-node.js';
 
 interface LockEntry {
@@ -121,8 +123,8 @@ export async function loadLockfileNodes(projectDir: string): Promise<LockfileNod
   const packageJson = await PackageJson.normalize(projectDir).then((p) => p.content as LockEntry).catch(() => lockRoot);
   const onDisk = await mapWorkspaces({ cwd: projectDir, pkg: packageJson });
   const recorded = mapWorkspaces.virtual({ cwd: projectDir, lockfile: shrinkwrap.data });
-  const mismatch = rootEdgeMismatch(packageJson, onDisk, lockRoot, recorded);
-  if (mismatch === OVERRIDDEN) return undefined;
+  const mismatch = rootEdgeMismatch(packageJson, onDisk, lockRoot, recorded, packages);
+  if (mismatch === LEFT_TO_ARBORIST) return undefined;
   // Out of sync, arborist would recompute every dependency flag from package.json in quadratic
   // time (calcDepFlags); the lockfile is what npm ci installs, so its own record is read instead.
   const [rootPackage, workspaces] = mismatch === undefined ? [packageJson, onDisk] : [lockRoot, recorded];
@@ -282,37 +284,79 @@ const DEP_FIELDS: Record<DepType, string> = {
   workspace: 'workspaces',
 };
 
-// An override naming a direct dependency changes the edge's spec: such a root is left to arborist.
-const OVERRIDDEN = Symbol('overridden');
+// Roots left to arborist: an override naming a direct dependency (it changes the edge's spec),
+// or a root whose workspaces differ from the lockfile's (a root depending on its own workspace,
+// a workspace folder missing): arborist recomputes every flag then, as npm does.
+const LEFT_TO_ARBORIST = Symbol('left to arborist');
+
+interface RootEdge {
+  type: DepType;
+  spec: string;
+}
 
 // Arborist's #checkRootEdges: the root's dependency edges (package.json and the workspaces on
-// disk) must be what the lockfile's root entry recorded, type and spec. Returns the first that
-// is not, described, or undefined when all are.
-function rootEdgeMismatch(pkg: LockEntry, workspaces: Map<string, string>, lockRoot: LockEntry, recorded: Map<string, string>): string | typeof OVERRIDDEN | undefined {
-  const edges = new Map<string, { type: DepType; spec: string }>();
+// disk) must be what the lockfile's root entry recorded, type and spec. Returns undefined when
+// all are, else the difference to warn about: the first that makes npm ci refuse the project,
+// else the first.
+function rootEdgeMismatch(pkg: LockEntry, workspaces: Map<string, string>, lockRoot: LockEntry, recorded: Map<string, string>, packages: Record<string, LockEntry>): string | typeof LEFT_TO_ARBORIST | undefined {
+  const edges = new Map<string, RootEdge>();
   for (const [name, path] of workspaces) edges.set(name, { type: 'workspace', spec: `file:${path}` });
   for (const [type, deps] of byType(pkg)) {
     for (const [name, spec] of Object.entries(deps)) if (edges.get(name)?.type !== 'workspace') edges.set(name, { type, spec: String(spec) });
   }
   const overrides = pkg.overrides;
-  if (overrides !== null && typeof overrides === 'object' && Object.keys(overrides).some((name) => edges.has(name))) return OVERRIDDEN;
+  if (overrides !== null && typeof overrides === 'object' && Object.keys(overrides).some((name) => edges.has(name))) return LEFT_TO_ARBORIST;
   const lock = new Map(byType(lockRoot, true));
   lock.set('workspace', Object.fromEntries([...recorded].map(([name, path]) => [name, `file:${path}`])));
+  if (edgesMatch(edges, lock)) return undefined;
+
+  const locked = new Map<string, RootEdge>();
+  for (const [type, deps] of lock) for (const [name, spec] of Object.entries(deps)) locked.set(name, { type, spec: String(spec) });
+  const differences: Array<{ name: string; wanted?: RootEdge; recorded?: RootEdge }> = [];
+  for (const name of new Set([...edges.keys(), ...locked.keys()])) {
+    const [wanted, record] = [edges.get(name), locked.get(name)];
+    if (wanted?.type !== record?.type || wanted?.spec !== record?.spec) differences.push({ name, ...(wanted && { wanted }), ...(record && { recorded: record }) });
+  }
+  // A name recorded under two types (arborist's check fails it, npm ci does not): left to arborist.
+  if (differences.length === 0) return LEFT_TO_ARBORIST;
+  if (differences.every((d) => d.wanted?.type === 'workspace' || d.recorded?.type === 'workspace')) return LEFT_TO_ARBORIST;
+  const real = differences.filter((d) => d.wanted?.type !== 'workspace' && d.recorded?.type !== 'workspace');
+  const refused = real.find((d) => d.wanted !== undefined && npmCiRefuses(d.name, d.wanted.spec, packages[`node_modules/${d.name}`]));
+  const { name, wanted, recorded: record } = refused ?? (real[0] as (typeof real)[number]);
+  const has = wanted === undefined ? 'does not list it' : `has ${DEP_FIELDS[wanted.type]} ${wanted.spec}`;
+  const records = record === undefined ? 'does not record it' : `records ${DEP_FIELDS[record.type]} ${record.spec}`;
+  const installed = packages[`node_modules/${name}`]?.version;
+  const holds = refused === undefined ? '' : installed === undefined ? ', and installs no such package' : `, and installs ${name}@${installed}`;
+  return `${refused === undefined ? '' : 'npm ci would refuse this project: '}"${name}": package.json ${has}, the lockfile ${records}${holds}`;
+}
+
+// #checkRootEdges itself: every edge the lockfile records, by type, is package.json's, and no more.
+function edgesMatch(edges: Map<string, RootEdge>, lock: Map<DepType, Record<string, string>>): boolean {
   const unaccounted = new Set(edges.keys());
   for (const type of ['dev', 'optional', 'peer', 'peerOptional', 'prod', 'workspace'] as const) {
     for (const [name, spec] of Object.entries(lock.get(type) ?? {})) {
       const edge = edges.get(name);
-      if (edge === undefined) return `"${name}": the lockfile records it (${DEP_FIELDS[type]} ${String(spec)}), package.json does not list it`;
-      if (edge.type !== type || edge.spec !== String(spec)) {
-        return `"${name}": package.json has ${DEP_FIELDS[edge.type]} ${edge.spec}, the lockfile records ${DEP_FIELDS[type]} ${String(spec)}`;
-      }
+      if (edge === undefined || edge.type !== type || edge.spec !== String(spec)) return false;
       unaccounted.delete(name);
     }
   }
-  const [added] = unaccounted;
-  if (added === undefined) return undefined;
-  const edge = edges.get(added) as { type: DepType; spec: string };
-  return `"${added}": package.json has ${DEP_FIELDS[edge.type]} ${edge.spec}, the lockfile does not record it`;
+  return unaccounted.size === 0;
+}
+
+// Whether npm ci refuses a lockfile whose root install of `name` does not satisfy package.json's
+// spec (missing, or a version outside the range). Specs it cannot judge here (tags, git, files)
+// count as accepted.
+function npmCiRefuses(name: string, spec: string, installed: LockEntry | undefined): boolean {
+  if (installed === undefined) return true;
+  let parsed: npa.Result;
+  try {
+    parsed = npa.resolve(name, spec, '/');
+  } catch {
+    return false;
+  }
+  const range = parsed.type === 'alias' ? (parsed as npa.Result & { subSpec?: npa.Result }).subSpec : parsed;
+  if (range === undefined || (range.type !== 'range' && range.type !== 'version') || typeof installed.version !== 'string') return false;
+  return !semver.satisfies(installed.version, range.fetchSpec ?? '*', { loose: true });
 }
 
 // A package's dependencies by edge type, in Node#loadDeps order (a later type replaces an
