@@ -76,8 +76,10 @@ describe('the linear lockfile reader', () => {
   // npm ci installs the lockfile as recorded (or refuses the project); arborist would recompute
   // every flag from package.json in quadratic time.
   it.each([
-    ['a development dependency added', (pkg: PackageJson) => void (pkg.devDependencies['left-pad'] = '^1.3.0'), 'left-pad'],
-    ['a dependency moved to devDependencies', (pkg: PackageJson) => {
+    ['a development dependency added', (pkg: PackageJson): void => {
+      pkg.devDependencies['left-pad'] = '^1.3.0';
+    }, 'left-pad'],
+    ['a dependency moved to devDependencies', (pkg: PackageJson): void => {
       pkg.devDependencies['follow-redirects'] = pkg.dependencies['follow-redirects'] as string;
       delete pkg.dependencies['follow-redirects'];
     }, 'follow-redirects'],
