@@ -85,7 +85,10 @@ describe('inventory of npm workspaces', () => {
     }
   });
 
-  it('-w NAME and -w PATH select a workspace from the root; --include-workspace-root adds the root\'s own', async () => {
+  it('-w NAME and -w PATH select a workspace from the root (without, the whole lockfile); --include-workspace-root adds the root\'s own', async () => {
+    const whole = await inventoryOf([]);
+    expect(names(whole)).toEqual(['a', 'b', ...WORKSPACE_PROJECT_PACKAGES].sort());
+    expect(whole.workspaces).toBeUndefined();
     expect(names(await inventoryOf(['-w', 'b']))).toEqual([...WORKSPACE_PROJECT.closureOfB].sort());
     expect(names(await inventoryOf(['--workspace', 'packages/b']))).toEqual([...WORKSPACE_PROJECT.closureOfB].sort());
     expect(names(await inventoryOf(['-w', 'a', '-w', './packages/b']))).toEqual([...WORKSPACE_PROJECT.closureOfA, ...WORKSPACE_PROJECT.closureOfB].sort());
@@ -94,11 +97,5 @@ describe('inventory of npm workspaces', () => {
     expect(withRoot.workspaces).toEqual({ root: '.', names: ['b'], includeRoot: true });
     // In a's folder, -w names another workspace, as npm lets it.
     expect(names(await inventoryOf(['-w', 'b'], join(dir, 'packages/a')))).toEqual([...WORKSPACE_PROJECT.closureOfB].sort());
-  });
-
-  it('lists the whole lockfile at the root without -w', async () => {
-    const inventory = await inventoryOf([]);
-    expect(names(inventory)).toEqual(['a', 'b', ...WORKSPACE_PROJECT_PACKAGES].sort());
-    expect(inventory.workspaces).toBeUndefined();
   });
 });
