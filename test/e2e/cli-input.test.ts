@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFixtureProject, makeTempDir } from '../support/fixture-project.js';
@@ -200,4 +200,18 @@ describe('workspaces, an out-of-sync package.json and the lockfile ceiling', () 
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).packages).toHaveLength(24_999);
   }, 60_000);
+});
+
+describe('a workspace the lockfile does not record', () => {
+  it('is refused (exit 2, LOCKFILE_INVALID), not gated as an empty selection', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    cleanups.push(cleanup);
+    await writeWorkspaceProject(dir, WORKSPACE_PROJECT_PACKAGES.map((name) => ({ name, version: '1.0.0', integrity: `sha512-${Buffer.alloc(64, 5).toString('base64')}` })));
+    await mkdir(join(dir, 'packages/c'));
+    await writeFile(join(dir, 'packages/c/package.json'), JSON.stringify({ name: 'c', version: '1.0.0', dependencies: { evil: '1.0.0' } }));
+    for (const run of [await runCli(['inventory', join(dir, 'packages/c')]), await runCli(['check', dir, '-w', 'c'])]) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('error LOCKFILE_INVALID:');
+    }
+  });
 });
