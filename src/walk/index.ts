@@ -31,6 +31,9 @@ export interface WalkResult extends Inventory {
   // How the tree was read; `hidden-lockfile` and `node_modules` mean there was no lockfile.
   treeSource: TreeSource;
   warnings: string[];
+  // The first root dependency where package.json and the lockfile differ, when they do (the
+  // packages are then the lockfile's record, and a warning says so).
+  outOfSync?: string;
 }
 
 // Reads the project's lockfile (never node_modules when a lockfile exists) and returns every
@@ -89,6 +92,7 @@ export async function walkTree(dir: string, options: WalkOptions = {}): Promise<
     ...(selection === undefined ? {} : { workspaces: selection }),
     treeSource,
     warnings,
+    ...(outOfSync === undefined ? {} : { outOfSync }),
     packages,
     counts: countBySource(packages),
   };
