@@ -21,7 +21,8 @@ Usage:
   and --max-entries.
 
 Options of check:
-  --policy <file>              the policy (default: verify-deps.policy.json, else the default policy)
+  --policy <file>              the policy (default: verify-deps.policy.json, in a workspace's folder
+                               else the workspace root's, else the default policy)
   --mode <strict|audit>        override the policy's enforcement (audit: report, never block)
   --report <file>              the compliance report, written on every run (default: verify-deps-report.json)
   --sri <file>                 the SRI manifest, written only when the gate passes (default: sri-manifest.json)

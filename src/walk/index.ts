@@ -9,6 +9,7 @@ import { findWorkspaceRoot, selectWorkspaces, workspaceDependencySet } from './w
 
 export { assertLockfileShape, MAX_LOCKFILE_ENTRIES, type TreeSource } from './lockfile.js';
 export { classifySource, isRegistryTarballUrl } from './source.js';
+export { findWorkspaceRoot } from './workspaces.js';
 
 export interface WalkOptions {
   omit?: readonly OmitType[];

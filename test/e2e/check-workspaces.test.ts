@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, startFixtureRegistry, syntheticScenario, type FixtureRegistry } from '../support/index.js';
@@ -79,6 +79,19 @@ describe('check of npm workspaces', () => {
     expect(run.code).toBe(0);
     const lock = JSON.parse(await readFile(join(member, 'verify-deps.identities.json'), 'utf8')) as { packages: Record<string, unknown> };
     expect(Object.keys(lock.packages)).toEqual(['beta']);
+  });
+
+  it("in a workspace's folder without a policy of its own: the workspace root's policy judges", async () => {
+    const policy = JSON.parse(await readFile(new URL('../../policies/default.json', import.meta.url), 'utf8'));
+    const rootPolicy = join(dir, 'verify-deps.policy.json');
+    await writeFile(rootPolicy, JSON.stringify({ ...policy, enforcement: 'audit' }));
+    try {
+      const report = JSON.parse((await check(join(dir, 'packages/a'))).stdout) as ReportJson & { policy: { origin: string; path: string }; enforcement: string };
+      expect(report.policy).toMatchObject({ origin: 'project', path: rootPolicy });
+      expect(report.enforcement).toBe('audit');
+    } finally {
+      await rm(rootPolicy);
+    }
   });
 
   it('a package.json out of sync with the lockfile: the report observes it', async () => {
