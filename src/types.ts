@@ -51,11 +51,23 @@ export interface PackageRef {
 
 export type OmitType = 'dev' | 'optional' | 'peer';
 
+// The workspaces whose dependencies were read, out of the workspace root's lockfile.
+export interface WorkspaceSelection {
+  // The workspace root, relative to the project directory ('.' when it is the root).
+  root: string;
+  // The selected workspaces' names, sorted.
+  names: string[];
+  // Whether the root's own dependencies were read too (--include-workspace-root).
+  includeRoot: boolean;
+}
+
 export interface Inventory {
   schemaVersion: 1;
   // Path of the file the tree was read from, relative to the project directory.
   lockfile: string;
   lockfileVersion: number | null;
+  // Present when only some workspaces' dependencies were read (--workspace, or a member's folder).
+  workspaces?: WorkspaceSelection;
   packages: PackageRef[];
   counts: Record<PackageSource | 'bundled', number>;
 }

@@ -18,7 +18,7 @@ import type { ProjectTree } from './tree.js';
 import type { CheckFinding, CheckResult, PackageOutcome } from './types.js';
 
 export type * from './types.js';
-export { readProjectTree, type ProjectTree } from './tree.js';
+export { readProjectTree, type ProjectTree, type TreeOptions } from './tree.js';
 
 export interface CheckOptions {
   dir: string;

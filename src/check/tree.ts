@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sha256Hex } from '../canonical-json.js';
 import { InputError } from '../errors.js';
-import type { OmitType } from '../types.js';
-import { walkTree, type WalkResult } from '../walk/index.js';
+import { walkTree, type WalkOptions, type WalkResult } from '../walk/index.js';
 
 // The project's tree and the digest of the file it was read from: what a run knows once the
 // lockfile is read, and what its report records even when the run stops later.
@@ -14,12 +13,22 @@ export interface ProjectTree {
   lockfileSha256: string | null;
 }
 
+// What of the tree a run reads: the dependency types left out, the workspaces selected, the
+// largest lockfile read.
+export type TreeOptions = Pick<WalkOptions, 'omit' | 'workspaces' | 'includeWorkspaceRoot' | 'maxEntries'>;
+
 // Reads the project's tree (src/walk) and digests the lockfile it came from. A tree read from
 // node_modules alone is refused here, before any network: `inventory` may list it, but a gate
 // cannot certify it.
-export async function readProjectTree(dir: string, omit: readonly OmitType[]): Promise<ProjectTree> {
+export async function readProjectTree(dir: string, options: TreeOptions): Promise<ProjectTree> {
   const projectDir = resolve(dir);
-  const inventory = await walkTree(projectDir, { omit });
+  const { omit, workspaces, includeWorkspaceRoot, maxEntries } = options;
+  const inventory = await walkTree(projectDir, {
+    ...(omit === undefined ? {} : { omit }),
+    ...(workspaces === undefined ? {} : { workspaces }),
+    ...(includeWorkspaceRoot === undefined ? {} : { includeWorkspaceRoot }),
+    ...(maxEntries === undefined ? {} : { maxEntries }),
+  });
   if (inventory.treeSource.kind === 'node_modules') throw installedTreeOnly(projectDir);
   const lockfileSha256 = sha256Hex(await readFile(join(projectDir, inventory.lockfile)));
   return { inventory, lockfileSha256 };

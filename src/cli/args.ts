@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import type { OmitType } from '../types.js';
+import { MAX_LOCKFILE_ENTRIES } from '../walk/index.js';
 
 // The commands; a first positional that is not one of them is the project directory.
 export const COMMANDS = ['check', 'inventory', 'policy', 'ledger', 'init'] as const;
@@ -30,6 +31,11 @@ export interface CliArgs {
   force: boolean;
   json: boolean;
   omit: OmitType[];
+  // --workspace (-w): only these workspaces' dependencies (names or folders).
+  workspaces: string[];
+  includeWorkspaceRoot: boolean;
+  // --max-entries: the most lockfile entries read.
+  maxEntries?: number;
   debug: boolean;
   registry?: string;
   attestationsRegistry?: string;
@@ -52,6 +58,9 @@ const OMIT_TYPES: readonly OmitType[] = ['dev', 'optional', 'peer'];
 const OPTIONS = {
   json: { type: 'boolean' },
   omit: { type: 'string', multiple: true },
+  workspace: { type: 'string', multiple: true, short: 'w' },
+  'include-workspace-root': { type: 'boolean' },
+  'max-entries': { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -129,6 +138,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     force: values.force ?? false,
     json: values.json ?? false,
     omit: parseOmit(values.omit ?? []),
+    workspaces: values.workspace ?? [],
+    includeWorkspaceRoot: values['include-workspace-root'] ?? false,
+    ...optional('maxEntries', values['max-entries'] === undefined ? undefined : parseInteger('--max-entries', values['max-entries'], MAX_LOCKFILE_ENTRIES, 1, 10_000_000)),
     debug: values.debug ?? false,
     ...optional('registry', values.registry),
     ...optional('attestationsRegistry', values['attestations-registry']),

@@ -15,10 +15,14 @@ Usage:
       --force                              replace an existing policy
 
   dir defaults to the current directory. The tree is read from npm-shrinkwrap.json or
-  package-lock.json; node_modules is read only when the project has no lockfile.
+  package-lock.json; node_modules is read only when the project has no lockfile. In a workspace's
+  folder, the workspace root's lockfile is read and only that workspace's dependencies are
+  gated, as npm does. inventory and policy learn also take --omit, -w, --include-workspace-root
+  and --max-entries.
 
 Options of check:
-  --policy <file>              the policy (default: verify-deps.policy.json, else the default policy)
+  --policy <file>              the policy (default: verify-deps.policy.json, in a workspace's folder
+                               else the workspace root's, else the default policy)
   --mode <strict|audit>        override the policy's enforcement (audit: report, never block)
   --report <file>              the compliance report, written on every run (default: verify-deps-report.json)
   --sri <file>                 the SRI manifest, written only when the gate passes (default: sri-manifest.json)
@@ -27,6 +31,11 @@ Options of check:
   --vsa <file>                 also write a SLSA verification summary attestation (unsigned)
   --ledger <dir>               append the report to a hash-chained, append-only ledger
   --omit <dev|optional|peer>   leave out these dependency types, as npm does (repeatable)
+  -w, --workspace <name|dir>   only this workspace's dependencies, dev ones included (repeatable;
+                               a name, the workspace's folder, or a folder of workspaces)
+  --include-workspace-root     with --workspace, the workspace root's own dependencies too
+  --max-entries <n>            the most lockfile entries read, a bound against a hostile lockfile
+                               (default 100000; a lockfileVersion 1 at most 20000)
   --json                       print the report on stdout (human output stays on stderr)
   -q, --quiet                  print only the failures and the verdict
   --gitlab-report <file>       also write GitLab's code-quality report of the findings

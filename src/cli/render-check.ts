@@ -3,6 +3,7 @@ import type { GateResult } from '../gate/index.js';
 import { isPassedUnverified, type PolicyDecision, type PolicyFinding } from '../policy/index.js';
 import { explainKeylessRegistries } from './render-keyless.js';
 import { renderUnverifiedExamples, renderUnverifiedLine, type UnverifiedPackage } from './render-unverified.js';
+import { describeWorkspaces } from './render-inventory.js';
 
 // Worst first: forged or mismatched evidence, then broken evidence, then the policy's own
 // requirements, then absent evidence, then evidence that could not be had.
@@ -84,7 +85,7 @@ export function renderStoppedVerdict(): string {
 function describeInputs({ check, policy, decision }: GateResult): string[] {
   const { inventory } = check;
   const version = inventory.lockfileVersion === null ? '' : ` (lockfileVersion ${inventory.lockfileVersion})`;
-  const lines = [`verify-deps: read ${inventory.lockfile}${version}: ${inventory.packages.length} distinct packages`];
+  const lines = [`verify-deps: read ${inventory.lockfile}${version}${describeWorkspaces(inventory)}: ${inventory.packages.length} distinct packages`];
   const origin = policy.source.origin === 'builtin' ? 'the default policy' : policy.source.path;
   lines.push(`  policy: ${origin} (${policy.policy.enforcement})`);
   for (const warning of [...inventory.warnings, ...policy.warnings, ...check.warnings]) lines.push(`warning: ${warning}`);

@@ -16,6 +16,7 @@ export function toInventoryJson(result: WalkResult): Inventory & { warnings: str
     schemaVersion: result.schemaVersion,
     lockfile: result.lockfile,
     lockfileVersion: result.lockfileVersion,
+    ...(result.workspaces === undefined ? {} : { workspaces: result.workspaces }),
     warnings: result.warnings,
     packages: result.packages,
     counts: result.counts,
@@ -26,7 +27,7 @@ export function toInventoryJson(result: WalkResult): Inventory & { warnings: str
 export function renderInventorySummary(result: WalkResult): string {
   const lines: string[] = [];
   const version = result.lockfileVersion === null ? '' : ` (lockfileVersion ${result.lockfileVersion})`;
-  lines.push(`verify-deps: read ${result.lockfile}${version}`);
+  lines.push(`verify-deps: read ${result.lockfile}${version}${describeWorkspaces(result)}`);
   for (const warning of result.warnings) lines.push(`warning: ${warning}`);
   const { counts } = result;
   const parts = [`${counts.registry} from a registry`];
@@ -42,6 +43,14 @@ export function renderInventorySummary(result: WalkResult): string {
     for (const ref of others) lines.push(`  ${SOURCE_LABELS[ref.source as Exclude<PackageSource, 'registry'>].padEnd(16)} ${label(ref)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+// Which workspaces of the lockfile were read, when not all of it was.
+export function describeWorkspaces(inventory: Inventory): string {
+  const selection = inventory.workspaces;
+  if (selection === undefined) return '';
+  const names = selection.names.length === 1 ? `workspace ${selection.names[0]}` : `workspaces ${selection.names.join(', ')}`;
+  return `, only the dependencies of ${names}${selection.includeRoot ? ' and of the workspace root' : ''}`;
 }
 
 function label(ref: PackageRef): string {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readProjectTree, runCheck, type CheckOptions, type CheckResult, type ProjectTree } from '../check/index.js';
+import { readProjectTree, runCheck, type CheckOptions, type CheckResult, type ProjectTree, type TreeOptions } from '../check/index.js';
 import type { OmitType } from '../types.js';
 import { evaluatePolicy, needsHistory, type Enforcement, type NormalizedPolicy, type PolicyDecision } from '../policy/index.js';
 import { loadPolicy, type LoadedPolicy } from './policy-source.js';
@@ -10,6 +10,8 @@ export { subjectRefs, toPolicyInput } from './subjects.js';
 
 export interface GateOptions extends Omit<CheckOptions, 'wantsHistory' | 'tree'> {
   omit: readonly OmitType[];
+  // Which of the tree to gate: --workspace, --include-workspace-root, --max-entries.
+  treeOptions?: Omit<TreeOptions, 'omit'>;
   policyFile?: string;
   // --mode: overrides the enforcement of the policy and of every rule.
   mode?: Enforcement;
@@ -34,7 +36,7 @@ export interface GateResult {
 export async function runGate(options: GateOptions): Promise<GateResult> {
   const loaded = await loadPolicy(resolve(options.dir), options.policyFile);
   const policy = options.mode === undefined ? loaded.policy : withEnforcement(loaded.policy, options.mode);
-  const tree = await readProjectTree(options.dir, options.omit);
+  const tree = await readProjectTree(options.dir, { ...options.treeOptions, omit: options.omit });
   options.onInputs?.({ ...tree, policy: { ...loaded, policy } });
   const check = await runCheck({ ...options, tree, wantsHistory: (ref, facts) => needsHistory({ ref, facts }, policy) });
   const decision = evaluatePolicy(toPolicyInput(check, loaded.identityLock), policy, options.now);

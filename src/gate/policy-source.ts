@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import { PolicyError, parseIdentityLock, parsePolicy, type IdentityLock, type NormalizedPolicy } from '../policy/index.js';
+import { findWorkspaceRoot } from '../walk/index.js';
 
 // Where the run's policy came from, for the report.
 export interface PolicySource {
@@ -15,13 +16,18 @@ export interface PolicySource {
 export const PROJECT_POLICY_FILE = 'verify-deps.policy.json';
 export const BUILTIN_POLICY_DIR = fileURLToPath(new URL('../../policies/', import.meta.url));
 
-// Finds the policy: --policy, else verify-deps.policy.json in the project, else the shipped
-// default.
+// Finds the policy: --policy, else verify-deps.policy.json in the project, else (in a workspace's
+// folder) the workspace root's, else the shipped default. Security: a workspace gated from its
+// folder must not fall to the default policy when the monorepo's policy (and its identity lock)
+// sits at the root.
 export async function locatePolicy(projectDir: string, policyFile?: string): Promise<PolicySource> {
   if (policyFile !== undefined) return { origin: 'file', path: resolve(policyFile), text: await readPolicyFile(resolve(policyFile)) };
-  const projectPolicy = join(projectDir, PROJECT_POLICY_FILE);
-  if ((await stat(projectPolicy).catch(() => null))?.isFile()) {
-    return { origin: 'project', path: projectPolicy, text: await readPolicyFile(projectPolicy) };
+  const workspaceRoot = await findWorkspaceRoot(resolve(projectDir));
+  for (const dir of workspaceRoot === undefined ? [projectDir] : [projectDir, workspaceRoot]) {
+    const projectPolicy = join(dir, PROJECT_POLICY_FILE);
+    if ((await stat(projectPolicy).catch(() => null))?.isFile()) {
+      return { origin: 'project', path: projectPolicy, text: await readPolicyFile(projectPolicy) };
+    }
   }
   const builtin = join(BUILTIN_POLICY_DIR, 'default.json');
   return { origin: 'builtin', path: builtin, text: await readPolicyFile(builtin) };

@@ -106,7 +106,12 @@ function describeRun(inputs: GateInputs, context: ReportContext): Pick<Complianc
     tool: { name: 'verify-deps', version: context.toolVersion },
     enforcement: policy.policy.enforcement,
     policy: describePolicy(policy, context.projectDir),
-    lockfile: { path: inventory.lockfile, lockfileVersion: inventory.lockfileVersion, sha256: lockfileSha256 },
+    lockfile: {
+      path: inventory.lockfile,
+      lockfileVersion: inventory.lockfileVersion,
+      ...(inventory.workspaces === undefined ? {} : { workspaces: { ...inventory.workspaces, names: [...inventory.workspaces.names] } }),
+      sha256: lockfileSha256,
+    },
   };
 }
 

@@ -115,13 +115,14 @@ export interface ComplianceReport {
    */
   lockfile: {
     /**
-     * Relative to the project directory.
+     * Relative to the project directory (a workspace's folder reads the workspace root's lockfile, e.g. ../../package-lock.json).
      */
     path: string;
     /**
      * 1, 2 or 3 (null is not written: a tree read from node_modules alone is refused with NO_LOCKFILE).
      */
     lockfileVersion: number | null;
+    workspaces?: WorkspaceSelection;
     /**
      * sha256 (hex) of the file's bytes: package-lock.json, npm-shrinkwrap.json, or npm's own record of the installed tree (node_modules/.package-lock.json) when the project has no lockfile. null is not written: a tree read from node_modules alone is refused with NO_LOCKFILE.
      */
@@ -327,6 +328,23 @@ export interface ComplianceReport {
      */
     warnings: string[];
   };
+}
+/**
+ * Present when only some workspaces' dependencies were gated: --workspace, or a run in a workspace's folder.
+ */
+export interface WorkspaceSelection {
+  /**
+   * The workspace root whose lockfile was read, relative to the project directory (. when it is the project directory).
+   */
+  root: string;
+  /**
+   * The selected workspaces, sorted.
+   */
+  names: string[];
+  /**
+   * Whether the root's own dependencies were gated too (--include-workspace-root).
+   */
+  includeRoot: boolean;
 }
 export interface Package {
   /**

@@ -1,40 +1,83 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { PACKAGE_SOURCES, type Inventory, type OmitType, type PackageRef, type PackageSource } from '../types.js';
-import { assertPackageJsonParses, assertProjectDir, locateTreeSource, type TreeSource } from './lockfile.js';
+import { assertPackageJsonParses, assertProjectDir, findLockfile, locateTreeSource, MAX_ARBORIST_ENTRIES, MAX_LOCKFILE_ENTRIES, type TreeSource } from './lockfile.js';
 import { loadLockfileNodes } from './lockfile-tree.js';
 import { classifySource, registryHostOf } from './source.js';
 import type { WalkNode } from './walk-node.js';
+import { findWorkspaceRoot, selectWorkspaces, workspaceDependencySet } from './workspaces.js';
 
-export { assertLockfileShape, type TreeSource } from './lockfile.js';
+export { assertLockfileShape, MAX_LOCKFILE_ENTRIES, type TreeSource } from './lockfile.js';
 export { classifySource, isRegistryTarballUrl } from './source.js';
+export { findWorkspaceRoot } from './workspaces.js';
 
 export interface WalkOptions {
   omit?: readonly OmitType[];
   // Always build arborist's tree, even for a lockfile the linear reader handles (for the tests
   // that hold the two to the same answer).
   arboristTree?: boolean;
+  // Only these workspaces' dependencies (npm's --workspace: names or folders); a member folder
+  // as `dir` selects itself.
+  workspaces?: readonly string[];
+  // With a workspace selection, the root's own dependencies too (npm's --include-workspace-root).
+  includeWorkspaceRoot?: boolean;
+  // The most lockfile entries read (default MAX_LOCKFILE_ENTRIES).
+  maxEntries?: number;
+  // Where --workspace paths are relative to when it is inside the workspace root (default: the
+  // process's working directory, as npm).
+  cwd?: string;
 }
 
 export interface WalkResult extends Inventory {
   // How the tree was read; `hidden-lockfile` and `node_modules` mean there was no lockfile.
   treeSource: TreeSource;
   warnings: string[];
+  // The first root dependency where package.json and the lockfile differ, when they do (the
+  // packages are then the lockfile's record, and a warning says so).
+  outOfSync?: string;
 }
 
 // Reads the project's lockfile (never node_modules when a lockfile exists) and returns every
-// distinct package of the tree with every location it is installed at.
+// distinct package of the tree with every location it is installed at. In a workspace member's
+// folder, reads the workspace root's lockfile and keeps the member's dependencies, as npm does.
 export async function walkTree(dir: string, options: WalkOptions = {}): Promise<WalkResult> {
-  const projectDir = resolve(dir);
-  await assertProjectDir(projectDir);
-  await assertPackageJsonParses(projectDir);
-  const treeSource = await locateTreeSource(projectDir);
-  const nodes = await loadTree(projectDir, treeSource, options.arboristTree ?? false);
+  const startDir = resolve(dir);
+  await assertProjectDir(startDir);
+  await assertPackageJsonParses(startDir);
+  const memberOf = await findWorkspaceRoot(startDir);
+  const projectDir = memberOf ?? startDir;
+  if (memberOf !== undefined) await assertPackageJsonParses(projectDir);
+  const maxEntries = options.maxEntries ?? MAX_LOCKFILE_ENTRIES;
+  const treeSource = await locateTreeSource(projectDir, maxEntries);
+  const lockfilePath = resolve(projectDir, treeSource.relPath);
+  const { nodes, outOfSync } = await loadTree(projectDir, treeSource, options.arboristTree ?? false);
   const omit = new Set(options.omit ?? []);
+  const warnings = treeSourceWarnings(treeSource);
+  if (outOfSync !== undefined) {
+    warnings.push(`package.json is out of sync with ${treeSource.relPath} (${outOfSync}): the packages are read as the lockfile records them, which is what npm ci installs. Run \`npm install\` and commit the lockfile.`);
+  }
+  const ignored = memberOf === undefined ? undefined : await findLockfile(startDir);
+  if (ignored !== undefined) warnings.push(`${ignored} of this workspace is not what npm installs from: npm uses the workspace root's; read ${relative(startDir, lockfilePath)}.`);
+
+  const filters = options.workspaces?.length ? options.workspaces : memberOf !== undefined ? [startDir] : [];
+  const includeRoot = filters.length > 0 && (options.includeWorkspaceRoot ?? false);
+  let keep: ((node: WalkNode) => boolean) | undefined;
+  let selection: Inventory['workspaces'];
+  if (filters.length > 0) {
+    const root = nodes.find((node) => node.isProjectRoot);
+    const cwd = options.cwd ?? process.cwd();
+    const from = isInside(projectDir, cwd) ? cwd : projectDir;
+    const names = selectWorkspaces(filters, root?.workspaces, from, projectDir);
+    const selected = workspaceDependencySet(nodes, names, includeRoot, lockfilePath);
+    // A link is kept with its target: the workspace itself is listed as its link.
+    keep = (node) => selected.has(node) || (node.isLink && node.target != null && selected.has(node.target));
+    selection = { root: relative(startDir, projectDir) || '.', names, includeRoot };
+  }
 
   const byKey = new Map<string, PackageRef>();
   for (const node of nodes) {
     if (node.isProjectRoot || isRepresentedByLink(node) || isOmitted(node, omit)) continue;
+    if (keep !== undefined && !keep(node)) continue;
     const ref = toPackageRef(node, projectDir);
     const key = [ref.name, ref.version, ref.integrity, ref.source, ref.registryHost, ref.source === 'registry' ? '' : ref.resolved].join('\0');
     const seen = byKey.get(key);
@@ -45,28 +88,44 @@ export async function walkTree(dir: string, options: WalkOptions = {}): Promise<
   for (const ref of packages) ref.locations.sort();
   return {
     schemaVersion: 1,
-    lockfile: treeSource.relPath,
+    lockfile: relative(startDir, lockfilePath),
     lockfileVersion: treeSource.lockfileVersion,
+    ...(selection === undefined ? {} : { workspaces: selection }),
     treeSource,
-    warnings: treeSourceWarnings(treeSource),
+    warnings,
+    ...(outOfSync === undefined ? {} : { outOfSync }),
     packages,
     counts: countBySource(packages),
   };
 }
 
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return !rel.startsWith('..') && !isAbsolute(rel);
+}
+
 // Every node of the tree: from the lockfile in linear time when it allows (lockfile-tree.ts),
 // else from arborist's tree (loadVirtual, or loadActual when there is no lockfile).
-async function loadTree(projectDir: string, treeSource: TreeSource, arboristTree: boolean): Promise<Iterable<WalkNode>> {
+async function loadTree(projectDir: string, treeSource: TreeSource, arboristTree: boolean): Promise<{ nodes: WalkNode[]; outOfSync?: string }> {
   const fromLockfile = treeSource.kind === 'npm-shrinkwrap.json' || treeSource.kind === 'package-lock.json';
   try {
-    const nodes = fromLockfile && !arboristTree ? await loadLockfileNodes(projectDir) : undefined;
-    if (nodes !== undefined) return nodes;
+    const read = fromLockfile && !arboristTree ? await loadLockfileNodes(projectDir) : undefined;
+    if (read !== undefined) return read;
+    // Security: loadVirtual grows quadratically; past this a hostile lockfile would stall the gate.
+    if (fromLockfile && (treeSource.entries ?? 0) > MAX_ARBORIST_ENTRIES) {
+      throw new InputError('INPUT_TOO_LARGE', `${resolve(projectDir, treeSource.relPath)}: packages: expected at most ${MAX_ARBORIST_ENTRIES} entries for a lockfile only arborist can read (an override of a direct dependency, a link without its target), got ${treeSource.entries} (INPUT_TOO_LARGE)`, {
+        file: resolve(projectDir, treeSource.relPath),
+        field: 'packages',
+        hint: 'Such a lockfile is read by arborist in quadratic time, whatever --max-entries says; drop the override of the direct dependency (or restore the link target) and regenerate the lockfile.',
+      });
+    }
     // Loaded only when needed (~0.2 s).
     const { default: Arborist } = await import('@npmcli/arborist');
     const arborist = new Arborist({ path: projectDir });
     const root = fromLockfile ? await arborist.loadVirtual() : await arborist.loadActual();
-    return root.inventory.values();
+    return { nodes: [...root.inventory.values()] };
   } catch (cause) {
+    if (cause instanceof InputError) throw cause;
     const error = cause as Error;
     throw new InputError('LOCKFILE_INVALID', `${resolve(projectDir, treeSource.relPath)}: cannot be loaded (${error.message.split('\n')[0]})`, {
       file: resolve(projectDir, treeSource.relPath),

@@ -4,8 +4,9 @@
 // 12,700 entries. A lockfile npm wrote in sync with package.json already holds every fact the
 // walk reads (dependency flags, bundling, links); this reads them as arborist's loadVirtual
 // does, and derives what arborist computes (link targets, workspaces, bundlers, dependents) with
-// maps instead of tree walks. Anything unusual (v1 lockfile, package.json out of sync with the
-// lockfile, a link without its target) returns undefined, and the caller uses arborist's tree.
+// maps instead of tree walks. A package.json out of sync with the lockfile is read as the lockfile
+// records it (and said so). Anything unusual (v1 lockfile, an override of a direct dependency, a
+// link without its target) returns undefined, and the caller uses arborist's tree.
 // test/walk/lockfile-tree.test.ts checks that both give the same inventory on every fixture.
 import { resolve } from 'node:path';
 // Arborist's lockfile reader alone: the whole of arborist takes ~0.2 s to load.
@@ -14,6 +15,8 @@ import mapWorkspaces from '@npmcli/map-workspaces';
 import nameFromFolder from '@npmcli/name-from-folder';
 import PackageJson from '@npmcli/package-json';
 import consistentResolve from '@npmcli/arborist/lib/consistent-resolve.js';
+import npa from 'npm-package-arg';
+import semver from 'semver';
 import type { WalkNode } from './walk-node.js';
 
 interface LockEntry {
@@ -68,6 +71,8 @@ class LockNode implements WalkNode {
   parent: LockNode | null = null;
   top: LockNode = this;
   readonly edgesIn: Array<{ name: string; spec: string; from: LockNode }> = [];
+  readonly edgesOut = new Map<string, { to: LockNode | null }>();
+  workspaces: Map<string, string> | null = null;
   entry: LockEntry;
 
   constructor(projectDir: string, location: string, rawEntry: LockEntry) {
@@ -100,19 +105,33 @@ function normalized(entry: LockEntry): LockEntry {
   return pkg.content as LockEntry;
 }
 
-// The nodes of the lockfile at `projectDir` (root first), or undefined when arborist's tree must
-// be used instead.
-export async function loadLockfileNodes(projectDir: string): Promise<WalkNode[] | undefined> {
+// The nodes of the lockfile at `projectDir`, read by the linear reader.
+export interface LockfileNodes {
+  // Root first.
+  nodes: WalkNode[];
+  // The first root dependency whose package.json entry is not what the lockfile records, when
+  // they differ (npm ci refuses such a project); the nodes are then the lockfile's own record.
+  outOfSync?: string;
+}
+
+// The nodes of the lockfile at `projectDir`, or undefined when arborist's tree must be used instead.
+export async function loadLockfileNodes(projectDir: string): Promise<LockfileNodes | undefined> {
   const shrinkwrap = await (Shrinkwrap as ShrinkwrapLoader).load({ path: projectDir });
   if (!shrinkwrap.loadedFromDisk || !(shrinkwrap.originalLockfileVersion >= 2) || shrinkwrap.ancientLockfile) return undefined;
   const packages = shrinkwrap.data.packages as Record<string, LockEntry>;
-  const rootPackage = await PackageJson.normalize(projectDir).then((p) => p.content as LockEntry).catch(() => packages[''] ?? {});
-  const workspaces = await mapWorkspaces({ cwd: projectDir, pkg: rootPackage });
+  const lockRoot = packages[''] ?? {};
+  const packageJson = await PackageJson.normalize(projectDir).then((p) => p.content as LockEntry).catch(() => lockRoot);
+  const onDisk = await mapWorkspaces({ cwd: projectDir, pkg: packageJson });
   const recorded = mapWorkspaces.virtual({ cwd: projectDir, lockfile: shrinkwrap.data });
-  if (!rootEdgesMatch(rootPackage, workspaces, packages[''] ?? {}, recorded)) return undefined;
+  const mismatch = rootEdgeMismatch(packageJson, onDisk, lockRoot, recorded, packages);
+  if (mismatch === LEFT_TO_ARBORIST) return undefined;
+  // Out of sync, arborist would recompute every dependency flag from package.json in quadratic
+  // time (calcDepFlags); the lockfile is what npm ci installs, so its own record is read instead.
+  const [rootPackage, workspaces] = mismatch === undefined ? [packageJson, onDisk] : [lockRoot, recorded];
 
   const root = new LockNode(projectDir, '', rootPackage);
   root.isProjectRoot = true;
+  root.workspaces = workspaces.size > 0 ? workspaces : null;
   const nodes = new Map<string, LockNode>([['', root]]);
   for (const [location, entry] of Object.entries(packages)) if (location !== '') nodes.set(location, new LockNode(projectDir, location, entry));
   const tree = (await linkTargets(projectDir, nodes)) && placeInParents(nodes, root);
@@ -120,7 +139,7 @@ export async function loadLockfileNodes(projectDir: string): Promise<WalkNode[] 
   if (!resolveEdges(nodes, root, tree)) return undefined;
   markWorkspaces(workspaces, tree);
   markDependencyBundles(nodes, root);
-  return [...nodes.values()];
+  return { nodes: [...nodes.values()], ...(mismatch === undefined ? {} : { outOfSync: mismatch }) };
 }
 
 // Points each link at its target, as loadVirtual's #resolveLinks does (a target outside
@@ -197,7 +216,9 @@ function resolveEdges(nodes: Map<string, LockNode>, root: LockNode, children: Ma
     if (from.isLink) continue;
     for (const [name, spec] of dependenciesOf(from)) {
       if (typeof spec !== 'string') return false;
-      resolveFrom(from, name)?.edgesIn.push({ name, spec, from });
+      const to = resolveFrom(from, name) ?? null;
+      to?.edgesIn.push({ name, spec, from });
+      from.edgesOut.set(name, { to });
     }
   }
   return true;
@@ -254,20 +275,63 @@ function dependenciesOf(node: LockNode): Array<[string, unknown]> {
 
 type DepType = 'prod' | 'dev' | 'optional' | 'peer' | 'peerOptional' | 'workspace';
 
+const DEP_FIELDS: Record<DepType, string> = {
+  prod: 'dependencies',
+  dev: 'devDependencies',
+  optional: 'optionalDependencies',
+  peer: 'peerDependencies',
+  peerOptional: 'peerDependencies (optional)',
+  workspace: 'workspaces',
+};
+
+// Roots left to arborist: an override naming a direct dependency (it changes the edge's spec),
+// or a root whose workspaces differ from the lockfile's (a root depending on its own workspace,
+// a workspace folder missing): arborist recomputes every flag then, as npm does.
+const LEFT_TO_ARBORIST = Symbol('left to arborist');
+
+interface RootEdge {
+  type: DepType;
+  spec: string;
+}
+
 // Arborist's #checkRootEdges: the root's dependency edges (package.json and the workspaces on
-// disk) must be what the lockfile's root entry recorded, type and spec, or arborist recomputes
-// every dependency flag (calcDepFlags) and its tree is used instead. An override naming a direct
-// dependency (which changes the edge's spec) is left to arborist too.
-function rootEdgesMatch(pkg: LockEntry, workspaces: Map<string, string>, lockRoot: LockEntry, recorded: Map<string, string>): boolean {
-  const edges = new Map<string, { type: DepType; spec: string }>();
+// disk) must be what the lockfile's root entry recorded, type and spec. Returns undefined when
+// all are, else the difference to warn about: the first that makes npm ci refuse the project,
+// else the first.
+function rootEdgeMismatch(pkg: LockEntry, workspaces: Map<string, string>, lockRoot: LockEntry, recorded: Map<string, string>, packages: Record<string, LockEntry>): string | typeof LEFT_TO_ARBORIST | undefined {
+  const edges = new Map<string, RootEdge>();
   for (const [name, path] of workspaces) edges.set(name, { type: 'workspace', spec: `file:${path}` });
   for (const [type, deps] of byType(pkg)) {
     for (const [name, spec] of Object.entries(deps)) if (edges.get(name)?.type !== 'workspace') edges.set(name, { type, spec: String(spec) });
   }
   const overrides = pkg.overrides;
-  if (overrides !== null && typeof overrides === 'object' && Object.keys(overrides).some((name) => edges.has(name))) return false;
+  if (overrides !== null && typeof overrides === 'object' && Object.keys(overrides).some((name) => edges.has(name))) return LEFT_TO_ARBORIST;
   const lock = new Map(byType(lockRoot, true));
   lock.set('workspace', Object.fromEntries([...recorded].map(([name, path]) => [name, `file:${path}`])));
+  if (edgesMatch(edges, lock)) return undefined;
+
+  const locked = new Map<string, RootEdge>();
+  for (const [type, deps] of lock) for (const [name, spec] of Object.entries(deps)) locked.set(name, { type, spec: String(spec) });
+  const differences: Array<{ name: string; wanted?: RootEdge; recorded?: RootEdge }> = [];
+  for (const name of new Set([...edges.keys(), ...locked.keys()])) {
+    const [wanted, record] = [edges.get(name), locked.get(name)];
+    if (wanted?.type !== record?.type || wanted?.spec !== record?.spec) differences.push({ name, ...(wanted && { wanted }), ...(record && { recorded: record }) });
+  }
+  // A name recorded under two types (arborist's check fails it, npm ci does not): left to arborist.
+  if (differences.length === 0) return LEFT_TO_ARBORIST;
+  if (differences.every((d) => d.wanted?.type === 'workspace' || d.recorded?.type === 'workspace')) return LEFT_TO_ARBORIST;
+  const real = differences.filter((d) => d.wanted?.type !== 'workspace' && d.recorded?.type !== 'workspace');
+  const refused = real.find((d) => d.wanted !== undefined && npmCiRefuses(d.name, d.wanted.spec, packages[`node_modules/${d.name}`]));
+  const { name, wanted, recorded: record } = refused ?? (real[0] as (typeof real)[number]);
+  const has = wanted === undefined ? 'does not list it' : `has ${DEP_FIELDS[wanted.type]} ${wanted.spec}`;
+  const records = record === undefined ? 'does not record it' : `records ${DEP_FIELDS[record.type]} ${record.spec}`;
+  const installed = packages[`node_modules/${name}`]?.version;
+  const holds = refused === undefined ? '' : installed === undefined ? ', and installs no such package' : `, and installs ${name}@${installed}`;
+  return `${refused === undefined ? '' : 'npm ci would refuse this project: '}"${name}": package.json ${has}, the lockfile ${records}${holds}`;
+}
+
+// #checkRootEdges itself: every edge the lockfile records, by type, is package.json's, and no more.
+function edgesMatch(edges: Map<string, RootEdge>, lock: Map<DepType, Record<string, string>>): boolean {
   const unaccounted = new Set(edges.keys());
   for (const type of ['dev', 'optional', 'peer', 'peerOptional', 'prod', 'workspace'] as const) {
     for (const [name, spec] of Object.entries(lock.get(type) ?? {})) {
@@ -277,6 +341,22 @@ function rootEdgesMatch(pkg: LockEntry, workspaces: Map<string, string>, lockRoo
     }
   }
   return unaccounted.size === 0;
+}
+
+// Whether npm ci refuses a lockfile whose root install of `name` does not satisfy package.json's
+// spec (missing, or a version outside the range). Specs it cannot judge here (tags, git, files)
+// count as accepted.
+function npmCiRefuses(name: string, spec: string, installed: LockEntry | undefined): boolean {
+  if (installed === undefined) return true;
+  let parsed: npa.Result;
+  try {
+    parsed = npa.resolve(name, spec, '/');
+  } catch {
+    return false;
+  }
+  const range = parsed.type === 'alias' ? (parsed as npa.Result & { subSpec?: npa.Result }).subSpec : parsed;
+  if (range === undefined || (range.type !== 'range' && range.type !== 'version') || typeof installed.version !== 'string') return false;
+  return !semver.satisfies(installed.version, range.fetchSpec ?? '*', { loose: true });
 }
 
 // A package's dependencies by edge type, in Node#loadDeps order (a later type replaces an

@@ -11,16 +11,22 @@ export interface TreeSource {
   // Relative to the project directory, as printed in reports.
   relPath: string;
   lockfileVersion: number | null;
+  // How many packages the lockfile lists; null when the tree is read from node_modules.
+  entries: number | null;
 }
 
 const REGENERATE_HINT = 'Regenerate it with `npm install --package-lock-only` and commit it.';
 const SUPPORTED_VERSIONS = [1, 2, 3];
 
-// The most packages a lockfile may list. A lockfile v2/v3 in sync with package.json is read in
-// linear time (lockfile-tree.ts), but the others go through arborist's loadVirtual, which grows
-// quadratically (measured: 10,000 entries 21 s, 20,000 112 s): a larger lockfile is refused up
-// front (INPUT_TOO_LARGE) instead of stalling the gate; the largest real ones hold a few thousand.
-export const MAX_LOCKFILE_ENTRIES = 20_000;
+// The most entries a lockfile may list by default (--max-entries changes it). The ceiling keeps a
+// run bounded against a hostile lockfile; a lockfile v2/v3 is read in linear time
+// (lockfile-tree.ts, measured 2.5 s for 19,000 entries), so it sits well above the largest real
+// monorepos.
+export const MAX_LOCKFILE_ENTRIES = 100_000;
+// The most entries of a lockfile that only arborist's loadVirtual can read (lockfileVersion 1, an
+// override of a direct dependency), whatever --max-entries says: it grows quadratically
+// (measured: 10,000 entries 21 s, 20,000 112 s), so a larger one would stall the gate.
+export const MAX_ARBORIST_ENTRIES = 20_000;
 // The deepest nesting of a lockfile v1 `dependencies` tree (real ones nest a few dozen levels).
 export const MAX_LOCKFILE_DEPTH = 1_000;
 
@@ -51,22 +57,28 @@ export async function assertPackageJsonParses(dir: string): Promise<void> {
   }
 }
 
-// Finds the file npm itself would install from, in npm's order of precedence.
-export async function locateTreeSource(dir: string): Promise<TreeSource> {
-  for (const name of ['npm-shrinkwrap.json', 'package-lock.json'] as const) {
+// The lockfile npm would install from in `dir`, if any (npm-shrinkwrap.json first).
+export async function findLockfile(dir: string): Promise<'npm-shrinkwrap.json' | 'package-lock.json' | undefined> {
+  for (const name of ['npm-shrinkwrap.json', 'package-lock.json'] as const) if (await isFile(join(dir, name))) return name;
+  return undefined;
+}
+
+// Finds the file npm itself would install from, in npm's order of precedence, and checks its
+// shape (at most `maxEntries` entries).
+export async function locateTreeSource(dir: string, maxEntries = MAX_LOCKFILE_ENTRIES): Promise<TreeSource> {
+  const name = await findLockfile(dir);
+  if (name !== undefined) {
     const path = join(dir, name);
-    if (await isFile(path)) {
-      await assertInsideProject(dir, path);
-      return { kind: name, relPath: name, lockfileVersion: await readLockfileVersion(path, name) };
-    }
+    await assertInsideProject(dir, path);
+    return { kind: name, relPath: name, ...(await readLockfileShape(path, name, maxEntries)) };
   }
   await assertNoOtherLockfile(dir);
   const hidden = join('node_modules', '.package-lock.json');
   if (await isFile(join(dir, hidden))) {
-    return { kind: 'hidden-lockfile', relPath: hidden, lockfileVersion: await readLockfileVersion(join(dir, hidden), hidden) };
+    return { kind: 'hidden-lockfile', relPath: hidden, ...(await readLockfileShape(join(dir, hidden), hidden, maxEntries)) };
   }
   if (await isDirectory(join(dir, 'node_modules'))) {
-    return { kind: 'node_modules', relPath: 'node_modules', lockfileVersion: null };
+    return { kind: 'node_modules', relPath: 'node_modules', lockfileVersion: null, entries: null };
   }
   throw new InputError('NO_LOCKFILE', `${join(dir, 'package-lock.json')}: not found (nor npm-shrinkwrap.json, nor node_modules)`, {
     file: join(dir, 'package-lock.json'),
@@ -110,7 +122,7 @@ async function assertInsideProject(dir: string, path: string): Promise<void> {
 
 // Parses and shape-checks a lockfile, because arborist silently treats a broken one as empty,
 // and an empty tree would pass the gate.
-async function readLockfileVersion(path: string, relPath: string): Promise<number> {
+async function readLockfileShape(path: string, relPath: string, maxEntries: number): Promise<{ lockfileVersion: number; entries: number }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -126,7 +138,9 @@ async function readLockfileVersion(path: string, relPath: string): Promise<numbe
       hint: REGENERATE_HINT,
     }, cause);
   }
-  return assertLockfileShape(data, path, relPath);
+  const lockfileVersion = assertLockfileShape(data, path, relPath, maxEntries);
+  const packages = (data as { packages?: unknown }).packages;
+  return { lockfileVersion, entries: isRecord(packages) ? Object.keys(packages).length : 0 };
 }
 
 function invalid(path: string, field: string, expected: string): InputError {
@@ -137,8 +151,9 @@ function invalid(path: string, field: string, expected: string): InputError {
   });
 }
 
-// Narrows parsed JSON to the parts of a lockfile the walker relies on; returns its version.
-export function assertLockfileShape(data: unknown, path: string, relPath = path): number {
+// Narrows parsed JSON to the parts of a lockfile the walker relies on (at most `maxEntries`
+// entries); returns its version.
+export function assertLockfileShape(data: unknown, path: string, relPath = path, maxEntries = MAX_LOCKFILE_ENTRIES): number {
   if (!isRecord(data)) throw invalid(path, '(root)', 'an object (an npm lockfile)');
   const version = data.lockfileVersion;
   if (typeof version !== 'number' || !SUPPORTED_VERSIONS.includes(version)) {
@@ -147,29 +162,30 @@ export function assertLockfileShape(data: unknown, path: string, relPath = path)
   if (version >= 2 || relPath.endsWith('.package-lock.json')) {
     if (!isRecord(data.packages)) throw invalid(path, 'packages', 'an object of install locations');
     const locations = Object.keys(data.packages);
-    if (locations.length > MAX_LOCKFILE_ENTRIES) throw tooLarge(path, 'packages', `at most ${MAX_LOCKFILE_ENTRIES} entries, got ${locations.length}`);
+    if (locations.length > maxEntries) throw tooLarge(path, 'packages', `at most ${maxEntries} entries, got ${locations.length}`, tooManyEntriesHint(maxEntries));
     for (const [location, entry] of Object.entries(data.packages)) {
       if (!isRecord(entry)) throw invalid(path, `packages["${location}"]`, 'an object');
       assertStringFields(entry, path, `packages["${location}"]`);
     }
   } else if (data.dependencies !== undefined) {
     if (!isRecord(data.dependencies)) throw invalid(path, 'dependencies', 'an object of dependencies');
-    assertLegacyDependencies(data.dependencies, path);
+    assertLegacyDependencies(data.dependencies, path, Math.min(maxEntries, MAX_ARBORIST_ENTRIES));
   }
   return version;
 }
 
 // Walks the v1 `dependencies` tree without recursion (a deeply nested one must not overflow the
-// stack), counting its entries against the same limit as v2+ lockfiles.
-function assertLegacyDependencies(root: Record<string, unknown>, path: string): void {
+// stack), counting its entries: arborist alone reads a v1 lockfile, so never more than it can
+// read in reasonable time.
+function assertLegacyDependencies(root: Record<string, unknown>, path: string, maxEntries: number): void {
   const pending: { deps: Record<string, unknown>; field: string; depth: number }[] = [{ deps: root, field: 'dependencies', depth: 1 }];
   let count = 0;
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const { deps, field, depth } = next;
-    if (depth > MAX_LOCKFILE_DEPTH) throw tooLarge(path, field, `at most ${MAX_LOCKFILE_DEPTH} levels of nested dependencies`);
+    if (depth > MAX_LOCKFILE_DEPTH) throw tooLarge(path, field, `at most ${MAX_LOCKFILE_DEPTH} levels of nested dependencies`, 'A real lockfile nests a few dozen levels; regenerate it with `npm install --package-lock-only`.');
     for (const [name, entry] of Object.entries(deps)) {
       const here = `${field}["${name}"]`;
-      if (++count > MAX_LOCKFILE_ENTRIES) throw tooLarge(path, 'dependencies', `at most ${MAX_LOCKFILE_ENTRIES} entries`);
+      if (++count > maxEntries) throw tooLarge(path, 'dependencies', `at most ${maxEntries} entries`, tooManyEntriesHint(maxEntries, 'A lockfileVersion 1'));
       if (!isRecord(entry)) throw invalid(path, here, 'an object');
       assertStringFields(entry, path, here);
       if (entry.dependencies !== undefined) {
@@ -196,12 +212,18 @@ function assertStringFields(entry: Record<string, unknown>, path: string, here: 
   }
 }
 
-function tooLarge(path: string, field: string, expected: string): InputError {
-  return new InputError('INPUT_TOO_LARGE', `${path}: ${field}: expected ${expected} (INPUT_TOO_LARGE)`, {
-    file: path,
-    field,
-    hint: 'verify-deps reads lockfiles of up to 20,000 packages; split the project (workspaces) or report your case.',
-  });
+function tooLarge(path: string, field: string, expected: string, hint: string): InputError {
+  return new InputError('INPUT_TOO_LARGE', `${path}: ${field}: expected ${expected} (INPUT_TOO_LARGE)`, { file: path, field, hint });
+}
+
+// The ceiling bounds the run against a hostile lockfile; a real one past it can raise it, up to
+// what arborist reads in reasonable time for the lockfiles only arborist reads (`readByArborist`
+// names them).
+export function tooManyEntriesHint(maxEntries: number, readByArborist?: string): string {
+  if (readByArborist !== undefined && maxEntries >= MAX_ARBORIST_ENTRIES) {
+    return `${readByArborist} is read by arborist in quadratic time, so at most ${MAX_ARBORIST_ENTRIES} entries whatever --max-entries says; regenerate the lockfile with \`npm install --package-lock-only\` (npm 7 or later), which verify-deps reads in linear time.`;
+  }
+  return `verify-deps reads at most ${maxEntries} lockfile entries, so that a hostile lockfile cannot stall the run; if yours is real, raise the ceiling with --max-entries <n>.`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -22,4 +22,10 @@ export interface WalkNode {
   readonly inDepBundle: boolean;
   readonly top: { readonly isProjectRoot: boolean; readonly isWorkspace: boolean };
   readonly edgesIn: Iterable<{ readonly name: string; readonly spec: string }>;
+  // The dependency edges (name → edge), and the node each reaches (null when it reaches none).
+  readonly edgesOut: ReadonlyMap<string, { readonly to: WalkNode | null }>;
+  // The node whose node_modules folder holds this one; null for the root and other folders.
+  readonly parent: WalkNode | null;
+  // The project root's workspaces: name → absolute folder (null when it declares none).
+  readonly workspaces?: ReadonlyMap<string, string> | null;
 }

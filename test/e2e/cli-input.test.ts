@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFixtureProject, makeTempDir } from '../support/fixture-project.js';
 import { runCli } from '../support/run-cli.js';
+import { WORKSPACE_PROJECT_PACKAGES, writeWorkspaceProject } from '../support/workspace-project.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -114,5 +115,103 @@ describe('the CLI contract', () => {
     const run = await runCli(['inventory', dir, '--debug']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(STACK_FRAME);
+  });
+});
+
+describe('workspaces, an out-of-sync package.json and the lockfile ceiling', () => {
+  const INTEGRITY = `sha512-${Buffer.alloc(64, 3).toString('base64')}`;
+
+  async function workspaceProject(): Promise<string> {
+    const { dir, cleanup } = await makeTempDir();
+    cleanups.push(cleanup);
+    await writeWorkspaceProject(dir, WORKSPACE_PROJECT_PACKAGES.map((name) => ({ name, version: '1.0.0', integrity: INTEGRITY })));
+    return dir;
+  }
+
+  // A v3 lockfile of `entries` entries (the root and registry packages), in sync with package.json.
+  async function lockfileOf(entries: number): Promise<string> {
+    const dependencies: Record<string, string> = {};
+    const packages: Record<string, unknown> = {};
+    for (let i = 1; i < entries; i++) {
+      dependencies[`pkg-${i}`] = '1.0.0';
+      packages[`node_modules/pkg-${i}`] = { version: '1.0.0', integrity: INTEGRITY };
+    }
+    const root = { name: 'big', version: '1.0.0', dependencies };
+    return tempProject({
+      'package.json': JSON.stringify(root),
+      'package-lock.json': JSON.stringify({ name: 'big', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': root, ...packages } }),
+    });
+  }
+
+  for (const command of [['inventory'], ['check'], ['policy', 'learn']]) {
+    it(`${command.join(' ')} -w with an unknown workspace: exit 2 naming the workspaces there are`, async () => {
+      const dir = await workspaceProject();
+      const run = await runCli([...command, dir, '-w', 'nope']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('error INVALID_OPTION:');
+      expect(run.stderr).toContain('a, b');
+      expect(run.stderr).not.toMatch(STACK_FRAME);
+    });
+  }
+
+  it('-w in a project without workspaces: exit 2', async () => {
+    const dir = await lockfileOf(3);
+    const run = await runCli(['inventory', dir, '-w', 'a']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('error INVALID_OPTION:');
+  });
+
+  it('a package.json out of sync with the lockfile: a warning naming the dependency, the lockfile read as recorded', async () => {
+    const dir = await lockfileOf(4);
+    const inSync = JSON.parse((await runCli(['inventory', dir, '--json'])).stdout);
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+    pkg.dependencies['pkg-2'] = '^2.0.0';
+    pkg.devDependencies = { 'pkg-3': pkg.dependencies['pkg-3'] };
+    delete pkg.dependencies['pkg-3'];
+    await writeFile(join(dir, 'package.json'), JSON.stringify(pkg));
+    const run = await runCli(['inventory', dir, '--json']);
+    expect(run.code).toBe(0);
+    const inventory = JSON.parse(run.stdout);
+    expect(inventory.packages).toEqual(inSync.packages);
+    // As the lockfile records it: pkg-3 is a production dependency there.
+    expect(inventory.packages.find((p: { name: string }) => p.name === 'pkg-3').dev).toBe(false);
+    expect(inventory.warnings).toEqual([expect.stringContaining('"pkg-2"')]);
+    expect(run.stderr).toContain(`warning: ${inventory.warnings[0]}`);
+  });
+
+  it('--max-entries: a lockfile past it is refused (exit 2, INPUT_TOO_LARGE), one within it read', async () => {
+    const dir = await lockfileOf(30);
+    const refused = await runCli(['inventory', dir, '--max-entries', '29']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('error INPUT_TOO_LARGE:');
+    expect(refused.stderr).toContain('--max-entries');
+    const read = await runCli(['inventory', dir, '--max-entries', '30', '--json']);
+    expect(read.code).toBe(0);
+    expect(JSON.parse(read.stdout).packages).toHaveLength(29);
+    const invalid = await runCli(['inventory', dir, '--max-entries', '0']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('error INVALID_OPTION:');
+  });
+
+  it('reads a 25,000-entry lockfile by default (the linear reader handles it)', async () => {
+    const dir = await lockfileOf(25_000);
+    const run = await runCli(['inventory', dir, '--json']);
+    expect(run.stderr).not.toContain('error');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).packages).toHaveLength(24_999);
+  }, 60_000);
+});
+
+describe('a workspace the lockfile does not record', () => {
+  it('is refused (exit 2, LOCKFILE_INVALID), not gated as an empty selection', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    cleanups.push(cleanup);
+    await writeWorkspaceProject(dir, WORKSPACE_PROJECT_PACKAGES.map((name) => ({ name, version: '1.0.0', integrity: `sha512-${Buffer.alloc(64, 5).toString('base64')}` })));
+    await mkdir(join(dir, 'packages/c'));
+    await writeFile(join(dir, 'packages/c/package.json'), JSON.stringify({ name: 'c', version: '1.0.0', dependencies: { evil: '1.0.0' } }));
+    for (const run of [await runCli(['inventory', join(dir, 'packages/c')]), await runCli(['check', dir, '-w', 'c'])]) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('error LOCKFILE_INVALID:');
+    }
   });
 });

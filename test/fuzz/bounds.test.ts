@@ -1,5 +1,5 @@
-// Resource bounds (issue 9): a 50 MB registry body, a statement with 10,000 subjects and a
-// lockfile with 100,000 entries are refused quickly, with INPUT_TOO_LARGE, in bounded memory.
+// Resource bounds: a 50 MB registry body, a statement with 10,000 subjects and a
+// lockfile with more entries than the ceiling are refused quickly, with INPUT_TOO_LARGE, in bounded memory.
 // The measured figures are printed; the time limits asserted here are hang guards only.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { MAX_DOCUMENT_BYTES, MAX_PACKUMENT_BYTES, RegistryHttp } from '../../src
 import { MAX_SUBJECTS } from '../../src/verify/attestation/statement.js';
 import { createTrust, verifyPackageEvidence } from '../../src/verify/index.js';
 import type { PackageEvidence } from '../../src/verify/types.js';
-import { MAX_LOCKFILE_ENTRIES, assertLockfileShape } from '../../src/walk/lockfile.js';
+import { MAX_ARBORIST_ENTRIES, MAX_LOCKFILE_ENTRIES, assertLockfileShape } from '../../src/walk/lockfile.js';
 import { walkTree } from '../../src/walk/index.js';
 import { npmjsTarballUrl } from '../support/public-urls.js';
 import {
@@ -107,12 +107,12 @@ describe('a statement with many subjects', () => {
   });
 });
 
-describe('a lockfile with 100,000 entries', () => {
+describe('a lockfile with more entries than the ceiling', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'verify-deps-bounds-'));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'big', version: '1.0.0' }));
-    writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lockfileWith(100_000)));
+    writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lockfileWith(MAX_LOCKFILE_ENTRIES + 1)));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -126,10 +126,10 @@ describe('a lockfile with 100,000 entries', () => {
   }
 
   it(`is refused by walkTree with INPUT_TOO_LARGE before arborist loads it (limit ${MAX_LOCKFILE_ENTRIES})`, async () => {
-    const { value: error, ms } = await measure('100,000-entry lockfile refused', () => walkTree(dir).then(() => undefined, (e: unknown) => e));
+    const { value: error, ms } = await measure(`${MAX_LOCKFILE_ENTRIES + 1}-entry lockfile refused`, () => walkTree(dir).then(() => undefined, (e: unknown) => e));
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).code).toBe('INPUT_TOO_LARGE');
-    expect((error as InputError).message).toMatch(/packages: expected at most 20000 entries, got 100000/);
+    expect((error as InputError).message).toContain(`packages: expected at most ${MAX_LOCKFILE_ENTRIES} entries, got ${MAX_LOCKFILE_ENTRIES + 1}`);
     expect(ms).toBeLessThan(HANG_GUARD_MS);
   }, HANG_GUARD_MS);
 
@@ -137,6 +137,32 @@ describe('a lockfile with 100,000 entries', () => {
     expect(assertLockfileShape(lockfileWith(MAX_LOCKFILE_ENTRIES), 'package-lock.json')).toBe(3);
     expect(() => assertLockfileShape(lockfileWith(MAX_LOCKFILE_ENTRIES + 1), 'package-lock.json')).toThrow(/INPUT_TOO_LARGE/);
   });
+
+  it('--max-entries moves the ceiling both ways', () => {
+    expect(() => assertLockfileShape(lockfileWith(11), 'package-lock.json', 'package-lock.json', 10)).toThrow(expect.objectContaining({ code: 'INPUT_TOO_LARGE' }));
+    expect(assertLockfileShape(lockfileWith(MAX_LOCKFILE_ENTRIES + 1), 'package-lock.json', 'package-lock.json', MAX_LOCKFILE_ENTRIES + 1)).toBe(3);
+  });
+
+  it(`keeps a v1 lockfile (read by arborist alone, in quadratic time) to ${MAX_ARBORIST_ENTRIES} entries whatever the ceiling`, () => {
+    const dependencies: Record<string, unknown> = {};
+    for (let i = 0; i <= MAX_ARBORIST_ENTRIES; i++) dependencies[`pkg-${i}`] = { version: '1.0.0' };
+    expect(() => assertLockfileShape({ lockfileVersion: 1, dependencies }, 'package-lock.json', 'package-lock.json', MAX_LOCKFILE_ENTRIES)).toThrow(expect.objectContaining({ code: 'INPUT_TOO_LARGE' }));
+  });
+
+  it(`refuses a v3 lockfile only arborist can read (an override of a direct dependency) past ${MAX_ARBORIST_ENTRIES} entries, before arborist loads it`, async () => {
+    const big = mkdtempSync(join(tmpdir(), 'verify-deps-bounds-'));
+    try {
+      const lockfile = lockfileWith(MAX_ARBORIST_ENTRIES + 1);
+      const root = { name: 'big', version: '1.0.0', dependencies: { 'pkg-1': '1.0.0' }, overrides: { 'pkg-1': '1.0.0' } };
+      writeFileSync(join(big, 'package.json'), JSON.stringify(root));
+      writeFileSync(join(big, 'package-lock.json'), JSON.stringify({ ...lockfile, packages: { ...lockfile.packages, '': { name: 'big', version: '1.0.0', dependencies: { 'pkg-1': '1.0.0' } } } }));
+      const { value: error, ms } = await measure('override lockfile refused', () => walkTree(big).then(() => undefined, (e: unknown) => e));
+      expect((error as InputError).code).toBe('INPUT_TOO_LARGE');
+      expect(ms).toBeLessThan(HANG_GUARD_MS);
+    } finally {
+      rmSync(big, { recursive: true, force: true });
+    }
+  }, HANG_GUARD_MS);
 
   it('refuses a v1 lockfile nested 20,000 levels deep (it once overflowed the stack) with INPUT_TOO_LARGE', () => {
     let dependencies: Record<string, unknown> = {};

@@ -9,6 +9,11 @@ import { walkTree } from '../../src/walk/index.js';
 import { loadLockfileNodes } from '../../src/walk/lockfile-tree.js';
 import { copyFixtureProject, type LockfileFixture } from '../support/fixture-project.js';
 
+interface PackageJson {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
@@ -68,13 +73,27 @@ describe('the linear lockfile reader', () => {
     expect(await walkTree(dir)).toEqual(await walkTree(dir, { arboristTree: true }));
   });
 
-  it('package.json changed since the lockfile was written: left to arborist', async () => {
+  // npm ci installs the lockfile as recorded (or refuses the project); arborist would recompute
+  // every flag from package.json in quadratic time.
+  it.each([
+    ['a development dependency added', (pkg: PackageJson): void => {
+      pkg.devDependencies['left-pad'] = '^1.3.0';
+    }, 'left-pad'],
+    ['a dependency moved to devDependencies', (pkg: PackageJson): void => {
+      pkg.devDependencies['follow-redirects'] = pkg.dependencies['follow-redirects'] as string;
+      delete pkg.dependencies['follow-redirects'];
+    }, 'follow-redirects'],
+  ] as const)('package.json changed since the lockfile was written (%s): read as the lockfile records it, with a warning naming it', async (_, change, name) => {
     const { dir, cleanup } = await copyFixtureProject('axios-1.7.9');
     cleanups.push(cleanup);
-    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-    pkg.devDependencies['left-pad'] = '^1.3.0';
+    const inSync = await walkTree(dir);
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as PackageJson;
+    change(pkg);
     await writeFile(join(dir, 'package.json'), JSON.stringify(pkg));
-    expect(await loadLockfileNodes(dir)).toBeUndefined();
+    expect((await loadLockfileNodes(dir))?.outOfSync).toContain(`"${name}"`);
+    const outOfSync = await walkTree(dir);
+    expect(outOfSync.packages).toEqual(inSync.packages);
+    expect(outOfSync.warnings).toEqual([expect.stringContaining(`"${name}"`)]);
   });
 
   it.each(ARBORIST)('%s: left to arborist', async (fixture) => {

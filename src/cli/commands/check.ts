@@ -117,6 +117,7 @@ export function toGateOptions(args: CliArgs, clockAtStart: Date): GateOptions {
   return {
     dir: args.dir,
     omit: args.omit,
+    treeOptions: toTreeOptions(args),
     concurrency: args.concurrency,
     timeoutMs: args.fetchTimeoutMs,
     retries: args.retries,
@@ -133,6 +134,15 @@ export function toGateOptions(args: CliArgs, clockAtStart: Date): GateOptions {
     ...(args.mode === undefined ? {} : { mode: args.mode }),
     rehash: args.rehash,
     ...(args.runTimeoutMs === undefined ? {} : { deadlineMs: args.runTimeoutMs }),
+  };
+}
+
+// The part of the tree a command reads: --workspace, --include-workspace-root, --max-entries.
+export function toTreeOptions(args: CliArgs): NonNullable<GateOptions['treeOptions']> {
+  return {
+    workspaces: args.workspaces,
+    includeWorkspaceRoot: args.includeWorkspaceRoot,
+    ...(args.maxEntries === undefined ? {} : { maxEntries: args.maxEntries }),
   };
 }
 

@@ -32,7 +32,8 @@ async function validatePolicyFile(file: string, io: CliIo): Promise<ExitCode> {
 // Nothing learned writes nothing: an empty lock pins nothing, yet would read as if it did.
 async function learnIdentities(args: CliArgs, io: CliIo, clockAtStart: Date): Promise<ExitCode> {
   const projectDir = resolve(args.dir);
-  const check = await runCheck({ ...toGateOptions(args, clockAtStart), tree: await readProjectTree(projectDir, args.omit) });
+  const options = toGateOptions(args, clockAtStart);
+  const check = await runCheck({ ...options, tree: await readProjectTree(projectDir, { ...options.treeOptions, omit: args.omit }) });
   const lock = learnIdentityLock(toPolicyInput(check, undefined).subjects);
   const learned = Object.keys(lock.packages).length;
   if (learned === 0) return reportNothingLearned(check, io);
