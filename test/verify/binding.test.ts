@@ -90,6 +90,8 @@ describe('toStatement', () => {
     ['no subjects', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [] }) }],
     ['a subject without a name', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [{ digest: {} }] }) }],
     ['no predicateType', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, predicateType: undefined }) }],
+    ['a digest that is not a string', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [{ name: 'n', digest: { sha512: 1 } }] }) }],
+    ['digests that are not an object', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [{ name: 'n', digest: 'x' }] }) }],
   ])('fails %s (STATEMENT_MALFORMED)', (_, env) => {
     expect(toStatement(env)).toMatchObject({ finding: { code: 'STATEMENT_MALFORMED' } });
   });
