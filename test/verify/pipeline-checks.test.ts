@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createTrust, verifyPackageEvidence, type PackageEvidence } from '../../src/verify/index.js';
+import { toBundle } from '../../src/verify/attestation/bundle.js';
 import { getVerifiedTimestamps } from '../../src/verify/timestamp/index.js';
 import {
   NPM_PUBLISH_V01,
@@ -148,5 +149,40 @@ describe('subject digests', () => {
     const facts = verifyPackageEvidence(evidence(doc), trust, NOW);
     expect(codes(facts.findings)).toEqual(['STATEMENT_MALFORMED']);
     expect(facts.publishTime?.signed).toBe(false);
+  });
+});
+
+describe('the DER framing rule, byte by byte', () => {
+  // toBundle checks the framing before any certificate is parsed, so bytes that are no
+  // certificate at all show the rule alone.
+  const withCertificate = (bytes: number[]) => {
+    const bundle = clone(GOOD.attestations[0]!.bundle);
+    bundle.verificationMaterial.certificate = { rawBytes: Buffer.from(bytes).toString('base64') };
+    return toBundle(bundle);
+  };
+  const body = (n: number) => Array.from({ length: n }, () => 1);
+
+  it.each([
+    ['an empty SEQUENCE', [0x30, 0x00]],
+    ['a short-form length', [0x30, 0x03, ...body(3)]],
+    ['a long-form length of 128', [0x30, 0x81, 0x80, ...body(128)]],
+    ['a two-byte length', [0x30, 0x82, 0x01, 0x00, ...body(256)]],
+  ])('accepts %s', (_, bytes) => {
+    expect(withCertificate(bytes)).toHaveProperty('bundle');
+  });
+
+  it.each([
+    ['one byte', [0x30]],
+    ['another tag', [0x31, 0x00]],
+    ['a short-form length one past the end', [0x30, 0x04, ...body(3)]],
+    ['a short-form length one short of the end', [0x30, 0x02, ...body(3)]],
+    ['a long form for a length under 128', [0x30, 0x81, 0x7f, ...body(127)]],
+    ['a length with a leading zero byte', [0x30, 0x82, 0x00, 0x80, ...body(128)]],
+    ['an indefinite length', [0x30, 0x80, ...body(3), 0x00, 0x00]],
+    ['five length bytes', [0x30, 0x85, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01]],
+    ['length bytes cut off', [0x30, 0x82, 0x01]],
+    ['a long-form length one past the end', [0x30, 0x81, 0x81, ...body(128)]],
+  ])('refuses %s (BUNDLE_MALFORMED)', (_, bytes) => {
+    expect(withCertificate(bytes)).toMatchObject({ findings: [{ code: 'BUNDLE_MALFORMED' }] });
   });
 });
