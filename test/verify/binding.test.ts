@@ -97,7 +97,7 @@ describe('toStatement', () => {
     ['no predicateType', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, predicateType: undefined }) }],
     ['a digest that is not a string', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [{ name: 'n', digest: { sha512: 1 } }] }) }],
     ['one digest of two that is not a string', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [{ name: 'n', digest: { sha256: 'ab', sha512: 1 } }] }) }],
-    ['a statement that is not an object', { payloadType: 'application/vnd.in-toto+json', payload: payload([ok]) }],
+    ['a statement that is not an object', { payloadType: 'application/vnd.in-toto+json', payload: payload(null) }],
     ['an empty predicateType', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, predicateType: '' }) }],
     ['digests that are not an object', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [{ name: 'n', digest: 'x' }] }) }],
   ])('fails %s (STATEMENT_MALFORMED)', (_, env) => {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createTrust, verifyPackageEvidence, type PackageEvidence } from '../../src/verify/index.js';
-import { toBundle } from '../../src/verify/attestation/bundle.js';
+import { toBundle, toSigstoreBundle } from '../../src/verify/attestation/bundle.js';
 import { getVerifiedTimestamps } from '../../src/verify/timestamp/index.js';
 import {
   NPM_PUBLISH_V01,
@@ -179,10 +179,15 @@ describe('the DER framing rule, byte by byte', () => {
     ['a long form for a length under 128', [0x30, 0x81, 0x7f, ...body(127)]],
     ['a length with a leading zero byte', [0x30, 0x82, 0x00, 0x80, ...body(128)]],
     ['an indefinite length', [0x30, 0x80, ...body(3), 0x00, 0x00]],
+    ['an indefinite length before 128 bytes', [0x30, 0x80, ...body(128)]],
     ['five length bytes', [0x30, 0x85, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01]],
     ['length bytes cut off', [0x30, 0x82, 0x01]],
     ['a long-form length one past the end', [0x30, 0x81, 0x81, ...body(128)]],
   ])('refuses %s (BUNDLE_MALFORMED)', (_, bytes) => {
     expect(withCertificate(bytes)).toMatchObject({ findings: [{ code: 'BUNDLE_MALFORMED' }] });
+  });
+
+  it('refuses a bundle that is not an object (BUNDLE_MALFORMED)', () => {
+    expect(toSigstoreBundle(null)).toMatchObject({ findings: [{ code: 'BUNDLE_MALFORMED' }] });
   });
 });
