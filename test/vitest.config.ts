@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // No test reaches beyond 127.0.0.1, nor does any CLI a test spawns.
+    setupFiles: ['./test/support/network-guard-setup.ts'],
     reporters: ['default', './test/support/plain-summary-reporter.ts'],
   },
 });

@@ -30,5 +30,5 @@ export {
 export * as mutate from './mutate.js';
 export { makeTarball, sha512Integrity } from './tarball.js';
 export { verifyBundleJson } from './sigstore-verify.js';
-export { installNetworkGuard } from './network-guard.js';
+export { installNetworkGuard } from './network-guard.mjs';
 export { httpGet } from './http-get.js';

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 import { httpGet } from './http-get.js';
-import { installNetworkGuard } from './network-guard.js';
+import { installNetworkGuard } from './network-guard.mjs';
 import { makeNpmAttestations } from './attestations.js';
 import type { AttestationsDocument } from './attestations.js';
 import { createTestPki } from './pki.js';
@@ -18,6 +20,12 @@ describe('nothing reaches beyond 127.0.0.1', () => {
     await expect(fetch('http://192.0.2.1:8080/')).rejects.toThrow();
     expect(guard.refused).toContain('192.0.2.1:8080');
     guard.refused.length = 0;
+  });
+
+  test('a Node process a test spawns is guarded too (NODE_OPTIONS from the setup file)', async () => {
+    const script = "fetch('http://192.0.2.1:8080/').then(() => console.log('connected'), (e) => console.log(e.cause?.message ?? e.message))";
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script]);
+    expect(stdout).toMatch(/^network guard: connection to 192\.0\.2\.1:8080 refused/);
   });
 
   test('PKI, scenarios, the registry (fetch and raw http) and verification stay on loopback', async () => {

@@ -83,6 +83,11 @@ describe('toStatement', () => {
     expect(toStatement({ payloadType: 'application/vnd.in-toto+json', payload: payload(ok) })).toMatchObject({ statement: { predicateType: 'p' } });
   });
 
+  it('keeps a subject without digests, as an empty digest set the binding then refuses', () => {
+    const decoded = toStatement({ payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [{ name: 'n' }] }) });
+    expect(decoded).toMatchObject({ statement: { subject: [{ name: 'n', digest: {} }] } });
+  });
+
   it.each([
     ['another payload type', { payloadType: 'text/plain', payload: payload(ok) }],
     ['non-JSON', { payloadType: 'application/vnd.in-toto+json', payload: Buffer.from('{') }],
@@ -90,6 +95,11 @@ describe('toStatement', () => {
     ['no subjects', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [] }) }],
     ['a subject without a name', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [{ digest: {} }] }) }],
     ['no predicateType', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, predicateType: undefined }) }],
+    ['a digest that is not a string', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [{ name: 'n', digest: { sha512: 1 } }] }) }],
+    ['one digest of two that is not a string', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [{ name: 'n', digest: { sha256: 'ab', sha512: 1 } }] }) }],
+    ['a statement that is not an object', { payloadType: 'application/vnd.in-toto+json', payload: payload(null) }],
+    ['an empty predicateType', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, predicateType: '' }) }],
+    ['digests that are not an object', { payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: [{ name: 'n', digest: 'x' }] }) }],
   ])('fails %s (STATEMENT_MALFORMED)', (_, env) => {
     expect(toStatement(env)).toMatchObject({ finding: { code: 'STATEMENT_MALFORMED' } });
   });

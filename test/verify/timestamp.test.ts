@@ -48,6 +48,7 @@ describe('pure time checks', () => {
 
   it('getEarliest picks the earliest time', () => {
     expect(getEarliest([t('2024-01-02T00:00:00Z'), t('2024-01-01T00:00:00Z')])?.toISOString()).toBe('2024-01-01T00:00:00.000Z');
+    expect(getEarliest([t('2024-01-01T00:00:00Z'), t('2024-01-02T00:00:00Z')])?.toISOString()).toBe('2024-01-01T00:00:00.000Z');
     expect(getEarliest([])).toBeUndefined();
   });
 

@@ -78,15 +78,17 @@ function verifyCertificateFraming(bundle: Bundle): Finding | undefined {
   return toFinding('BUNDLE_MALFORMED', 'expected the signing certificate to be exactly one DER SEQUENCE, got other framing or trailing bytes');
 }
 
+// DER, not BER: the length must also be written in the fewest bytes (short form below 128, no
+// leading zero byte), or the same certificate could be framed in several ways.
 function isDerSequence(der: Buffer): boolean {
   if (der.length < 2 || der[0] !== 0x30) return false;
   const first = der[1]!;
   if (first < 0x80) return 2 + first === der.length;
   const octets = first & 0x7f;
-  if (octets === 0 || octets > 4 || der.length < 2 + octets) return false;
+  if (octets === 0 || octets > 4 || der.length < 2 + octets || der[2] === 0) return false;
   let length = 0;
   for (let i = 0; i < octets; i++) length = length * 256 + der[2 + i]!;
-  return 2 + octets + length === der.length;
+  return length >= 0x80 && 2 + octets + length === der.length;
 }
 
 function isKnownMediaType(value: unknown): value is string {

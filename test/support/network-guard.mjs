@@ -1,24 +1,19 @@
 // Guards a test process against network access beyond loopback: every socket connect to a host
-// other than 127.0.0.1 / ::1 / localhost is refused (the socket errors) and recorded.
+// other than 127.0.0.1 / ::1 / localhost is refused (the socket errors) and recorded. Plain
+// JavaScript (typed by network-guard.d.mts) so that the CLI processes the tests spawn can load it
+// too, through NODE_OPTIONS (network-guard-preload.mjs).
 import net from 'node:net';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1']);
 
-// An installed guard: refused destinations and a restore function.
-export interface NetworkGuard {
-  refused: string[];
-  connected: string[];
-  restore(): void;
-}
-
-function targetOf(args: unknown[]): { host: string; port: string } | null {
+function targetOf(args) {
   const [first, second] = args;
   if (typeof first === 'object' && first !== null && !Array.isArray(first)) {
-    const o = first as { host?: string; port?: number | string; path?: string };
+    const o = first;
     if (o.path) return null; // unix socket / pipe
     return { host: o.host ?? 'localhost', port: String(o.port ?? '') };
   }
-  if (Array.isArray(first)) return targetOf(first as unknown[]); // internal normalized args
+  if (Array.isArray(first)) return targetOf(first); // internal normalized args
   if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
     return { host: typeof second === 'string' ? second : 'localhost', port: String(first) };
   }
@@ -26,16 +21,16 @@ function targetOf(args: unknown[]): { host: string; port: string } | null {
 }
 
 // Patches net.Socket.prototype.connect for this process (each vitest fork has its own).
-export function installNetworkGuard(): NetworkGuard {
+export function installNetworkGuard() {
   const original = net.Socket.prototype.connect;
-  const guard: NetworkGuard = {
+  const guard = {
     refused: [],
     connected: [],
     restore: () => {
       net.Socket.prototype.connect = original;
     },
   };
-  net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
+  net.Socket.prototype.connect = function guardedConnect(...args) {
     const target = targetOf(args);
     if (target && !LOOPBACK.has(target.host)) {
       guard.refused.push(`${target.host}:${target.port}`);
@@ -43,7 +38,7 @@ export function installNetworkGuard(): NetworkGuard {
       return this;
     }
     if (target) guard.connected.push(`${target.host}:${target.port}`);
-    return (original as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof original;
+    return original.apply(this, args);
+  };
   return guard;
 }
