@@ -7,7 +7,7 @@ import { buildSriManifest, hashPackageFiles, type SriPackageInput } from '../sri
 import { removeIfExists, writeFileAtomic } from './atomic-write.js';
 import { appendToLedger } from './ledger.js';
 import type { ComplianceReport } from './report.generated.js';
-import { buildVsa } from './vsa.js';
+import { buildVsa, type VsaInputs } from './vsa.js';
 
 export interface OutputPaths {
   projectDir: string;
@@ -38,8 +38,9 @@ export class ReportError extends VerifyDepsError<'REPORT_INVALID'> {
 // gate failed (removed, so no stale digest outlives a failed gate), then the report (always, and
 // only once it validates against its schema), then the SRI manifest of what verified (strict:
 // only when the gate passed; never for a run that stopped on an error), the VSA and the ledger
-// record. Every file is written atomically. `check` is absent for a run that stopped on an error.
-export async function writeOutputs(report: ComplianceReport, check: CheckResult | undefined, paths: OutputPaths): Promise<OutputsWritten> {
+// record. Every file is written atomically. `check` is absent for a run that stopped on an error;
+// `vsaInputs` (where the lockfile and policy are) is needed when a VSA is asked for.
+export async function writeOutputs(report: ComplianceReport, check: CheckResult | undefined, paths: OutputPaths, vsaInputs?: VsaInputs): Promise<OutputsWritten> {
   const sriAllowed = check !== undefined && report.error === undefined && (report.enforcement === 'audit' || report.verdict === 'pass');
   const removed = sriAllowed ? false : await removeStaleSri(paths.sri);
 
@@ -54,7 +55,8 @@ export async function writeOutputs(report: ComplianceReport, check: CheckResult 
     written.sri.written = true;
   }
   if (paths.vsa !== undefined) {
-    await writeFileAtomic(paths.vsa, `${JSON.stringify(buildVsa(report), null, 2)}\n`);
+    if (vsaInputs === undefined) throw new ReportError('a verification summary attestation was asked for without the lockfile and policy it names');
+    await writeFileAtomic(paths.vsa, `${JSON.stringify(buildVsa(report, vsaInputs), null, 2)}\n`);
     written.vsa = paths.vsa;
   }
   if (paths.ledger !== undefined) {

@@ -257,7 +257,7 @@ export interface ComplianceReport {
    */
   packages: Package[];
   /**
-   * The packages the policy let through (verdict pass or flagged) that are not verified, each with why: listed apart, so that nothing passes as verified by silence. Never in the SRI manifest's digests nor among the verification summary's subjects.
+   * The packages the policy let through (verdict pass or flagged) that are not verified, each with why: listed apart, so that nothing passes as verified by silence. Never in the SRI manifest's digests nor among the verification summary's verified dependencies.
    */
   notVerified: {
     /**
@@ -423,7 +423,7 @@ export interface Finding {
   details?: {};
 }
 /**
- * Whether the package is verified: a registry signature over the lockfile's integrity, or an attestation whose subject is the lockfile's sha512, verified, and no finding of the package was waived or stands. For a lockfile pin of sha1 only, the digest is the sha512 of the downloaded bytes that matched the pin (evidence.boundIntegrity), and the INTEGRITY_WEAK_PIN warning alone does not make the package unverified. Only verified packages are listed with their digest in the SRI manifest and as subjects of the verification summary.
+ * Whether the package is verified: a registry signature over the lockfile's integrity, or an attestation whose subject is the lockfile's sha512, verified, and no finding of the package was waived or stands. For a lockfile pin of sha1 only, the digest is the sha512 of the downloaded bytes that matched the pin (evidence.boundIntegrity), and the INTEGRITY_WEAK_PIN warning alone does not make the package unverified. Only verified packages are listed with their digest in the SRI manifest and as the verification summary's verified dependencies.
  */
 export interface Verification {
   /**

@@ -1,15 +1,19 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import ssri from 'ssri';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPki, mutate, startFixtureRegistry, syntheticScenario, type FixtureRegistry } from '../support/index.js';
+import { createTestPki, githubActionsIdentity, mutate, signDsseBundle, startFixtureRegistry, syntheticScenario, type FixtureRegistry } from '../support/index.js';
 import { makeTempDir } from '../support/fixture-project.js';
 import { writeLockfileProject } from '../support/lockfile-project.js';
 import { runCli } from '../support/run-cli.js';
+import { validateVsa } from '../support/vsa-schema.js';
 
 const NOW = '2026-11-23T00:00:00Z';
 const schemaOf = async (name: string) => JSON.parse(await readFile(new URL(`../../schema/${name}`, import.meta.url), 'utf8')) as object;
+const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const exists = async (path: string) => (await stat(path).catch(() => null)) !== null;
 
 // The gate's outputs: the report always, the SRI manifest only when the gate passed, and the
@@ -128,21 +132,61 @@ describe('outputs of check', () => {
     expect(await readFile(join(path, 'second.json'), 'utf8')).toBe(await readFile(join(path, 'first.json'), 'utf8'));
   });
 
-  it('--vsa writes a SLSA verification summary with every required field', async () => {
+  it('--vsa writes a SLSA VSA v1.0: the lockfile as subject, URIs whose bytes hash to the digests recorded', async () => {
     const path = await project('vsa');
-    await check(path, '--cache', join(path, 'cache'), '--vsa', join(path, 'vsa.json'));
+    const run = await check(path, '--cache', join(path, 'cache'), '--vsa', join(path, 'vsa.json'));
+    expect(run.code, run.stderr).toBe(0);
     const vsa = JSON.parse(await readFile(join(path, 'vsa.json'), 'utf8'));
-    expect(vsa._type).toBe('https://in-toto.io/Statement/v1');
-    expect(vsa.predicateType).toBe('https://slsa.dev/verification_summary/v1');
-    // SLSA VSA v1 fields: verifier.id, timeVerified, resourceUri, policy, inputAttestations,
-    // verificationResult, verifiedLevels, dependencyLevels, slsaVersion.
-    expect(Object.keys(vsa.predicate).sort()).toEqual(['dependencyLevels', 'inputAttestations', 'policy', 'resourceUri', 'slsaVersion', 'timeVerified', 'verificationResult', 'verifiedLevels', 'verifier']);
+    expect(validateVsa(vsa)).toEqual([]);
     expect(vsa.predicate.verificationResult).toBe('PASSED');
+    expect(vsa.predicate.verifiedLevels).toEqual(['SLSA_BUILD_LEVEL_0']);
     expect(vsa.predicate.timeVerified).toBe(NOW.replace('Z', '.000Z'));
-    expect(vsa.predicate.policy.digest.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(vsa.subject.map((s: { name: string }) => s.name).sort()).toEqual(['pkg:npm/%40scope/beta@2.0.0', 'pkg:npm/alpha@1.0.0', 'pkg:npm/gamma@3.1.4']);
-    for (const subject of vsa.subject) expect(subject.digest.sha512).toMatch(/^[0-9a-f]{128}$/);
+    // The subject is the lockfile, and resourceUri names exactly those bytes.
+    const lockfile = join(path, 'package-lock.json');
+    expect(vsa.subject).toEqual([{ name: 'package-lock.json', digest: { sha256: sha256Of(await readFile(lockfile)) } }]);
+    expect(vsa.predicate.resourceUri).toBe(pathToFileURL(lockfile).href);
+    // The policy's uri is a file whose raw bytes hash to its digest.
+    expect(vsa.predicate.policy.uri).toMatch(/^file:/);
+    expect(sha256Of(await readFile(fileURLToPath(vsa.predicate.policy.uri)))).toBe(vsa.predicate.policy.digest.sha256);
+    // The dependencies: every package verified, counted once.
+    const dependencies = vsa.predicate['https://github.com/verify-deps/verify-deps/vsa/verifiedDependencies'] as Array<{ name: string; digest: { sha512: string } }>;
+    expect(dependencies.map((d) => d.name).sort()).toEqual(['pkg:npm/%40scope/beta@2.0.0', 'pkg:npm/alpha@1.0.0', 'pkg:npm/gamma@3.1.4']);
+    for (const dependency of dependencies) expect(dependency.digest.sha512).toMatch(/^[0-9a-f]{128}$/);
+    expect(Object.values(vsa.predicate.dependencyLevels as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(3);
     expect(vsa.predicate.inputAttestations.length).toBe(scenario.attested.size * 2);
+    for (const input of vsa.predicate.inputAttestations) expect(input).not.toHaveProperty('uri');
+  });
+
+  it('--vsa in a GitHub Actions job names the lockfile in the repository at the commit', async () => {
+    const path = await project('vsa-github');
+    const sha = 'c'.repeat(40);
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: 'https://github.example', GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: sha, GITHUB_WORKSPACE: dir };
+    const run = await runCli(['check', path, '--registry', registry.url, '--trusted-root', trustedRoot, '--now', NOW, '--vsa', join(path, 'vsa.json')], { env });
+    expect(run.code, run.stderr).toBe(0);
+    const vsa = JSON.parse(await readFile(join(path, 'vsa.json'), 'utf8'));
+    expect(vsa.predicate.resourceUri).toBe(`https://github.example/acme/app/blob/${sha}/vsa-github/package-lock.json`);
+    expect(validateVsa(vsa)).toEqual([]);
+  });
+
+  it('the written VSA is exactly what a DSSE signer signs: signed as cosign attest-blob or actions/attest would, verify-bundle verifies it against the lockfile', async () => {
+    const path = await project('vsa-signed');
+    const vsaFile = join(path, 'vsa.json');
+    await check(path, '--cache', join(path, 'cache'), '--vsa', vsaFile);
+    // The signer's side of the recipe: the statement file's bytes are the DSSE payload.
+    const identity = githubActionsIdentity({ repository: 'acme/app', workflowPath: '.github/workflows/ci.yml', ref: 'refs/heads/main' });
+    const bundle = signDsseBundle(await readFile(vsaFile), { kind: 'certificate', leaf: pki.ca.issueLeaf({ identity }) }, pki.tlog, { version: '0.3' });
+    const bundleFile = join(path, 'vsa.sigstore.json');
+    await writeFile(bundleFile, JSON.stringify(bundle));
+    const verify = (artifact: string) =>
+      runCli(['verify-bundle', '--bundle', bundleFile, '--certificate-identity', identity.san, '--certificate-oidc-issuer', identity.issuer, '--trusted-root', trustedRoot, artifact]);
+    const lockfile = join(path, 'package-lock.json');
+    const verified = await verify(lockfile);
+    expect(verified.code, verified.stderr).toBe(0);
+    // A lockfile changed after the gate judged it is not what the VSA speaks for.
+    await writeFile(lockfile, `${(await readFile(lockfile, 'utf8')).trimEnd()}\n\n`);
+    const changed = await verify(lockfile);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toMatch(/SUBJECT_DIGEST_MISMATCH/);
   });
 
   it('ledger verify passes on three runs and names the record after a byte change, a deletion and a swap', async () => {

@@ -6,11 +6,12 @@ import { createWorkspace, pinned, NOW, PUBLISHED, type ReportJson, type Workspac
 import { writeLockfileProject } from '../support/lockfile-project.js';
 import { nativePolicy, policyRun } from '../support/policy-kit.js';
 import { runCli, type CliRun } from '../support/run-cli.js';
+import { validateVsa } from '../support/vsa-schema.js';
 
 // "Verified" means a registry signature over the lockfile's digest, or an attestation whose subject
 // is the lockfile's digest, verified, and no finding of the package was waived. Whatever else the
 // policy lets through is never listed as verified: not in the SRI manifest's digests, not as a
-// subject of the verification summary (whose result is then FAILED), not as verified in the report,
+// dependency counted by the verification summary (whose result is then FAILED), not as verified in the report,
 // and every summary (human, --quiet, GitHub annotations and job summary, GitLab, --json) counts it
 // on a line of its own.
 
@@ -19,9 +20,10 @@ interface SriManifestJson {
   notVerified: Array<{ name: string; version: string; reasons: string[] }>;
 }
 interface VsaJson {
-  subject: Array<{ name: string; digest: { sha512: string } }>;
-  predicate: { verificationResult: string; verifiedLevels: string[] };
+  subject: Array<{ name: string; digest: { sha256: string } }>;
+  predicate: { verificationResult: string; verifiedLevels: string[]; dependencyLevels: Record<string, number>; [VERIFIED_DEPENDENCIES]: Array<{ name: string; digest: { sha512: string } }> };
 }
+const VERIFIED_DEPENDENCIES = 'https://github.com/verify-deps/verify-deps/vsa/verifiedDependencies';
 
 interface Outputs {
   run: { code: number | null; stderr: string };
@@ -119,11 +121,14 @@ describe('(a) a registry that publishes no keys and serves no signatures or atte
       for (const pkg of scenario.packages) expect(JSON.stringify(sri)).not.toContain(pkg.integrity);
     });
 
-    it(`${label}: the verification summary has no subject and does not say PASSED`, () => {
+    it(`${label}: the verification summary counts no dependency as verified and says FAILED`, () => {
       const { vsa } = get();
-      expect(vsa.subject).toEqual([]);
+      expect(validateVsa(vsa)).toEqual([]);
+      expect(vsa.subject.map((s) => s.name)).toEqual(['package-lock.json']);
+      expect(vsa.predicate[VERIFIED_DEPENDENCIES]).toEqual([]);
+      expect(vsa.predicate.dependencyLevels).toEqual({});
       expect(vsa.predicate.verificationResult).toBe('FAILED');
-      expect(vsa.predicate.verifiedLevels).toEqual([]);
+      expect(vsa.predicate.verifiedLevels).toEqual(['FAILED']);
     });
   }
 
@@ -217,9 +222,11 @@ describe('(b) an exception that waives a forged or mismatched digest', () => {
   });
 
   it('the verification summary covers the verified package only, and says FAILED: not everything verified', () => {
-    expect(full.vsa.subject.map((s) => s.name)).toEqual([`pkg:npm/${CLEAN}@1.0.0`]);
+    expect(validateVsa(full.vsa)).toEqual([]);
+    expect(full.vsa.predicate[VERIFIED_DEPENDENCIES].map((s) => s.name)).toEqual([`pkg:npm/${CLEAN}@1.0.0`]);
+    expect(Object.values(full.vsa.predicate.dependencyLevels).reduce((a, b) => a + b, 0)).toBe(1);
     expect(full.vsa.predicate.verificationResult).toBe('FAILED');
-    expect(full.vsa.predicate.verifiedLevels).toEqual([]);
+    expect(full.vsa.predicate.verifiedLevels).toEqual(['FAILED']);
   });
 
   it('every summary says how many passed without verified evidence, on a line of its own', () => {

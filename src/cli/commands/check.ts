@@ -7,6 +7,9 @@ import { getCiContext } from '../../report/ci-context.js';
 import { buildFailedRunReport, buildReport, type ReportContext } from '../../report/build.js';
 import { writeFileAtomic } from '../../report/atomic-write.js';
 import type { ComplianceReport } from '../../report/build.js';
+import type { LoadedPolicy } from '../../gate/policy-source.js';
+import { getVsaInputs } from '../../report/vsa-inputs.js';
+import type { VsaInputs } from '../../report/vsa.js';
 import { removeStaleOutputs, removeStaleSri, writeOutputs, type OutputPaths, type OutputsWritten } from '../../report/outputs.js';
 import { renderGithubAnnotations, renderGithubStepSummary, renderGitlabCodeQuality } from '../ci-annotations.js';
 import { isInteractive, ProgressReporter } from '../progress.js';
@@ -44,7 +47,7 @@ export async function runCheckCommand(args: CliArgs, io: CliIo, clockAtStart: Da
     }
     io.stderr(args.quiet ? renderFailures(result) : renderGateSummary(result));
     const report = buildReport(result, context);
-    const written = await writeOutputs(report, result.check, paths);
+    const written = await writeOutputs(report, result.check, paths, toVsaInputs(report, result.policy, paths, io));
     if (!args.quiet) io.stderr(renderOutputs(written));
     io.stderr(colourVerdict(renderVerdict(result), result.decision.verdict, interactive && !io.env.NO_COLOR));
     await reportToCi(report, args, io);
@@ -77,7 +80,7 @@ async function reportStoppedRun(error: unknown, inputs: GateInputs | undefined, 
   const report = buildFailedRunReport(inputs, run.now, toRunError(error), run.context);
   let written: OutputsWritten;
   try {
-    written = await writeOutputs(report, undefined, paths);
+    written = await writeOutputs(report, undefined, paths, toVsaInputs(report, inputs.policy, paths, io));
   } catch (writeError) {
     // The run's own error says why it stopped; this one why there is no report.
     io.stderr(formatError(writeError, args.debug));
@@ -99,6 +102,11 @@ async function reportStoppedRun(error: unknown, inputs: GateInputs | undefined, 
 // (a bad option value): that run failed too.
 export async function removeStaleCheckOutputs(args: CheckOutputArgs): Promise<void> {
   await removeStaleOutputs(toOutputPaths({ ...args, sriFiles: [] }));
+}
+
+// Where the VSA's lockfile and policy are (src/report/vsa-inputs.ts).
+function toVsaInputs(report: ComplianceReport, policy: LoadedPolicy, paths: OutputPaths, io: CliIo): VsaInputs {
+  return getVsaInputs({ projectDir: paths.projectDir, lockfilePath: report.lockfile.path, policy: policy.source, env: io.env });
 }
 
 function toOutputPaths(args: CheckOutputArgs & Pick<CliArgs, 'sriFiles' | 'ledger'>): OutputPaths {
