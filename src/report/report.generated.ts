@@ -106,9 +106,9 @@ export interface ComplianceReport {
      */
     sha256: string;
     /**
-     * native, or seed for the seed document's shape (normalised before use).
+     * rules: the rules format (`version`, `rules`); identities: the compact identities format (`policy.identities`), turned into rules before use.
      */
-    format: 'native' | 'seed';
+    format: 'rules' | 'identities';
   };
   /**
    * The file the tree was read from.
