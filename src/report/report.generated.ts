@@ -307,7 +307,7 @@ export interface ComplianceReport {
    */
   error?: {
     /**
-     * The error's stable code (README: Exit codes), or INTERNAL_ERROR for a bug of verify-deps.
+     * The error's stable code (docs/errors.md), or INTERNAL_ERROR for a bug of verify-deps.
      */
     code: string;
     /**
@@ -406,7 +406,7 @@ export interface Package {
  */
 export interface Finding {
   /**
-   * A stable finding code (README: Finding codes).
+   * A stable finding code (docs/finding-codes.md).
    */
   code: string;
   /**
