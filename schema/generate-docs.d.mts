@@ -1,3 +1,4 @@
-// Types of schema/generate-docs.mjs, for the README drift test.
+// Types of schema/generate-docs.mjs, for the documentation drift test.
+export declare const GENERATED_PAGES: Record<string, readonly string[]>;
 export declare function generateSection(name: 'policy-reference' | 'report-reference'): Promise<string>;
-export declare function generateReadme(): Promise<string>;
+export declare function generatePage(page: string): Promise<string>;

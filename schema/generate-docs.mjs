@@ -1,15 +1,26 @@
-// Generates the README's usage block (from --help) and reference tables from the JSON Schemas (the one definition of each
-// format): `npm run generate`. test/readme.test.ts fails when the README is out of date.
+// Generates the generated sections of the documentation: the usage block (from --help) and the
+// reference tables from the JSON Schemas (the one definition of each format): `npm run generate`.
+// test/readme.test.ts fails when a page is out of date.
 
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const README = new URL('../README.md', import.meta.url);
-
-// Each generated section: the schema, the root definitions to document, and the README markers.
+// Each generated section: the schema, the root definitions to document (with the words a row's
+// path starts with), and the page that holds its markers.
 const SECTIONS = {
-  'policy-reference': { schema: 'policy.schema.json', roots: ['#/$defs/nativePolicy', '#/$defs/seedPolicy'] },
-  'report-reference': { schema: 'report.schema.json', roots: ['#'] },
+  'policy-reference': {
+    page: 'docs/policy.md',
+    schema: 'policy.schema.json',
+    roots: [['#/$defs/rulesPolicy', '(rules format)'], ['#/$defs/identitiesPolicy', '(identities format)']],
+  },
+  'report-reference': { page: 'docs/report.md', schema: 'report.schema.json', roots: [['#', '']] },
+};
+
+// The pages holding generated sections, each with the sections it holds.
+export const GENERATED_PAGES = {
+  'docs/usage.md': ['usage'],
+  'docs/policy.md': ['policy-reference'],
+  'docs/report.md': ['report-reference'],
 };
 
 // Returns the Markdown table of one section: one row per field, with its JSON path, its type and
@@ -18,7 +29,7 @@ export async function generateSection(name) {
   const section = SECTIONS[name];
   const schema = JSON.parse(await readFile(new URL(`./${section.schema}`, import.meta.url), 'utf8'));
   const rows = [];
-  for (const root of section.roots) walk(schema, resolve(schema, root), root === '#' ? '' : `(${root.split('/').pop()})`, rows, new Set());
+  for (const [root, label] of section.roots) walk(schema, resolve(schema, root), label, rows, new Set());
   const lines = ['| field | type | meaning |', '| --- | --- | --- |'];
   for (const row of rows) lines.push(`| \`${row.path || '(document)'}\` | ${row.type} | ${cell(row.description)} |`);
   return `${lines.join('\n')}\n`;
@@ -31,15 +42,16 @@ async function generateUsage() {
   return `\`\`\`\n${help.split('\n').slice(2).join('\n').trimEnd()}\n\`\`\`\n`;
 }
 
-// The README with every generated section replaced by what the schemas (and --help) say now.
-export async function generateReadme() {
-  let text = await readFile(README, 'utf8');
-  for (const name of [...Object.keys(SECTIONS), 'usage']) {
+// One page (a key of GENERATED_PAGES, relative to the repository) with every generated section
+// replaced by what the schemas (and --help) say now.
+export async function generatePage(page) {
+  let text = await readFile(new URL(`../${page}`, import.meta.url), 'utf8');
+  for (const name of GENERATED_PAGES[page]) {
     const start = `<!-- ${name}:start (generated from schema/ by npm run generate; do not edit) -->`;
     const end = `<!-- ${name}:end -->`;
     const from = text.indexOf(start);
     const to = text.indexOf(end);
-    if (from < 0 || to < from) throw new Error(`README.md has no ${name} markers`);
+    if (from < 0 || to < from) throw new Error(`${page} has no ${name} markers`);
     const body = name === 'usage' ? await generateUsage() : await generateSection(name);
     text = `${text.slice(0, from + start.length)}\n${body}${text.slice(to)}`;
   }
@@ -93,6 +105,9 @@ function cell(text) {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await writeFile(README, await generateReadme());
-  process.stdout.write(`wrote ${fileURLToPath(README)}\n`);
+  for (const page of Object.keys(GENERATED_PAGES)) {
+    const url = new URL(`../${page}`, import.meta.url);
+    await writeFile(url, await generatePage(page));
+    process.stdout.write(`wrote ${fileURLToPath(url)}\n`);
+  }
 }

@@ -29,5 +29,5 @@ export function checkEvidence(subject: PolicySubject, facts: PackageFacts, polic
 
 // The policy text that accepts a keyless registry unsigned, and where it goes in either shape.
 export function unsignedOptIn(host: string, format: NormalizedPolicy['format']): { snippet: string; place: string } {
-  return { snippet: `"registries": { "unsigned": ["${host}"] }`, place: format === 'seed' ? `inside the policy's "policy" object` : 'to the policy' };
+  return { snippet: `"registries": { "unsigned": ["${host}"] }`, place: format === 'identities' ? `inside the policy's "policy" object` : 'to the policy' };
 }

@@ -26,7 +26,7 @@ export function isIncompleteCode(code: string): boolean {
 }
 
 // Judges every package by the first rule that matches it under each name it is installed as and
-// each host it comes from (match.ts); in a native policy a registry package must meet a rule under
+// each host it comes from (match.ts); in the rules format a registry package must meet a rule under
 // each (NO_MATCHING_RULE). Verification findings are failures unless waived (a missing signature
 // from a registry that publishes no keys excepted: there NO_EVIDENCE judges whether anything
 // verified); every applying rule adds its requirements and signer constraints; the policy its
@@ -73,7 +73,7 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
     const facts = subject.facts;
     if (subject.ref.source === 'registry') {
       // Fail closed: a registry package no rule names would be judged by verification alone.
-      if (policy.format === 'native') judged.push(...own(checkRuleCoverage(matches, name), policy.enforcement));
+      if (policy.format === 'rules') judged.push(...own(checkRuleCoverage(matches, name), policy.enforcement));
       if (facts !== undefined) {
         for (const { rule, names } of applied) {
           const raw = [...checkRequirements(subject, facts, rule), ...checkSigner(subject, provenanceIdentities(facts), rule)];

@@ -35,7 +35,7 @@ export function expandIdentity(identity: SignerIdentity): SignerMatcher {
   return { form: 'sanRegex', issuer: identity.oidcIssuer, sanPattern: identity.sanRegex, expected: `/${identity.sanRegex}/` };
 }
 
-// The seed shape's identity: any SAN, as long as the issuer is this one.
+// The identities format's identity: any SAN, as long as the issuer is this one.
 export function issuerOnly(issuer: string): SignerMatcher {
   return { form: 'issuer', issuer, sanPattern: null, expected: `any identity of ${issuer}` };
 }

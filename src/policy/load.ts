@@ -2,10 +2,10 @@
 // normalisation. Every problem found is reported at once, in one PolicyError.
 
 import { PolicyError, type PolicyProblem } from './errors.js';
-import { normalizeNative, normalizeSeed } from './normalize.js';
-import type { SeedPolicy, VerifyDepsPolicy } from './policy.generated.js';
+import { normalizeRules, normalizeIdentities } from './normalize.js';
+import type { IdentitiesPolicy, VerifyDepsPolicy } from './policy.generated.js';
 import { validatePolicySchema } from './schema.js';
-import { checkNativeSemantics } from './semantic.js';
+import { checkRulesSemantics } from './semantic.js';
 import type { NormalizedPolicy } from './types.js';
 
 export interface ParsedPolicy {
@@ -24,21 +24,21 @@ export function parsePolicy(text: string, file: string): ParsedPolicy {
     throw invalid(file, [{ path: '/', message: `not valid JSON: ${describeJsonError(text, error as Error)}` }]);
   }
   const schemaProblems = validatePolicySchema(doc);
-  const native = typeof doc === 'object' && doc !== null && !Array.isArray(doc) && !isSeed(doc as VerifyDepsPolicy);
-  const semantic = native ? checkNativeSemantics(doc as object) : { problems: [], warnings: [] };
+  const rulesFormat = typeof doc === 'object' && doc !== null && !Array.isArray(doc) && !isIdentitiesFormat(doc as VerifyDepsPolicy);
+  const semantic = rulesFormat ? checkRulesSemantics(doc as object) : { problems: [], warnings: [] };
   // A semantic problem where the schema already found one says the same thing twice.
   const schemaPaths = new Set(schemaProblems.map((p) => p.path));
   const problems = [...schemaProblems, ...semantic.problems.filter((p) => !schemaPaths.has(p.path))];
   if (problems.length > 0) throw invalid(file, problems);
   const policy = doc as VerifyDepsPolicy;
   return {
-    policy: isSeed(policy) ? normalizeSeed(policy) : normalizeNative(policy),
+    policy: isIdentitiesFormat(policy) ? normalizeIdentities(policy) : normalizeRules(policy),
     warnings: semantic.warnings.map((w) => `${file}: ${w.path}: ${w.message}`),
   };
 }
 
-// The seed shape is told apart by its `policy` key (the schema's own discrimination).
-function isSeed(doc: VerifyDepsPolicy): doc is SeedPolicy {
+// The identities format is told apart by its `policy` key (the schema's own discrimination).
+function isIdentitiesFormat(doc: VerifyDepsPolicy): doc is IdentitiesPolicy {
   return 'policy' in doc && !('version' in doc);
 }
 

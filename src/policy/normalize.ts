@@ -6,7 +6,7 @@ import { parseExpiry } from './expiry.js';
 import { normalizeHost } from './host.js';
 import { expandIdentity, issuerOnly } from './identity.js';
 import { builderPattern, packageGlobPattern } from './patterns.js';
-import type { NativePolicy, Rule, SeedPolicy } from './policy.generated.js';
+import type { IdentitiesPolicy, Rule, RulesPolicy } from './policy.generated.js';
 import { normalizeRepositoryUrl } from './repository-url.js';
 import { SIGNER_CONSTRAINTS } from './semantic.js';
 import type { Enforcement, NameMatcher, NonRegistrySource, NormalizedException, NormalizedPolicy, NormalizedRule, SourceAction } from './types.js';
@@ -24,10 +24,10 @@ export const DEFAULT_SOURCES: Readonly<Record<NonRegistrySource, SourceAction>> 
 
 const NO_REQUIREMENTS = { registrySignature: false, provenance: false, publishAttestation: false };
 
-// Normalises a schema- and semantically-valid native policy.
-export function normalizeNative(doc: NativePolicy): NormalizedPolicy {
+// Normalises a schema- and semantically-valid rules-format policy.
+export function normalizeRules(doc: RulesPolicy): NormalizedPolicy {
   return {
-    format: 'native',
+    format: 'rules',
     enforcement: doc.enforcement,
     downgrade: doc.downgrade ?? 'fail',
     weakIntegrity: doc.weakIntegrity ?? 'warn',
@@ -53,11 +53,11 @@ export function normalizeNative(doc: NativePolicy): NormalizedPolicy {
   };
 }
 
-// Normalises the seed shape: one rule per distinct subject (its identities' issuers are
+// Normalises the identities format: one rule per distinct subject (its identities' issuers are
 // alternatives: any may have signed), requiring provenance; the transparency log pinned; the
 // subjects' hosts the only registries allowed (a package from a host no subject names would
 // otherwise be judged by no rule at all).
-export function normalizeSeed(doc: SeedPolicy): NormalizedPolicy {
+export function normalizeIdentities(doc: IdentitiesPolicy): NormalizedPolicy {
   const { identities, transparency, enforcement, registries } = doc.policy;
   const rules = new Map<string, NormalizedRule>();
   for (const identity of identities) {
@@ -80,7 +80,7 @@ export function normalizeSeed(doc: SeedPolicy): NormalizedPolicy {
     });
   }
   return {
-    format: 'seed',
+    format: 'identities',
     enforcement,
     downgrade: 'fail',
     weakIntegrity: 'warn',

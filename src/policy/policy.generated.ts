@@ -3,9 +3,9 @@
 /* eslint-disable */
 
 /**
- * A verify-deps policy: what the evidence of each package must show for the gate to pass. Two shapes are accepted and told apart by their top-level key: the native shape (`version`) and the seed shape (`policy`), which is normalised into the native one.
+ * A verify-deps policy: what the evidence of each package must show for the gate to pass. Two formats are accepted and told apart by their top-level key: the rules format (`version`, with `rules`) and the compact identities format (`policy`, with an `identities` list), which is turned into rules.
  */
-export type VerifyDepsPolicy = NativePolicy | SeedPolicy;
+export type VerifyDepsPolicy = RulesPolicy | IdentitiesPolicy;
 /**
  * An https URL.
  */
@@ -104,9 +104,9 @@ export type WaivableCode =
   | 'NO_MATCHING_RULE';
 
 /**
- * The native policy shape.
+ * The rules format: ordered rules that match packages, with exceptions, sources and registries.
  */
-export interface NativePolicy {
+export interface RulesPolicy {
   /**
    * The schema this file is written against (for editors); not read by verify-deps.
    */
@@ -386,9 +386,9 @@ export interface PolicyException {
   expires: string;
 }
 /**
- * The shape of the published Sigstore-provenance guide, accepted as written and normalised: each identity becomes a rule requiring provenance signed under its issuer (any subject alternative name) for the packages its subject matches.
+ * The compact identities format (the shape of the published Sigstore-provenance guide), accepted as written and normalised: each identity becomes a rule requiring provenance signed under its issuer (any subject alternative name) for the packages its subject matches.
  */
-export interface SeedPolicy {
+export interface IdentitiesPolicy {
   /**
    * The schema this file is written against (for editors); not read by verify-deps.
    */
@@ -406,7 +406,7 @@ export interface SeedPolicy {
      *
      * @minItems 1
      */
-    identities: [SeedIdentity, ...SeedIdentity[]];
+    identities: [PolicyIdentity, ...PolicyIdentity[]];
     /**
      * The transparency log.
      */
@@ -421,7 +421,7 @@ export interface SeedPolicy {
      */
     enforcement: 'strict' | 'audit';
     /**
-     * Registries accepted without signatures (an addition to the guide's shape, as in the native shape).
+     * Registries accepted without signatures (an addition to the guide's shape, as in the rules format).
      */
     registries?: {
       unsigned: UnsignedRegistries;
@@ -431,7 +431,7 @@ export interface SeedPolicy {
 /**
  * Packages matching `subject` must carry verified provenance signed under `issuer`.
  */
-export interface SeedIdentity {
+export interface PolicyIdentity {
   /**
    * `npm:HOST/GLOB`: packages whose lockfile `resolved` host or fetched-from registry is HOST and whose real name or installed (npm: alias) name matches GLOB (`*` alone matches every name). Hosts compare normalised (lower-cased, a trailing dot and the default port dropped). A registry package whose lockfile `resolved` host (or, when it records none, the registry it is fetched from) no subject names fails (REGISTRY_NOT_ALLOWED).
    */

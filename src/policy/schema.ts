@@ -23,7 +23,7 @@ const UNIONS: Record<string, Union> = {
   VerifyDepsPolicy: {
     pointer: '',
     pick: (d) => (isObject(d) ? ('policy' in d && !('version' in d) ? 1 : 0) : undefined),
-    expected: 'must be an object: a native policy ({"version": 1, …}) or the seed shape ({"policy": {…}})',
+    expected: 'must be an object: a policy in the rules format ({"version": 1, …}) or the identities format ({"policy": {…}})',
   },
   SignerIdentity: {
     pointer: '/$defs/signerIdentity',

@@ -1,4 +1,4 @@
-// The checks a JSON Schema cannot express, run on a native policy alongside the schema (so one
+// The checks a JSON Schema cannot express, run on a rules-format policy alongside the schema (so one
 // run reports every problem): regular expressions compile, semver ranges parse, dates are real
 // dates, rule names are unique, and no rule pins a signer while excusing the provenance that
 // carries it; a policy without a catch-all rule is warned about (what it misses fails closed).
@@ -8,7 +8,7 @@ import semver from 'semver';
 import type { PolicyProblem } from './errors.js';
 import { parseExpiry } from './expiry.js';
 import { isAnchored, regExpError } from './patterns.js';
-import type { NativePolicy, Rule } from './policy.generated.js';
+import type { RulesPolicy, Rule } from './policy.generated.js';
 import { normalizeRepositoryUrl } from './repository-url.js';
 
 export interface SemanticResult {
@@ -19,8 +19,8 @@ export interface SemanticResult {
 // The rule fields that constrain the provenance signer, and so require provenance.
 export const SIGNER_CONSTRAINTS = ['signer', 'sourceRepository', 'builder', 'runnerEnvironment', 'buildTrigger'] as const;
 
-// Checks a native policy beyond its schema; `doc` need not be schema-valid.
-export function checkNativeSemantics(doc: DeepPartial<NativePolicy>): SemanticResult {
+// Checks a rules-format policy beyond its schema; `doc` need not be schema-valid.
+export function checkRulesSemantics(doc: DeepPartial<RulesPolicy>): SemanticResult {
   const result: SemanticResult = { problems: [], warnings: [] };
   const names = new Map<string, number>();
   listOf(doc.rules).forEach((rule, i) => {

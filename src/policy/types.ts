@@ -68,7 +68,7 @@ export interface NormalizedException {
 
 export interface NormalizedPolicy {
   // The shape the file was written in.
-  format: 'native' | 'seed';
+  format: 'rules' | 'identities';
   enforcement: Enforcement;
   downgrade: DowngradeAction;
   weakIntegrity: WeakIntegrityAction;

@@ -106,9 +106,9 @@ export interface ComplianceReport {
      */
     sha256: string;
     /**
-     * native, or seed for the seed document's shape (normalised before use).
+     * rules: the rules format (`version`, `rules`); identities: the compact identities format (`policy.identities`), turned into rules before use.
      */
-    format: 'native' | 'seed';
+    format: 'rules' | 'identities';
   };
   /**
    * The file the tree was read from.
@@ -307,7 +307,7 @@ export interface ComplianceReport {
    */
   error?: {
     /**
-     * The error's stable code (README: Exit codes), or INTERNAL_ERROR for a bug of verify-deps.
+     * The error's stable code (docs/errors.md), or INTERNAL_ERROR for a bug of verify-deps.
      */
     code: string;
     /**
@@ -406,7 +406,7 @@ export interface Package {
  */
 export interface Finding {
   /**
-   * A stable finding code (README: Finding codes).
+   * A stable finding code (docs/finding-codes.md).
    */
   code: string;
   /**

@@ -61,7 +61,7 @@ const SHA384 = /^sha384-[A-Za-z0-9+/]{64}$/;
 // Builds the manifest. Throws SriError when asked to vouch for something that was not proven (a
 // verified package without a sha512 pin, or whose re-hashed bytes differ from it).
 export function buildSriManifest(input: SriManifestInput): SriManifest {
-  // Security: digests are computed and listed only for verified packages (seed 003: SRI hashes
+  // Security: digests are computed and listed only for verified packages (SRI hashes
   // only after successful attestation); an unverified package's pin is never repeated here.
   const entries = input.packages.filter((p) => p.verified).map(toEntry);
   // Named in either mode: a strict policy may still let a package through unverified (a registry

@@ -42,7 +42,7 @@ describe('a registry that publishes no keys and serves no evidence', () => {
     const result = await run(['check'], path, extra);
     return { result, report: JSON.parse(result.stdout) as PolicyReportJson };
   };
-  const native = (registries: object) => ({ version: 1, enforcement: 'strict', registries, rules: [{ name: 'every package', match: { package: '*' } }] });
+  const rulesFormat = (registries: object) => ({ version: 1, enforcement: 'strict', registries, rules: [{ name: 'every package', match: { package: '*' } }] });
   const findingsOf = (report: PolicyReportJson) => report.packages.map((p) => p.findings.map((f) => [f.code, f.enforcement]));
 
   beforeAll(async () => {
@@ -69,7 +69,7 @@ describe('a registry that publishes no keys and serves no evidence', () => {
   });
 
   it('a policy that names the registry (host:port, as registries.allowed) in registries.unsigned passes, recorded as unverified', async () => {
-    const { result, report } = await check('accepted', native({ unsigned: [host] }));
+    const { result, report } = await check('accepted', rulesFormat({ unsigned: [host] }));
     expect(findingsOf(report)).toEqual(names.map(() => [['NO_EVIDENCE', 'audit']]));
     expect(report.packages[0]?.findings[0]?.details).toMatchObject({ registry: host, acceptedUnsigned: true });
     expect(result.code).toBe(0);
@@ -77,16 +77,16 @@ describe('a registry that publishes no keys and serves no evidence', () => {
   });
 
   it('the host without its port names another registry, as in registries.allowed: still NO_EVIDENCE', async () => {
-    const { result, report } = await check('portless', native({ unsigned: ['127.0.0.1'] }));
+    const { result, report } = await check('portless', rulesFormat({ unsigned: ['127.0.0.1'] }));
     expect(findingsOf(report)).toEqual(names.map(() => [['NO_EVIDENCE', 'strict']]));
     expect(result.code).toBe(1);
   });
 
-  it('the seed shape opts in the same way, inside "policy"', async () => {
+  it('the identities format opts in the same way, inside "policy"', async () => {
     // The subject names the registry's host (a host no subject names is refused) but none of its
     // packages, so no rule requires provenance of them.
-    const seed = { policy: { identities: [{ subject: `npm:${host}/@other/*`, issuer: 'https://token.actions.githubusercontent.com' }], enforcement: 'strict', registries: { unsigned: [host] } } };
-    const { result, report } = await check('seed', seed);
+    const compact = { policy: { identities: [{ subject: `npm:${host}/@other/*`, issuer: 'https://token.actions.githubusercontent.com' }], enforcement: 'strict', registries: { unsigned: [host] } } };
+    const { result, report } = await check('identities', compact);
     expect(findingsOf(report)).toEqual(names.map(() => [['NO_EVIDENCE', 'audit']]));
     expect(result.code).toBe(0);
   });

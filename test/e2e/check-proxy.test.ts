@@ -53,7 +53,7 @@ describe('a proxy of registry.npmjs.org', () => {
     await mkdir(path);
     await writeLockfileProject(path, packages);
     await writeFile(join(path, '.npmrc'), npmrc.map((line) => `${line}\n`).join(''));
-    mirror.seedCache(join(path, 'cache'));
+    mirror.primeCache(join(path, 'cache'));
     return path;
   };
   const check = async (path: string, registry: FixtureRegistry, extra: string[] = []) => {
@@ -159,7 +159,7 @@ describe('a registry that publishes its own keys', () => {
     const path = join(dir, 'own');
     await mkdir(path);
     await writeLockfileProject(path, built.packages);
-    mirror.seedCache(join(path, 'cache'));
+    mirror.primeCache(join(path, 'cache'));
     const result = await runCli(['check', path, '--registry', registry.url, '--tuf-mirror', mirror.url, '--cache', join(path, 'cache'), '--now', NOW, '--json'], { env: ISOLATED(dir) });
     const report = JSON.parse(result.stdout) as PolicyReportJson;
     expect(report.registries).toEqual([{ url: `${registry.url}/`, keysOrigin: 'registry', publishesKeys: true, npmKeysOrigin: 'tuf-refreshed' }]);

@@ -75,6 +75,23 @@ describe('the CLI contract', () => {
     expectOneLineError(await runCli(['check', dir]), 'LOCKFILE_UNPARSEABLE', lockfile);
   });
 
+  it('a lockfile whose parse error quotes newlines and a terminal escape: still one line, nothing raw', async () => {
+    // JSON.parse quotes the start of the text in its message; a merge-conflicted or hostile file
+    // would otherwise break the line (and could colour or rewrite the CI log).
+    const dir = await tempProject({ 'package.json': PACKAGE_JSON, 'package-lock.json': 'x\n<<<<<<< HEAD\n\u001b[2J{}' });
+    const lockfile = join(dir, 'package-lock.json');
+    for (const args of [['check', dir], ['inventory', dir]]) {
+      const run = await runCli(args);
+      expectOneLineError(run, 'LOCKFILE_UNPARSEABLE', lockfile);
+      expect(run.stderr).not.toContain('\u001b');
+    }
+    const json = await runCli(['check', dir, '--json']);
+    const { error } = JSON.parse(json.stdout) as { error: { code: string; summary: string } };
+    expect(error.code).toBe('LOCKFILE_UNPARSEABLE');
+    expect(error.summary).toContain('<<<<<<<'); // the text after the first newline is kept, escaped
+    expect(error.summary).not.toMatch(/[\n\u001b]/);
+  });
+
   it('valid JSON that is not a lockfile: exit 2, naming the file and the field', async () => {
     const dir = await tempProject({ 'package.json': PACKAGE_JSON, 'package-lock.json': '{"name":"app","dependencies":[]}' });
     const run = await runCli(['inventory', dir]);

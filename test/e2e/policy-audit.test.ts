@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, githubActionsIdentity, startFixtureRegistry, syntheticScenario, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
 import { createWorkspace, pinned, PUBLISHED, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
-import { attestedBy, nativePolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
+import { attestedBy, rulesPolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
 // Audit enforcement (issue 5, case 6), end to end with the REAL CLI: the same evidence judged by a
 // strict policy (exit 1), by it under `--mode audit`, and by the same policy written with
@@ -13,7 +13,7 @@ const RULE = {
   require: { publishAttestation: true },
   signer: [{ github: { repo: 'verify-deps-test/example', workflow: '.github/workflows/release.yml', ref: 'refs/tags/v*' } }],
 };
-const strictPolicy = nativePolicy([RULE]);
+const strictPolicy = rulesPolicy([RULE]);
 const auditPolicy = { ...strictPolicy, enforcement: 'audit' };
 const PACKAGES = ['aud-bare@1.0.0', 'aud-other-signer@1.0.0', 'aud-clean@1.0.0'];
 const EXPECTED: Record<string, string[]> = {

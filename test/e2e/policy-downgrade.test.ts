@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, mutate, startFixtureRegistry, syntheticScenario, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
 import { createWorkspace, pinned, PUBLISHED, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
-import { attestedBy, nativePolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
+import { attestedBy, rulesPolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
 // Trust downgrades (issue 5, case 7), end to end with the REAL CLI: the fixture registry's packument
 // lists other versions with `dist.attestations` (provenance) and their publish times (`time`), and
@@ -27,7 +27,7 @@ const VERSIONS: Record<string, Array<[version: string, attested: boolean, publis
 };
 const INSTALLED = ['dg-lost@1.1.0', 'dg-old-line@0.9.1', 'dg-kept@1.1.0', 'dg-never@1.1.0', 'dg-later@1.0.0', 'dg-backport@1.0.0'];
 const CONTROLS = ['dg-kept', 'dg-never', 'dg-later', 'dg-backport'];
-const policy = (downgrade: string) => nativePolicy([{ name: 'every package', match: { package: '*' } }], { downgrade });
+const policy = (downgrade: string) => rulesPolicy([{ name: 'every package', match: { package: '*' } }], { downgrade });
 
 describe('policy: trust downgrade (the real CLI)', () => {
   const pki = createTestPki();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, startFixtureRegistry, syntheticScenario, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
 import { createWorkspace, pinned, NOW, PUBLISHED, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
-import { attestedBy, nativePolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
+import { attestedBy, rulesPolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
 // Exceptions (issue 5, case 5), end to end with the REAL CLI at --now 2026-06-01T00:00:00Z.
 // The `bare-*` packages have a registry signature and no attestations: under a rule requiring
@@ -40,7 +40,7 @@ describe('policy exceptions (the real CLI)', () => {
     for (const name of BARE) scenario = attestedBy(pki, scenario, name, null);
     registry = await startFixtureRegistry(scenario);
     const { trustedRoot, registryKeys } = await writeTrustFiles(ws, pki);
-    const policy = nativePolicy([RULE], { exceptions: EXCEPTIONS });
+    const policy = rulesPolicy([RULE], { exceptions: EXCEPTIONS });
     const run = (label: string, names: string[]) => policyRun({ ws, label, registry, trustedRoot, registryKeys, packages: pinned(scenario, names.map(spec)), policy });
     [all, waivedOnly] = await Promise.all([
       run('all', [...BARE, ...CLEAN]),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, githubActionsIdentity, gitlabCiIdentity, startFixtureRegistry, syntheticScenario, type CiIdentity, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
 import { createWorkspace, pinned, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
-import { attestedBy, GITHUB_ISSUER, nativePolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
+import { attestedBy, GITHUB_ISSUER, rulesPolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
 // A pinned signer (issue 5, case 2), end to end: the REAL CLI, the fixture registry serving one
 // package per signer and per form of the pin, each with provenance signed by the test PKI under
@@ -39,7 +39,7 @@ const ANCHORED: Form[] = ['gh', 'san', 're'];
 const name = (form: Form, signer: string) => `${form}-${signer}`;
 // Ends with a catch-all, as a policy should (`policy validate` warns without one).
 const policyOf = (forms: Form[]) =>
-  nativePolicy([...forms.map((form) => ({ name: `pinned (${form})`, match: { package: `${form}-*` }, signer: [FORMS[form]] })), { name: 'every other package', match: { package: '*' } }]);
+  rulesPolicy([...forms.map((form) => ({ name: `pinned (${form})`, match: { package: `${form}-*` }, signer: [FORMS[form]] })), { name: 'every other package', match: { package: '*' } }]);
 const WARNING = /^warning: .*\/rules\/3\/signer\/0\/sanRegex: unanchored pattern is substring-matched/m;
 
 describe('policy: pinned signer identities (the real CLI)', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, githubActionsIdentity, startFixtureRegistry, syntheticScenario, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
 import { createWorkspace, pinned, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
-import { attestedBy, nativePolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
+import { attestedBy, rulesPolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
 // `sourceRepository: "package-json"` (issue 5, case 4), end to end: the fixture registry serves each
 // version manifest with the `repository` its package.json declares, and provenance signed by the
@@ -38,7 +38,7 @@ describe('policy: sourceRepository "package-json" (the real CLI)', () => {
     for (const [name, [, repo]] of Object.entries(CASES)) scenario = attestedBy(pki, scenario, name, githubActionsIdentity({ repository: repo }));
     registry = await startFixtureRegistry(scenario);
     const { trustedRoot, registryKeys } = await writeTrustFiles(ws, pki);
-    const policy = nativePolicy([{ name: 'built from its declared repository', match: { package: 'src-*' }, sourceRepository: 'package-json' }]);
+    const policy = rulesPolicy([{ name: 'built from its declared repository', match: { package: 'src-*' }, sourceRepository: 'package-json' }]);
     const base = { ws, registry, trustedRoot, registryKeys };
     [control, all] = await Promise.all([
       policyRun({ ...base, label: 'control', packages: pinned(scenario, MATCHING.map(spec)), policy }),

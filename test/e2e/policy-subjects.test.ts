@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, githubActionsIdentity, startFixtureRegistry, syntheticScenario, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
 import { createWorkspace, pinned, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import type { LockfilePackage } from '../support/lockfile-project.js';
-import { attestedBy, GITHUB_ISSUER, nativePolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
+import { attestedBy, GITHUB_ISSUER, rulesPolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 import { runCli, type CliRun } from '../support/run-cli.js';
 
 // A lockfile stepping around the policy's subjects and pins, through the REAL CLI against the
@@ -56,7 +56,7 @@ describe('policy: a lockfile stepping around subjects and pins (the real CLI)', 
     await writeFile(join(ws.dir, 'pinned.identities.json'), JSON.stringify({ version: 1, packages: { '@scope/pinned': { sourceRepositoryURI: 'https://github.com/scope/pinned', issuer: GITHUB_ISSUER } } }));
     const pinRule = { name: 'pinned', match: { package: '@scope/pinned' }, signer: [{ github: { repo: 'scope/pinned', workflow: '.github/workflows/release.yml', ref: 'refs/heads/main' } }] };
     const catchAll = { name: 'every other package', match: { package: '*' } };
-    const noCatchAll = await ws.writeJson('no-catch-all.policy.json', nativePolicy([pinRule]));
+    const noCatchAll = await ws.writeJson('no-catch-all.policy.json', rulesPolicy([pinRule]));
 
     const run = (label: string, packages: LockfilePackage[], policy: object | string) =>
       policyRun({ ws, label, registry, trustedRoot, registryKeys, packages, policy }).then((r) => (runs[label] = r));
@@ -65,10 +65,10 @@ describe('policy: a lockfile stepping around subjects and pins (the real CLI)', 
       run('hosts', byHost, COMPACT),
       run('respelled', byHost, respelled),
       run('no-catch-all', [plain, genuine], noCatchAll),
-      run('alias-rule', [evilAsPinned], nativePolicy([pinRule, catchAll])),
-      run('alias-rule-control', [genuine], nativePolicy([pinRule, catchAll])),
-      run('alias-lock', [evilAsPinned], nativePolicy([catchAll], { identityLock: 'pinned.identities.json' })),
-      run('alias-lock-control', [genuine], nativePolicy([catchAll], { identityLock: 'pinned.identities.json' })),
+      run('alias-rule', [evilAsPinned], rulesPolicy([pinRule, catchAll])),
+      run('alias-rule-control', [genuine], rulesPolicy([pinRule, catchAll])),
+      run('alias-lock', [evilAsPinned], rulesPolicy([catchAll], { identityLock: 'pinned.identities.json' })),
+      run('alias-lock-control', [genuine], rulesPolicy([catchAll], { identityLock: 'pinned.identities.json' })),
     ]);
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace, type Workspace } from '../support/attack-kit.js';
-import { GITHUB_ISSUER, nativePolicy, problemPaths } from '../support/policy-kit.js';
+import { GITHUB_ISSUER, rulesPolicy, problemPaths } from '../support/policy-kit.js';
 import { REKOR_URL } from '../support/public-urls.js';
 import { runCli, type CliRun } from '../support/run-cli.js';
 
@@ -15,18 +15,18 @@ import { runCli, type CliRun } from '../support/run-cli.js';
 const POLICIES_DIR = fileURLToPath(new URL('../../policies/', import.meta.url));
 const SHIPPED = readdirSync(POLICIES_DIR).filter((f) => f.endsWith('.json')).sort();
 const RULE = { name: 'r', match: { package: '*' } };
-const BASE = nativePolicy([RULE]);
+const BASE = rulesPolicy([RULE]);
 const EXCEPTION = { package: 'a@1.0.0', waive: ['SIGNATURE_MISSING'], reason: 'vendor fix pending', approvedBy: 'sec@example.com', expires: '2026-12-31' };
 const GITHUB = { repo: 'org/repo', workflow: '.github/workflows/release.yml', ref: 'refs/heads/main' };
-const SEED = {
+const IDENTITIES = {
   policy: {
     identities: [{ subject: 'npm:registry.npmjs.org/*', issuer: GITHUB_ISSUER }],
     transparency: { log: REKOR_URL },
     enforcement: 'strict',
   },
 };
-const seedWith = (policy: Record<string, unknown>) => ({ policy: { ...SEED.policy, ...policy } });
-const withRegex = (sanRegex: string) => nativePolicy([{ ...RULE, signer: [{ oidcIssuer: GITHUB_ISSUER, sanRegex }] }]);
+const identitiesWith = (policy: Record<string, unknown>) => ({ policy: { ...IDENTITIES.policy, ...policy } });
+const withRegex = (sanRegex: string) => rulesPolicy([{ ...RULE, signer: [{ oidcIssuer: GITHUB_ISSUER, sanRegex }] }]);
 
 // [what is broken, the document, the JSON path of every problem (each path once, sorted)]
 const BROKEN: Array<[string, unknown, string[]]> = [
@@ -34,23 +34,23 @@ const BROKEN: Array<[string, unknown, string[]]> = [
     ['/downgrade', '/rules/0/name', '/transparencyLogs', '/version']],
   ['unknown keys, at every level', { ...BASE, enforce: 'audit', rules: [{ ...RULE, match: { package: '*', scope: 'x' }, requires: { provenance: true } }] },
     ['/enforce', '/rules/0/match/scope', '/rules/0/requires']],
-  ['a regular expression that does not compile', nativePolicy([{ ...RULE, signer: [{ oidcIssuer: GITHUB_ISSUER, sanRegex: '^https://github\\.com/(org$' }] }]),
+  ['a regular expression that does not compile', rulesPolicy([{ ...RULE, signer: [{ oidcIssuer: GITHUB_ISSUER, sanRegex: '^https://github\\.com/(org$' }] }]),
     ['/rules/0/signer/0/sanRegex']],
   ['dates: not a calendar date, not a date at all', { ...BASE, exceptions: [{ ...EXCEPTION, expires: '2026-02-30' }, { ...EXCEPTION, expires: 'next tuesday' }] },
     ['/exceptions/0/expires', '/exceptions/1/expires']],
-  ['empty identities: {} and a github identity with nothing in it', nativePolicy([{ ...RULE, signer: [{}, { github: {} }] }]),
+  ['empty identities: {} and a github identity with nothing in it', rulesPolicy([{ ...RULE, signer: [{}, { github: {} }] }]),
     ['/rules/0/signer/0', '/rules/0/signer/1/github/ref', '/rules/0/signer/1/github/repo', '/rules/0/signer/1/github/workflow']],
   ['an exception without expires, approvedBy and reason', (() => {
     const { expires: _e, approvedBy: _a, reason: _r, ...rest } = EXCEPTION;
     return { ...BASE, exceptions: [rest] };
   })(), ['/exceptions/0/approvedBy', '/exceptions/0/expires', '/exceptions/0/reason']],
-  ['bad semver ranges: a rule version and an exception package', { ...nativePolicy([{ ...RULE, match: { package: '*', version: '>>1.x' } }]), exceptions: [{ ...EXCEPTION, package: 'a@1.x || banana' }] },
+  ['bad semver ranges: a rule version and an exception package', { ...rulesPolicy([{ ...RULE, match: { package: '*', version: '>>1.x' } }]), exceptions: [{ ...EXCEPTION, package: 'a@1.x || banana' }] },
     ['/exceptions/0/package', '/rules/0/match/version']],
-  ['bad enum values', { ...nativePolicy([{ ...RULE, runnerEnvironment: 'laptop', signer: [{ github: GITHUB }] }]), enforcement: 'lenient', sources: { git: 'block' }, exceptions: [{ ...EXCEPTION, waive: ['EVERYTHING'] }] },
+  ['bad enum values', { ...rulesPolicy([{ ...RULE, runnerEnvironment: 'laptop', signer: [{ github: GITHUB }] }]), enforcement: 'lenient', sources: { git: 'block' }, exceptions: [{ ...EXCEPTION, waive: ['EVERYTHING'] }] },
     ['/enforcement', '/exceptions/0/waive/0', '/rules/0/runnerEnvironment', '/sources/git']],
-  ['empty package globs: "", [] and a list holding ""', nativePolicy([{ name: 'a', match: { package: '' } }, { name: 'b', match: { package: [] } }, { name: 'c', match: { package: ['lodash', ''] } }]),
+  ['empty package globs: "", [] and a list holding ""', rulesPolicy([{ name: 'a', match: { package: '' } }, { name: 'b', match: { package: [] } }, { name: 'c', match: { package: ['lodash', ''] } }]),
     ['/rules/0/match/package', '/rules/1/match/package', '/rules/2/match/package/1']],
-  ['the seed shape with wrong fields', seedWith({ identities: [{ subject: 'registry.npmjs.org/*', issuer: GITHUB_ISSUER, san: 'x' }], transparency: { url: REKOR_URL } }),
+  ['the identities format with wrong fields', identitiesWith({ identities: [{ subject: 'registry.npmjs.org/*', issuer: GITHUB_ISSUER, san: 'x' }], transparency: { url: REKOR_URL } }),
     ['/policy/identities/0/san', '/policy/identities/0/subject', '/policy/transparency/log', '/policy/transparency/url']],
 ];
 
@@ -96,7 +96,7 @@ describe('policy validate (the real CLI)', () => {
 
   it('exits 0 on the valid base every broken document is derived from (the positive control)', () => {
     const { code, stderr } = run('base');
-    expect(stderr).toMatch(/base\.json: a valid policy: 1 rules, 1 exceptions, enforcement strict/);
+    expect(stderr).toMatch(/base\.json: a valid policy \(rules format\): 1 rules, 1 exceptions, enforcement strict/);
     expect(code).toBe(0);
   });
 

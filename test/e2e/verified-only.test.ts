@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, mutate, sha512Integrity, startFixtureRegistry, syntheticScenario, type FixtureRegistry, type RegistryScenario } from '../support/index.js';
 import { createWorkspace, pinned, NOW, PUBLISHED, type ReportJson, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import { writeLockfileProject } from '../support/lockfile-project.js';
-import { nativePolicy, policyRun } from '../support/policy-kit.js';
+import { rulesPolicy, policyRun } from '../support/policy-kit.js';
 import { runCli, type CliRun } from '../support/run-cli.js';
 import { validateVsa } from '../support/vsa-schema.js';
 
@@ -175,7 +175,7 @@ describe('(b) an exception that waives a forged or mismatched digest', () => {
       if (p.name === SERVED_OTHER) return { ...p, integrity: sha512Integrity(scenario.packages.find((s) => s.name === SERVED_OTHER)?.tarball ?? Buffer.alloc(0)) };
       return p;
     });
-    const policy = nativePolicy([{ name: 'every package', match: { package: '*' } }], { exceptions: EXCEPTIONS });
+    const policy = rulesPolicy([{ name: 'every package', match: { package: '*' } }], { exceptions: EXCEPTIONS });
     const ci = await ciFiles(await mkdirIn(ws.dir, 'ci'));
     const base = { ws, registry, trustedRoot, registryKeys, packages, policy };
     const [a, b] = await Promise.all([

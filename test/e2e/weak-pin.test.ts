@@ -7,7 +7,7 @@ import type { ComplianceReport } from '../../src/report/report.generated.js';
 import { createTestPki, mutate, startFixtureRegistry, syntheticScenario, type FixtureRegistry } from '../support/index.js';
 import { makeTempDir } from '../support/fixture-project.js';
 import { writeLockfileProject, type LockfilePackage } from '../support/lockfile-project.js';
-import { nativePolicy } from '../support/policy-kit.js';
+import { rulesPolicy } from '../support/policy-kit.js';
 import { runCli } from '../support/run-cli.js';
 
 const NOW = '2026-11-23T00:00:00Z';
@@ -126,7 +126,7 @@ describe('a lockfile pin of sha1 only (INTEGRITY_WEAK_PIN)', () => {
   });
 
   it('fails under a policy that denies weak pins (weakIntegrity: "deny")', async () => {
-    const policy = nativePolicy([{ name: 'every package', match: { package: '*' } }], { weakIntegrity: 'deny' });
+    const policy = rulesPolicy([{ name: 'every package', match: { package: '*' } }], { weakIntegrity: 'deny' });
     const at = await project([pinned], policy);
     const run = await check(at, registry.url, '--policy', join(at.path, 'policy.json'));
     expect(run.code).toBe(1);

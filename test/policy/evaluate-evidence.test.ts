@@ -59,11 +59,11 @@ describe('NO_EVIDENCE: a registry that publishes no keys', () => {
     expect(run(policy, keyless()).verdict).toBe('fail');
   });
 
-  it('the seed shape opts in inside "policy"', () => {
-    const seed = (registries?: object) =>
+  it('the identities format opts in inside "policy"', () => {
+    const compact = (registries?: object) =>
       policyOf({ policy: { identities: [{ subject: `npm:${HOST}/other`, issuer: 'https://token.actions.githubusercontent.com' }], enforcement: 'strict', ...(registries ? { registries } : {}) } });
-    expect(run(seed(), keyless()).verdict).toBe('fail');
-    expect(run(seed({ unsigned: [HOST] }), keyless()).verdict).toBe('pass');
+    expect(run(compact(), keyless()).verdict).toBe('fail');
+    expect(run(compact({ unsigned: [HOST] }), keyless()).verdict).toBe('pass');
   });
 
   it('a registry that publishes keys and serves no signature stays SIGNATURE_MISSING, whatever registries.unsigned says', () => {

@@ -37,7 +37,7 @@ describe('a pinned GitHub identity', () => {
     expect(decision.verdict).toBe('fail');
   });
 
-  it('says what it expected and what it got, on one line, as seed 000 does', () => {
+  it('says what it expected and what it got, on one line', () => {
     const decision = judge({ signer: [RELEASE] }, githubSigner('sigstore/sigstore-js', '.github/workflows/release.yml', 'refs/heads/dev'));
     const finding = decision.packages[0]?.findings[0];
     expect(finding?.message).toBe(`sigstore@3.0.0 rejected: UNTRUSTED_SIGNER — expected ${EXPECTED_SAN}, got https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/dev`);

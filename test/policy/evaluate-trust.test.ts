@@ -1,5 +1,5 @@
 // evaluatePolicy, trust anchored outside the rules: the identity lock (learned identities) and
-// the transparency-log pin (the seed shape's `transparency.log`).
+// the transparency-log pin (the identities format's `transparency.log`).
 
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy, learnIdentityLock, parseIdentityLock, parsePolicy, PolicyError, serializeIdentityLock } from '../../src/policy/index.js';
@@ -61,30 +61,30 @@ describe('identity lock', () => {
   });
 });
 
-describe('transparency-log pin (seed shape)', () => {
-  const seed = parsePolicy(
+describe('transparency-log pin (identities format)', () => {
+  const compact = parsePolicy(
     JSON.stringify({ policy: { identities: [{ subject: 'npm:registry.npmjs.org/*', issuer: 'https://token.actions.githubusercontent.com' }], transparency: { log: REKOR_URL }, enforcement: 'strict' } }),
-    'seed.json',
+    'identities.json',
   ).policy;
   const tlog = (logId: string) => [{ logId, logIndex: '9', kind: 'dsse/0.0.1', inclusionPromise: true, inclusionProof: true }];
 
   it('accepts provenance from the pinned log, signed under the issuer', () => {
-    expect(run(seed, subject('a', '1.0.0', [provenance(githubSigner('org/a'))])).verdict).toBe('pass');
+    expect(run(compact, subject('a', '1.0.0', [provenance(githubSigner('org/a'))])).verdict).toBe('pass');
   });
 
   it('rejects an entry from a log the trust root has but the policy does not pin, or from an unknown log', () => {
-    expect(codes(run(seed, subject('a', '1.0.0', [provenance(githubSigner('org/a'), { tlog: tlog(OTHER_LOG.logId) })])))).toEqual(['TLOG_NOT_PINNED']);
-    expect(codes(run(seed, subject('a', '1.0.0', [provenance(githubSigner('org/a'), { tlog: tlog('dW5rbm93bg==') })])))).toEqual(['TLOG_NOT_PINNED']);
-    expect(codes(run(seed, subject('a', '1.0.0', [provenance(githubSigner('org/a'), { tlog: [] })])))).toEqual(['TLOG_NOT_PINNED']);
+    expect(codes(run(compact, subject('a', '1.0.0', [provenance(githubSigner('org/a'), { tlog: tlog(OTHER_LOG.logId) })])))).toEqual(['TLOG_NOT_PINNED']);
+    expect(codes(run(compact, subject('a', '1.0.0', [provenance(githubSigner('org/a'), { tlog: tlog('dW5rbm93bg==') })])))).toEqual(['TLOG_NOT_PINNED']);
+    expect(codes(run(compact, subject('a', '1.0.0', [provenance(githubSigner('org/a'), { tlog: [] })])))).toEqual(['TLOG_NOT_PINNED']);
   });
 
   it('requires provenance under the issuer for the subject host, and refuses packages from a host no subject names', () => {
     const gitlab = { ...githubSigner('org/a'), issuer: 'https://gitlab.com' };
-    expect(codes(run(seed, subject('a', '1.0.0', [provenance(gitlab)])))).toEqual(['UNTRUSTED_SIGNER']);
-    expect(codes(run(seed, subject('a', '1.0.0')))).toEqual(['PROVENANCE_MISSING']);
+    expect(codes(run(compact, subject('a', '1.0.0', [provenance(gitlab)])))).toEqual(['UNTRUSTED_SIGNER']);
+    expect(codes(run(compact, subject('a', '1.0.0')))).toEqual(['PROVENANCE_MISSING']);
     const elsewhere = (host: string, fetchedFrom: string) => subject('a', '1.0.0', [], { registryHost: fetchedFrom, ref: ref('a', '1.0.0', { registryHost: host, resolved: `https://${host}/a/-/a-1.0.0.tgz` }) });
-    expect(run(seed, elsewhere('npm.example.com', 'npm.example.com')).packages[0]).toMatchObject({ rule: null, findings: [{ code: 'REGISTRY_NOT_ALLOWED', details: { got: 'npm.example.com' } }] });
+    expect(run(compact, elsewhere('npm.example.com', 'npm.example.com')).packages[0]).toMatchObject({ rule: null, findings: [{ code: 'REGISTRY_NOT_ALLOWED', details: { got: 'npm.example.com' } }] });
     // Fetched from the subject's host, the subject's rule applies as well.
-    expect(codes(run(seed, elsewhere('registry.yarnpkg.com', 'registry.npmjs.org')))).toEqual(['REGISTRY_NOT_ALLOWED', 'PROVENANCE_MISSING']);
+    expect(codes(run(compact, elsewhere('registry.yarnpkg.com', 'registry.npmjs.org')))).toEqual(['REGISTRY_NOT_ALLOWED', 'PROVENANCE_MISSING']);
   });
 });

@@ -1,5 +1,5 @@
 // parsePolicy: the shipped policies validate; broken ones are rejected with every problem at its
-// JSON path; the seed's shape is accepted as written and normalised.
+// JSON path; the identities format is accepted as written and normalised.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ describe('the policies shipped in policies/', () => {
     const text = readFileSync(new URL(file, POLICIES), 'utf8');
     const { policy, warnings } = parsePolicy(text, file);
     expect(warnings).toEqual([]);
-    expect(policy.format).toBe('native');
+    expect(policy.format).toBe('rules');
     expect(JSON.parse(text).$schema).toBe('../schema/policy.schema.json');
   });
 
@@ -141,7 +141,7 @@ describe('broken policies: every problem, at its JSON path', () => {
     expect(problemPaths(doc)).toEqual(['/rules/0/match/package', '/rules/1/match/package', '/rules/2/match/package/1']);
   });
 
-  it('the seed shape with a wrong field', () => {
+  it('the identities format with a wrong field', () => {
     const doc = {
       policy: {
         identities: [{ subject: 'registry.npmjs.org/*', issuer: 'https://token.actions.githubusercontent.com', san: 'x' }],
@@ -170,8 +170,8 @@ describe('broken policies: every problem, at its JSON path', () => {
   });
 });
 
-describe('the seed shape (seed 003), as written', () => {
-  const SEED = `{
+describe('the identities format, as written', () => {
+  const IDENTITIES = `{
 "policy": {
 "identities": [{"subject": "npm:registry.npmjs.org/*", "issuer": "https://token.actions.githubusercontent.com"}],
 "transparency": {"log": "${REKOR_URL}"},
@@ -180,9 +180,9 @@ describe('the seed shape (seed 003), as written', () => {
 }`;
 
   it('is accepted and normalised into one rule requiring provenance under the issuer, with the log pinned', () => {
-    const { policy, warnings } = parsePolicy(SEED, 'seed.json');
+    const { policy, warnings } = parsePolicy(IDENTITIES, 'identities.json');
     expect(warnings).toEqual([]);
-    expect(policy).toMatchObject({ format: 'seed', enforcement: 'strict', transparencyLogs: [REKOR_URL], registriesAllowed: ['registry.npmjs.org'], exceptions: [] });
+    expect(policy).toMatchObject({ format: 'identities', enforcement: 'strict', transparencyLogs: [REKOR_URL], registriesAllowed: ['registry.npmjs.org'], exceptions: [] });
     expect(policy.rules).toHaveLength(1);
     expect(policy.rules[0]).toMatchObject({
       name: 'npm:registry.npmjs.org/*',
@@ -197,10 +197,10 @@ describe('the seed shape (seed 003), as written', () => {
     expect(parsePolicy(JSON.stringify({ ...BASE, registries: { unsigned: ['NPM.Internal.example:8443'] } }), 'p.json').policy).toMatchObject({ registriesAllowed: null, registriesUnsigned: ['npm.internal.example:8443'] });
     expect(parsePolicy(JSON.stringify({ ...BASE, registries: { allowed: ['a.example'], unsigned: ['b.example'] } }), 'p.json').policy).toMatchObject({ registriesAllowed: ['a.example'], registriesUnsigned: ['b.example'] });
     expect(parsePolicy(JSON.stringify(BASE), 'p.json').policy.registriesUnsigned).toEqual([]);
-    const seed = JSON.parse(SEED) as { policy: Record<string, unknown> };
-    seed.policy.registries = { unsigned: ['B.example'] };
-    expect(parsePolicy(JSON.stringify(seed), 'seed.json').policy.registriesUnsigned).toEqual(['b.example']);
-    expect(parsePolicy(SEED, 'seed.json').policy.registriesUnsigned).toEqual([]);
+    const compact = JSON.parse(IDENTITIES) as { policy: Record<string, unknown> };
+    compact.policy.registries = { unsigned: ['B.example'] };
+    expect(parsePolicy(JSON.stringify(compact), 'identities.json').policy.registriesUnsigned).toEqual(['b.example']);
+    expect(parsePolicy(IDENTITIES, 'identities.json').policy.registriesUnsigned).toEqual([]);
   });
 
   it('groups identities of one subject into one rule with alternative issuers', () => {
@@ -213,7 +213,7 @@ describe('the seed shape (seed 003), as written', () => {
         enforcement: 'audit',
       },
     };
-    const { policy } = parsePolicy(JSON.stringify(doc), 'seed.json');
+    const { policy } = parsePolicy(JSON.stringify(doc), 'identities.json');
     expect(policy.transparencyLogs).toBeNull();
     expect(policy.rules.map((r) => r.signers?.map((s) => s.issuer))).toEqual([['https://token.actions.githubusercontent.com', 'https://gitlab.com']]);
     expect(policy.rules[0]?.match.packages[0]?.glob).toBe('@scope/*');
@@ -222,13 +222,13 @@ describe('the seed shape (seed 003), as written', () => {
   it('allows only the registries its subjects name, hosts normalised (case, trailing dot, https port)', () => {
     const identity = (subject: string) => ({ subject, issuer: 'https://token.actions.githubusercontent.com' });
     const doc = { policy: { identities: [identity('npm:REGISTRY.NPMJS.ORG./*'), identity('npm:npm.corp.example:443/@corp/*'), identity('npm:npm.corp.example:8443/*')], enforcement: 'strict' } };
-    const { policy } = parsePolicy(JSON.stringify(doc), 'seed.json');
+    const { policy } = parsePolicy(JSON.stringify(doc), 'identities.json');
     expect(policy.rules.map((r) => r.match.registry)).toEqual(['registry.npmjs.org', 'npm.corp.example', 'npm.corp.example:8443']);
     expect(policy.registriesAllowed).toEqual(['registry.npmjs.org', 'npm.corp.example', 'npm.corp.example:8443']);
   });
 });
 
-describe('native hosts and rule coverage', () => {
+describe('rules-format hosts and rule coverage', () => {
   it('registries.allowed and match.registry are normalised as lockfile hosts are', () => {
     const { policy } = parsePolicy(JSON.stringify({ ...BASE, registries: { allowed: ['Registry.NPMJS.org', 'npm.corp.example:443', 'npm.corp.example:8443'] }, rules: [{ name: 'r', match: { package: '*', registry: 'NPM.corp.example:443' } }, ...BASE.rules.map((r) => ({ ...r, name: 'all' }))] }), 'p.json');
     expect(policy.registriesAllowed).toEqual(['registry.npmjs.org', 'npm.corp.example', 'npm.corp.example:8443']);
@@ -240,7 +240,7 @@ describe('native hosts and rule coverage', () => {
     ['only named packages', [{ name: 'a', match: { package: ['a', '@scope/*'] } }]],
     ['`*` only for one version range', [{ name: 'v', match: { package: '*', version: '>=1' } }]],
     ['`*` only for one registry', [{ name: 'h', match: { package: '*', registry: 'registry.npmjs.org' } }]],
-  ])('a native policy without a catch-all rule (%s) is warned about at /rules', (_, rules) => {
+  ])('a rules-format policy without a catch-all rule (%s) is warned about at /rules', (_, rules) => {
     const { warnings } = parsePolicy(JSON.stringify({ ...BASE, rules }), 'p.json');
     expect(warnings).toEqual([expect.stringMatching(/^p\.json: \/rules: expected a catch-all rule .*NO_MATCHING_RULE/)]);
   });

@@ -76,7 +76,7 @@ describe('rules by every installed name', () => {
   });
 });
 
-describe('no rule under a name or host (native policies)', () => {
+describe('no rule under a name or host (rules format)', () => {
   it('an alias whose real name no rule matches fails closed, naming the real name', () => {
     const decision = run(pinnedPolicy(false), [aliased(githubSigner('scope/pinned'))]);
     expect(decision.packages[0]?.findings.map((f) => [f.code, f.details])).toEqual([['NO_MATCHING_RULE', { name: 'evil', hosts: ['registry.npmjs.org'] }]]);
@@ -90,11 +90,11 @@ describe('no rule under a name or host (native policies)', () => {
     expect(run(policy, [onYarn]).packages[0]?.findings.map((f) => [f.code, f.details])).toEqual([['NO_MATCHING_RULE', { name: 'a', hosts: ['registry.yarnpkg.com'] }]]);
   });
 
-  it('the seed shape has no such check: a name its subjects do not match, from a host they name, passes', () => {
-    const seed = policyOf({ policy: { identities: [{ subject: 'npm:registry.npmjs.org/@scope/*', issuer: 'https://token.actions.githubusercontent.com' }], enforcement: 'strict' } });
-    expect(codes(run(seed, [subject('a', '1.0.0')]))).toEqual([]);
+  it('the identities format has no such check: a name its subjects do not match, from a host they name, passes', () => {
+    const compact = policyOf({ policy: { identities: [{ subject: 'npm:registry.npmjs.org/@scope/*', issuer: 'https://token.actions.githubusercontent.com' }], enforcement: 'strict' } });
+    expect(codes(run(compact, [subject('a', '1.0.0')]))).toEqual([]);
     // …but an alias over a name they match is judged by it.
-    expect(codes(run(seed, [subject('evil', '1.0.0', [], { ref: ref('evil', '1.0.0', { aliases: ['@scope/pinned'] }) })]))).toEqual(['PROVENANCE_MISSING']);
+    expect(codes(run(compact, [subject('evil', '1.0.0', [], { ref: ref('evil', '1.0.0', { aliases: ['@scope/pinned'] }) })]))).toEqual(['PROVENANCE_MISSING']);
   });
 });
 

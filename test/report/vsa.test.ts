@@ -49,7 +49,7 @@ function report(packages: Package[], verdict: ComplianceReport['verdict'] = 'pas
     evaluatedAt: '2026-06-01T00:00:00Z',
     verdict,
     enforcement: 'strict',
-    policy: { origin: 'builtin', path: 'policies/default.json', sha256: '0'.repeat(64), format: 'native' },
+    policy: { origin: 'builtin', path: 'policies/default.json', sha256: '0'.repeat(64), format: 'rules' },
     lockfile: { path: 'package-lock.json', lockfileVersion: 3, sha256: LOCKFILE_SHA256 },
     trustedRoot: { origin: 'file', sha256: '0'.repeat(64) },
     registries: [],

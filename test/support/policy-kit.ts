@@ -58,7 +58,7 @@ export async function policyRun(o: PolicyRunOptions): Promise<PolicyRun> {
 }
 
 // A strict native policy with these rules (and any other top-level fields).
-export function nativePolicy(rules: readonly object[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function rulesPolicy(rules: readonly object[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { version: 1, enforcement: 'strict', rules, ...extra };
 }
 

@@ -10,7 +10,7 @@ import type { TestPki } from './pki.js';
 import { ServerSockets } from './server-sockets.js';
 import { createTufRepo, type TufRepo } from './tuf-repo.js';
 
-// The mirror server; seedCache makes a run trust its root.
+// The mirror server; primeCache makes a run trust its root.
 export class TufMirror {
   readonly #sockets = new ServerSockets();
   #server: http.Server | null = null;
@@ -39,7 +39,7 @@ export class TufMirror {
 
   // Seeds a verify-deps cache directory (--cache) with the repository's root, as @sigstore/tuf
   // lays out a mirror's cache: CACHE/tuf/<encoded host>/root.json. Trust starts from that root.
-  seedCache(cacheDir: string): void {
+  primeCache(cacheDir: string): void {
     const dir = join(cacheDir, 'tuf', encodeURIComponent(new URL(this.#url).host));
     mkdirSync(join(dir, 'targets'), { recursive: true });
     writeFileSync(join(dir, 'root.json'), this.repo.metadata.get('root.json') as Buffer);

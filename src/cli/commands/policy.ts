@@ -23,7 +23,7 @@ async function validatePolicyFile(file: string, io: CliIo): Promise<ExitCode> {
   });
   const { policy, warnings } = parsePolicy(text, file);
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
-  io.stderr(`${file}: a valid ${policy.format === 'seed' ? 'seed-shaped ' : ''}policy: ${policy.rules.length} rules, ${policy.exceptions.length} exceptions, enforcement ${policy.enforcement}\n`);
+  io.stderr(`${file}: a valid policy (${policy.format} format): ${policy.rules.length} rules, ${policy.exceptions.length} exceptions, enforcement ${policy.enforcement}\n`);
   return EXIT.pass;
 }
 

@@ -184,7 +184,7 @@ async function readBundle(file: string): Promise<unknown> {
 
 async function toExpectedSigner(signer: SignerArgument): Promise<ExpectedSigner> {
   if ('identity' in signer) {
-    // Every form built by toSignerArgument has a pattern; only the policy's seed shape has none.
+    // Every form built by toSignerArgument has a pattern; only the policy's identities format has none.
     const { issuer, sanPattern } = signer.identity;
     if (sanPattern === null) throw new UsageError('USAGE', 'verify-bundle: expected a SAN to pin');
     return { issuer, sanPattern };
