@@ -7,6 +7,7 @@ import type { CliArgs } from '../args.js';
 import { GITHUB_WORKFLOW_FILE, renderGithubWorkflow } from '../init/github-workflow.js';
 import { planPostinstall, POSTINSTALL_LIMITS, type PostinstallPlan } from '../init/postinstall.js';
 import type { CliIo } from '../io.js';
+import { TOOL_VERSION } from '../tool-version.js';
 import { renderDefaultPolicy } from '../policy-file.js';
 
 // `verify-deps init [dir] [--postinstall] [--github] [--force]`: writes the default policy,
@@ -48,6 +49,6 @@ In CI, run the gate before anything a dependency can execute (\`verify-deps init
 this as a GitHub Actions workflow):
 
   - run: npm ci --ignore-scripts                          # install without running any install script
-  - run: npx --yes verify-deps@<version> check            # the tree, with the project's policy
+  - run: npx --yes verify-deps@${TOOL_VERSION} check               # the tree, with the project's policy
   - run: npm rebuild                                      # install scripts run only after the gate passed
 `;
