@@ -4,6 +4,7 @@ import { runGate, type GateOptions } from '../gate/index.js';
 import { buildReport } from '../report/build.js';
 import { writeOutputs } from '../report/outputs.js';
 import type { ComplianceReport } from '../report/report.generated.js';
+import { DEFAULTS } from '../cli/args.js';
 import { TOOL_VERSION } from '../cli/tool-version.js';
 import type { OmitType } from '../types.js';
 
@@ -49,11 +50,12 @@ export async function verifyDeps(options: VerifyDepsOptions = {}): Promise<Verif
   const gate: GateOptions = {
     dir,
     omit: options.omit ?? [],
-    concurrency: options.concurrency ?? 32,
-    timeoutMs: options.timeoutMs ?? 30_000,
-    retries: options.retries ?? 3,
+    concurrency: options.concurrency ?? DEFAULTS.concurrency,
+    timeoutMs: options.timeoutMs ?? DEFAULTS.fetchTimeoutMs,
+    retries: options.retries ?? DEFAULTS.retries,
     offline: options.offline ?? false,
     now: options.now ?? new Date(),
+    // As the CLI: a Sigstore TUF refresh slower than this falls back to the embedded trust root.
     refreshTimeoutMs: 5_000,
     rehash: options.rehash ?? false,
     ...pick(options, ['policyFile', 'mode', 'registry', 'attestationsRegistry', 'registryKeysFile', 'trustedRootFile', 'cacheDir']),
