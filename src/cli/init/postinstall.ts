@@ -68,10 +68,9 @@ function declaredRange(content: Record<string, unknown>): string | undefined {
 // What a postinstall hook leaves unchecked, printed whenever init adds one.
 export const POSTINSTALL_LIMITS = `
 A postinstall hook is a convenience, not the gate:
-  - npm runs it only after installing, and after every dependency's own install scripts:
-    \`npm install <pkg>\` of a new dependency has already run that package's scripts when the hook
-    checks it;
-  - \`--ignore-scripts\` (or ignore-scripts=true in .npmrc) skips it entirely, and
-    \`--omit=dev\` leaves out the devDependency it runs.
+  - \`npm install\` and \`npm ci\` run it last, after every dependency's own install scripts ran;
+  - \`npm install <pkg>\` (adding or updating a dependency) does not run it at all;
+  - \`--ignore-scripts\` (or ignore-scripts=true in .npmrc) skips it, and \`--omit=dev\` leaves
+    out the devDependency it runs, so such an install fails with \`verify-deps: not found\`.
 The gate that counts is the CI step, before any install script runs: see \`verify-deps init --github\`.
 `;
