@@ -60,8 +60,12 @@ export type InputErrorCode =
   | 'INPUT_TOO_LARGE'
   | 'LOCKFILE_OUTSIDE_PROJECT'
   | 'PACKAGE_JSON_UNPARSEABLE'
+  // init --postinstall in a folder without package.json.
+  | 'PACKAGE_JSON_MISSING'
   | 'POLICY_UNREADABLE'
-  | 'POLICY_EXISTS';
+  | 'POLICY_EXISTS'
+  // init --github would overwrite the workflow.
+  | 'WORKFLOW_EXISTS';
 
 // A file the user gave us (directly or by location) cannot be used.
 export class InputError extends VerifyDepsError<InputErrorCode> {

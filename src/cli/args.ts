@@ -28,6 +28,8 @@ export interface CliArgs {
   gitlabReport?: string;
   quiet: boolean;
   postinstall: boolean;
+  // init --github: also write the GitHub Actions workflow.
+  github: boolean;
   force: boolean;
   json: boolean;
   omit: OmitType[];
@@ -87,6 +89,7 @@ const OPTIONS = {
   'gitlab-report': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   postinstall: { type: 'boolean' },
+  github: { type: 'boolean' },
   force: { type: 'boolean' },
 } as const;
 
@@ -135,6 +138,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     ...optional('gitlabReport', values['gitlab-report']),
     quiet: values.quiet ?? false,
     postinstall: values.postinstall ?? false,
+    github: values.github ?? false,
     force: values.force ?? false,
     json: values.json ?? false,
     omit: parseOmit(values.omit ?? []),

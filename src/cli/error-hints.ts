@@ -14,6 +14,8 @@ export const ERROR_HINTS: Readonly<Record<string, string>> = {
   PACKAGE_JSON_UNPARSEABLE: 'Fix the JSON syntax of package.json.',
   POLICY_UNREADABLE: 'Pass an existing policy file to --policy, or drop the flag to use the default policy.',
   POLICY_EXISTS: 'Pass --force to replace it.',
+  PACKAGE_JSON_MISSING: 'Run `npm init` first, or drop --postinstall.',
+  WORKFLOW_EXISTS: 'Pass --force to replace it.',
   POLICY_INVALID: 'Fix every problem listed; schema/policy.schema.json describes the format.',
   IDENTITY_LOCK_MISSING: 'Run `verify-deps policy learn` to write the identity lock.',
   IDENTITY_LOCK_INVALID: 'Fix the lock, or write it again with `verify-deps policy learn`.',

@@ -11,8 +11,10 @@ Usage:
   verify-deps verify-bundle --bundle <file> <signer> [--trusted-root <file>] <file|sha256:hex>
                                            verify one Sigstore bundle over one artifact (no network)
   verify-deps init [dir]                   write verify-deps.policy.json (the default policy)
-      --postinstall                        and add "postinstall": "verify-deps" to package.json
-      --force                              replace an existing policy
+      --postinstall                        and add "postinstall": "verify-deps" to package.json, with
+                                           verify-deps as a devDependency (a convenience: CI is the gate)
+      --github                             and write .github/workflows/verify-deps.yml
+      --force                              replace an existing policy and workflow
 
   dir defaults to the current directory. The tree is read from npm-shrinkwrap.json or
   package-lock.json; node_modules is read only when the project has no lockfile. In a workspace's

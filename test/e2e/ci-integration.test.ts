@@ -3,13 +3,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, startFixtureRegistry, syntheticScenario, type FixtureRegistry } from '../support/index.js';
-import { copyFixtureProject, makeTempDir } from '../support/fixture-project.js';
+import { makeTempDir } from '../support/fixture-project.js';
 import { writeLockfileProject } from '../support/lockfile-project.js';
 import { CLI_BIN, runCli } from '../support/run-cli.js';
 
 const NOW = '2026-11-23T00:00:00Z';
 
-// verify-deps in a pipeline: init, GitHub Actions annotations and step summary, GitLab's
+// verify-deps in a pipeline (init: test/e2e/init.test.ts): GitHub Actions annotations and step summary, GitLab's
 // code-quality report, and the progress line (only on a terminal, never in CI).
 describe('CI integration', () => {
   const pki = createTestPki({ registryKeyValidFrom: new Date('2020-01-01T00:00:00Z') });
@@ -40,26 +40,6 @@ describe('CI integration', () => {
 
   const gate = (project: string, env: NodeJS.ProcessEnv = {}, ...extra: string[]) =>
     runCli(['check', project, '--registry', registry.url, '--trusted-root', trustedRoot, '--cache', join(project, 'cache'), '--now', NOW, ...extra], { env });
-
-  it('init writes a valid policy, and --postinstall changes package.json by that one script only', async () => {
-    const { dir: project, cleanup: done } = await copyFixtureProject('firepit-builder-small');
-    try {
-      const before = JSON.parse(await readFile(join(project, 'package.json'), 'utf8'));
-      const run = await runCli(['init', project, '--postinstall']);
-      expect(run.code).toBe(0);
-      expect(run.stderr).toMatch(/npm ci --ignore-scripts/);
-      expect((await runCli(['policy', 'validate', join(project, 'verify-deps.policy.json')])).code).toBe(0);
-      const after = JSON.parse(await readFile(join(project, 'package.json'), 'utf8'));
-      const expected = { ...before, scripts: { ...before.scripts, postinstall: before.scripts?.postinstall ? `verify-deps && ${before.scripts.postinstall}` : 'verify-deps' } };
-      expect(after).toEqual(expected);
-      const again = await runCli(['init', project]);
-      expect(again.code).toBe(2);
-      expect(again.stderr).toContain('error POLICY_EXISTS');
-      expect((await runCli(['init', project, '--force'])).code).toBe(0);
-    } finally {
-      await done();
-    }
-  });
 
   it('with GITHUB_ACTIONS=true, a failing run writes one annotation per failure and a step summary table', async () => {
     const summary = join(dir, 'step-summary.md');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,8 @@ import { createWorkspace, pinned, NOW, type Workspace } from '../support/attack-
 import { writeLockfileProject } from '../support/lockfile-project.js';
 import { attestedBy, GITHUB_ISSUER, type PolicyReportJson } from '../support/policy-kit.js';
 import { runCli, type CliRun } from '../support/run-cli.js';
+
+const TOOL_PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 // Trust on first use for signers (issue 5, case 8), end to end with the REAL CLI: `policy learn`
 // on a project whose packages carry verified provenance writes verify-deps.identities.json and a
@@ -112,6 +115,8 @@ describe('policy learn, then check against the identity lock (the real CLI)', ()
   it('learn writes a project policy pinned to the lock (the default policy otherwise)', () => {
     expect(policy).toMatchObject({ version: 1, enforcement: 'strict', downgrade: 'fail', identityLock: 'verify-deps.identities.json' });
     expect(learn.stderr).toContain('pinned to verify-deps.identities.json');
+    // The same $schema as `init` writes: this version's schema file on npm's CDN (test/e2e/init.test.ts).
+    expect(policy.$schema).toBe(`https://cdn.jsdelivr.net/npm/verify-deps@${TOOL_PACKAGE.version}/schema/policy.schema.json`);
   });
 
   it('a following check (no --policy: the project policy, and its lock) passes, exit 0', () => {

@@ -1,61 +1,54 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import PackageJson from '@npmcli/package-json';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { EXIT, InputError, type ExitCode } from '../../errors.js';
-import { BUILTIN_POLICY_DIR, PROJECT_POLICY_FILE } from '../../gate/index.js';
+import { PROJECT_POLICY_FILE } from '../../gate/index.js';
 import { writeFileAtomic } from '../../report/atomic-write.js';
 import type { CliArgs } from '../args.js';
+import { GITHUB_WORKFLOW_FILE, renderGithubWorkflow } from '../init/github-workflow.js';
+import { planPostinstall, POSTINSTALL_LIMITS, type PostinstallPlan } from '../init/postinstall.js';
 import type { CliIo } from '../io.js';
+import { TOOL_VERSION } from '../tool-version.js';
+import { renderDefaultPolicy } from '../policy-file.js';
 
-// Where editors find the schema once verify-deps is installed in the project.
-const SCHEMA_REF = './node_modules/verify-deps/schema/policy.schema.json';
-const GATE_SCRIPT = 'verify-deps';
-
-// `verify-deps init [dir] [--postinstall] [--force]`: writes the default policy, optionally adds
-// the gate as the project's postinstall script, and prints the CI recipe.
+// `verify-deps init [dir] [--postinstall] [--github] [--force]`: writes the default policy,
+// optionally the gate as the project's postinstall script (with the devDependency it runs) and a
+// GitHub Actions workflow. Everything is read and checked before the first file is written, so a
+// refused init leaves the project as it was.
 export async function runInitCommand(args: CliArgs, io: CliIo): Promise<ExitCode> {
   const projectDir = resolve(args.dir);
   const policyPath = join(projectDir, PROJECT_POLICY_FILE);
-  if (!args.force && (await stat(policyPath).catch(() => null)) !== null) {
-    throw new InputError('POLICY_EXISTS', `${policyPath}: already exists`, { file: policyPath, hint: 'Pass --force to replace it.' });
-  }
-  const policy = JSON.parse(await readFile(join(BUILTIN_POLICY_DIR, 'default.json'), 'utf8')) as Record<string, unknown>;
-  await writeFileAtomic(policyPath, `${JSON.stringify({ ...policy, $schema: SCHEMA_REF }, null, 2)}\n`);
+  const workflowPath = join(projectDir, GITHUB_WORKFLOW_FILE);
+  await refuseOverwrite(policyPath, 'POLICY_EXISTS', args.force);
+  if (args.github) await refuseOverwrite(workflowPath, 'WORKFLOW_EXISTS', args.force);
+  const postinstall: PostinstallPlan | undefined = args.postinstall ? await planPostinstall(projectDir) : undefined;
+  const policy = await renderDefaultPolicy();
+
+  await writeFileAtomic(policyPath, policy);
   io.stderr(`verify-deps: wrote ${policyPath} (the default policy; see the README's policy reference)\n`);
-  if (args.postinstall) io.stderr(`${await addPostinstall(projectDir)}\n`);
-  io.stderr(CI_SNIPPET);
+  if (args.github) {
+    await mkdir(dirname(workflowPath), { recursive: true });
+    await writeFileAtomic(workflowPath, renderGithubWorkflow());
+    io.stderr(`verify-deps: wrote ${workflowPath} (npm ci --ignore-scripts, the gate, then npm rebuild; the report is uploaded)\n`);
+  }
+  if (postinstall !== undefined) {
+    await postinstall.save();
+    io.stderr(`${postinstall.changes.join('\n')}\n${POSTINSTALL_LIMITS}`);
+  }
+  if (!args.github) io.stderr(CI_SNIPPET);
   return EXIT.pass;
 }
 
-// Adds the gate to package.json's postinstall without disturbing the rest of the file (npm's own
-// @npmcli/package-json keeps its indentation and line endings). An existing postinstall runs
-// after the gate, so the project's own install step runs only on a verified tree.
-async function addPostinstall(projectDir: string): Promise<string> {
-  let pkg;
-  try {
-    pkg = await PackageJson.load(projectDir);
-  } catch (cause) {
-    throw new InputError('PACKAGE_JSON_UNPARSEABLE', `${join(projectDir, 'package.json')}: cannot be read (${(cause as Error).message.split('\n')[0]})`, {
-      file: join(projectDir, 'package.json'),
-      hint: 'Run `npm init` first, or fix the JSON syntax of package.json.',
-    }, cause);
+async function refuseOverwrite(path: string, code: 'POLICY_EXISTS' | 'WORKFLOW_EXISTS', force: boolean): Promise<void> {
+  if (!force && (await stat(path).catch(() => null)) !== null) {
+    throw new InputError(code, `${path}: already exists`, { file: path, hint: 'Pass --force to replace it.' });
   }
-  const scripts = (pkg.content.scripts ?? {}) as Record<string, string>;
-  const existing = scripts.postinstall;
-  if (existing !== undefined && existing.split('&&').map((part) => part.trim()).includes(GATE_SCRIPT)) {
-    return 'verify-deps: package.json already runs verify-deps on postinstall';
-  }
-  const postinstall = existing === undefined ? GATE_SCRIPT : `${GATE_SCRIPT} && ${existing}`;
-  pkg.update({ scripts: { ...scripts, postinstall } });
-  await pkg.save();
-  return `verify-deps: package.json scripts.postinstall is now "${postinstall}"`;
 }
 
 const CI_SNIPPET = `
-In CI, run the gate before anything a dependency can execute:
+In CI, run the gate before anything a dependency can execute (\`verify-deps init --github\` writes
+this as a GitHub Actions workflow):
 
-  - run: npx --yes verify-deps@<version> check            # the lockfile alone, before npm ci
   - run: npm ci --ignore-scripts                          # install without running any install script
-  - run: npx verify-deps                                  # the installed tree, with the project's policy
+  - run: npx --yes verify-deps@${TOOL_VERSION} check               # the tree, with the project's policy
   - run: npm rebuild                                      # install scripts run only after the gate passed
 `;

@@ -2,11 +2,12 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readProjectTree, runCheck, type CheckResult } from '../../check/index.js';
 import { EXIT, InputError, type ExitCode } from '../../errors.js';
-import { BUILTIN_POLICY_DIR, PROJECT_POLICY_FILE, toPolicyInput } from '../../gate/index.js';
+import { PROJECT_POLICY_FILE, toPolicyInput } from '../../gate/index.js';
 import { isIncompleteCode, learnIdentityLock, parsePolicy, serializeIdentityLock } from '../../policy/index.js';
 import { writeFileAtomic } from '../../report/atomic-write.js';
 import type { CliArgs } from '../args.js';
 import type { CliIo } from '../io.js';
+import { renderDefaultPolicy } from '../policy-file.js';
 import { toGateOptions } from './check.js';
 
 export const IDENTITY_LOCK_FILE = 'verify-deps.identities.json';
@@ -43,9 +44,7 @@ async function learnIdentities(args: CliArgs, io: CliIo, clockAtStart: Date): Pr
 
   const policyPath = join(projectDir, PROJECT_POLICY_FILE);
   if (!(await stat(policyPath).catch(() => null))?.isFile()) {
-    const policy = JSON.parse(await readFile(join(BUILTIN_POLICY_DIR, 'default.json'), 'utf8')) as Record<string, unknown>;
-    const written = { ...policy, $schema: 'https://github.com/verify-deps/verify-deps/schema/policy.schema.json', identityLock: IDENTITY_LOCK_FILE };
-    await writeFileAtomic(policyPath, `${JSON.stringify(written, null, 2)}\n`);
+    await writeFileAtomic(policyPath, await renderDefaultPolicy({ identityLock: IDENTITY_LOCK_FILE }));
     io.stderr(`verify-deps: wrote ${policyPath}: the default policy, pinned to ${IDENTITY_LOCK_FILE}\n`);
   } else if (parsePolicy(await readFile(policyPath, 'utf8'), policyPath).policy.identityLock === null) {
     io.stderr(`verify-deps: add "identityLock": "${IDENTITY_LOCK_FILE}" to ${policyPath} so that later runs enforce the lock\n`);
