@@ -1,4 +1,5 @@
-import { appendFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { styleText } from 'node:util';
 import { EXIT, VerifyDepsError, type ExitCode } from '../../errors.js';
@@ -12,7 +13,9 @@ import { renderGithubAnnotations, renderGithubStepSummary, renderGitlabCodeQuali
 import { isInteractive, ProgressReporter } from '../progress.js';
 import type { CheckOutputArgs, CliArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { renderFailures, renderGateSummary, renderStoppedVerdict, renderVerdict } from '../render-check.js';
+import { indexLockfileLines } from '../lockfile-lines.js';
+import { renderGateSummary, renderQuietSummary, renderStoppedVerdict, renderVerdict } from '../render-check.js';
+import { toSafeOutput } from '../safe-text.js';
 import { formatError, toRunError } from '../render-error.js';
 import { TOOL_VERSION } from '../tool-version.js';
 
@@ -42,12 +45,17 @@ export async function runCheckCommand(args: CliArgs, io: CliIo, clockAtStart: Da
     } finally {
       progress.finish();
     }
-    io.stderr(args.quiet ? renderFailures(result) : renderGateSummary(result));
     const report = buildReport(result, context);
+    const commands = guardWorkflowCommands(io);
+    // Names, SANs and URLs in the summary come from the lockfile and the registry: made safe, and
+    // on GitHub read as plain text (stop-commands), so none of them can act on the runner.
+    commands.stop();
+    io.stderr(toSafeOutput(args.quiet ? renderQuietSummary(report) : renderGateSummary(result)));
+    commands.resume();
     const written = await writeOutputs(report, result.check, paths);
-    if (!args.quiet) io.stderr(renderOutputs(written));
+    if (!args.quiet) io.stderr(toSafeOutput(renderOutputs(written)));
     io.stderr(colourVerdict(renderVerdict(result), result.decision.verdict, interactive && !io.env.NO_COLOR));
-    await reportToCi(report, args, io);
+    await reportToCi(report, args, io, paths.projectDir);
     if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     return VERDICT_EXIT[result.decision.verdict];
   } catch (error) {
@@ -88,7 +96,7 @@ async function reportStoppedRun(error: unknown, inputs: GateInputs | undefined, 
     if (!args.quiet) io.stderr(renderOutputs(written));
     throw error;
   }
-  io.stderr(formatError(error, args.debug));
+  io.stderr(toSafeOutput(formatError(error, args.debug)));
   if (!args.quiet) io.stderr(renderOutputs(written));
   io.stderr(renderStoppedVerdict());
   if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -146,14 +154,35 @@ export function toTreeOptions(args: CliArgs): NonNullable<GateOptions['treeOptio
   };
 }
 
-// GitHub Actions annotations and step summary; GitLab's code-quality report when asked for.
-async function reportToCi(report: ComplianceReport, args: CliArgs, io: CliIo): Promise<void> {
-  if (io.env.GITHUB_ACTIONS === 'true') {
+// GitHub Actions annotations and step summary; GitLab's code-quality report when asked for. Each
+// points at the package's entry in the lockfile.
+async function reportToCi(report: ComplianceReport, args: CliArgs, io: CliIo, projectDir: string): Promise<void> {
+  const github = io.env.GITHUB_ACTIONS === 'true';
+  if (!github && args.gitlabReport === undefined) return;
+  const lines = await readLockfileLines(resolve(projectDir, report.lockfile.path));
+  if (github) {
     // The runner reads workflow commands from both streams; stdout stays --json's alone.
-    (args.json ? io.stderr : io.stdout)(renderGithubAnnotations(report));
-    if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderGithubStepSummary(report));
+    (args.json ? io.stderr : io.stdout)(renderGithubAnnotations(report, lines));
+    if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderGithubStepSummary(report, lines));
   }
-  if (args.gitlabReport !== undefined) await writeFileAtomic(resolve(args.gitlabReport), renderGitlabCodeQuality(report));
+  if (args.gitlabReport !== undefined) await writeFileAtomic(resolve(args.gitlabReport), renderGitlabCodeQuality(report, lines));
+}
+
+// The lockfile was read by the walk; a file that changed or went since only loses the line numbers.
+async function readLockfileLines(path: string): Promise<Map<string, number>> {
+  try {
+    return indexLockfileLines(await readFile(path, 'utf8'));
+  } catch {
+    return new Map();
+  }
+}
+
+// On GitHub Actions, `::stop-commands::TOKEN` … `::TOKEN::` around text that quotes the registry
+// and the lockfile: the runner then runs no workflow command from it, even one that got past escaping.
+function guardWorkflowCommands(io: CliIo): { stop: () => void; resume: () => void } {
+  if (io.env.GITHUB_ACTIONS !== 'true') return { stop: () => undefined, resume: () => undefined };
+  const token = randomBytes(16).toString('hex');
+  return { stop: () => io.stderr(`::stop-commands::${token}\n`), resume: () => io.stderr(`::${token}::\n`) };
 }
 
 function colourVerdict(text: string, verdict: string, colour: boolean): string {
