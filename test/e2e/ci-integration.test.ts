@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, startFixtureRegistry, syntheticScenario, type FixtureRegistry } from '../support/index.js';
 import { copyFixtureProject, makeTempDir } from '../support/fixture-project.js';
@@ -106,6 +107,33 @@ describe('CI integration', () => {
     expect(lines.map((line) => /^([A-Z_]+): 2 packages \(alpha@1\.0\.0, beta@2\.0\.0\) — \S/.exec(line)?.[1]).filter(Boolean)).toEqual(['INTEGRITY_MISMATCH', 'SIGNATURE_INVALID']);
     expect(lines.at(-1)).toBe('verdict: FAIL (exit 1)');
     expect(lines).toHaveLength(3);
+  });
+
+  it('--sarif writes a SARIF 2.1.0 log that validates: one rule per finding code with its fix, one result per package finding at its lockfile line', async () => {
+    const file = join(dir, 'verify-deps.sarif');
+    const run = await gate(failing, { CI: 'true', GITHUB_WORKSPACE: dir }, '--sarif', file);
+    expect(run.code).toBe(1);
+    const log = JSON.parse(await readFile(file, 'utf8'));
+    // The official schema is draft-04; its only draft-04 keywords are the top-level id and $schema.
+    const { id, $schema: _draft, ...schema } = JSON.parse(await readFile(new URL('../fixtures/sarif/sarif-schema-2.1.0.json', import.meta.url), 'utf8'));
+    // The schema's language pattern is not valid under the u flag (a stray `]`).
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    ajv.addFormat('uri', (value: string) => URL.canParse(value));
+    ajv.addFormat('uri-reference', (value: string) => !/\s/.test(value));
+    ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)));
+    const validate = ajv.compile({ ...schema, $id: id });
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...log, runs: [{ ...log.runs[0], results: [{ message: {} }] }] })).toBe(false);
+    const [sarifRun] = log.runs;
+    expect(sarifRun.tool.driver.rules.map((r: { id: string; help: { text: string } }) => [r.id, r.help.text.length > 0])).toEqual([['INTEGRITY_MISMATCH', true], ['SIGNATURE_INVALID', true]]);
+    const [alpha, beta] = [await lockfileLine('alpha'), await lockfileLine('beta')];
+    type Result = { ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> };
+    expect(sarifRun.results.map((r: Result) => [r.ruleId, r.level, r.locations[0]?.physicalLocation.artifactLocation.uri, r.locations[0]?.physicalLocation.region.startLine]).sort()).toEqual([
+      ['INTEGRITY_MISMATCH', 'error', 'failing/package-lock.json', alpha],
+      ['INTEGRITY_MISMATCH', 'error', 'failing/package-lock.json', beta],
+      ['SIGNATURE_INVALID', 'error', 'failing/package-lock.json', alpha],
+      ['SIGNATURE_INVALID', 'error', 'failing/package-lock.json', beta],
+    ]);
   });
 
   it('hostile package names reach no terminal, runner or step summary raw (no forged command, escape or bidi override)', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { styleText } from 'node:util';
 import { EXIT, VerifyDepsError, type ExitCode } from '../../errors.js';
 import { runGate, type GateInputs, type GateOptions, type GateResult } from '../../gate/index.js';
@@ -10,6 +11,7 @@ import { writeFileAtomic } from '../../report/atomic-write.js';
 import type { ComplianceReport } from '../../report/build.js';
 import { removeStaleOutputs, removeStaleSri, writeOutputs, type OutputPaths, type OutputsWritten } from '../../report/outputs.js';
 import { renderGithubAnnotations, renderGithubStepSummary, renderGitlabCodeQuality } from '../ci-annotations.js';
+import { renderSarif } from '../render-sarif.js';
 import { isInteractive, ProgressReporter } from '../progress.js';
 import type { CheckOutputArgs, CliArgs } from '../args.js';
 import type { CliIo } from '../io.js';
@@ -158,14 +160,27 @@ export function toTreeOptions(args: CliArgs): NonNullable<GateOptions['treeOptio
 // points at the package's entry in the lockfile.
 async function reportToCi(report: ComplianceReport, args: CliArgs, io: CliIo, projectDir: string): Promise<void> {
   const github = io.env.GITHUB_ACTIONS === 'true';
-  if (!github && args.gitlabReport === undefined) return;
-  const lines = await readLockfileLines(resolve(projectDir, report.lockfile.path));
+  if (!github && args.gitlabReport === undefined && args.sarif === undefined) return;
+  const lockfile = resolve(projectDir, report.lockfile.path);
+  const lines = await readLockfileLines(lockfile);
   if (github) {
     // The runner reads workflow commands from both streams; stdout stays --json's alone.
     (args.json ? io.stderr : io.stdout)(renderGithubAnnotations(report, lines));
     if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderGithubStepSummary(report, lines));
   }
   if (args.gitlabReport !== undefined) await writeFileAtomic(resolve(args.gitlabReport), renderGitlabCodeQuality(report, lines));
+  if (args.sarif !== undefined) await writeFileAtomic(resolve(args.sarif), renderSarif(report, lines, toRepositoryUri(lockfile, io.env)));
+}
+
+// The lockfile's path from the repository root, as code scanning resolves it: from
+// $GITHUB_WORKSPACE on GitHub, else from the nearest folder with a .git, else from here.
+function toRepositoryUri(file: string, env: CliIo['env']): string {
+  let root = env.GITHUB_WORKSPACE === undefined || env.GITHUB_WORKSPACE === '' ? undefined : resolve(env.GITHUB_WORKSPACE);
+  for (let dir = dirname(file); root === undefined; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) root = dir;
+    else if (dirname(dir) === dir) root = process.cwd();
+  }
+  return relative(root, file).split(sep).join('/');
 }
 
 // The lockfile was read by the walk; a file that changed or went since only loses the line numbers.
