@@ -38,6 +38,12 @@ export function toMarkdownCell(value: string): string {
   return toSafeText(value).replace(/[\\`*_|<>[\]]/g, (c) => `\\${c}`);
 }
 
+// JSON for a terminal: the same value, with the characters JSON leaves raw (DEL, C1, line
+// separators, bidi controls) written as \u escapes, so a piped or printed report reorders nothing.
+export function toSafeJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function escapeChar(c: string): string {
   return `\\u{${c.codePointAt(0)?.toString(16) ?? ''}}`;
 }

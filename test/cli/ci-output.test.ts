@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderGithubAnnotations } from '../../src/cli/ci-annotations.js';
 import { FINDING_HINTS } from '../../src/cli/finding-hints.js';
 import { indexLockfileLines } from '../../src/cli/lockfile-lines.js';
-import { toSafeOutput, toSafeText, toWorkflowData, toWorkflowProperty } from '../../src/cli/safe-text.js';
+import { toSafeJson, toSafeOutput, toSafeText, toWorkflowData, toWorkflowProperty } from '../../src/cli/safe-text.js';
 import type { ComplianceReport } from '../../src/report/build.js';
 
 describe('finding hints', () => {
@@ -34,6 +34,13 @@ describe('the sanitiser', () => {
     expect(out.split('\n')).toHaveLength(5);
     for (const line of out.split('\n')) expect(line.trimStart()).not.toMatch(/^(::|##vso\[)/);
     expect(out).not.toContain('\u001b');
+  });
+
+  it('writes JSON whose value is unchanged but whose text holds no bidi or separator character', () => {
+    const value = { name: 'a\u202eb\u2028c\u0085d\u2066' };
+    const text = toSafeJson(value);
+    expect(JSON.parse(text)).toEqual(value);
+    expect(text).not.toMatch(/[\u0085\u2028\u202e\u2066]/);
   });
 
   it('escapes workflow-command data and properties as actions/toolkit does', () => {

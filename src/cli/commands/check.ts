@@ -17,7 +17,7 @@ import type { CheckOutputArgs, CliArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { indexLockfileLines } from '../lockfile-lines.js';
 import { renderGateSummary, renderQuietSummary, renderStoppedVerdict, renderVerdict } from '../render-check.js';
-import { toSafeOutput } from '../safe-text.js';
+import { toSafeJson, toSafeOutput } from '../safe-text.js';
 import { formatError, toRunError } from '../render-error.js';
 import { TOOL_VERSION } from '../tool-version.js';
 
@@ -58,7 +58,7 @@ export async function runCheckCommand(args: CliArgs, io: CliIo, clockAtStart: Da
     if (!args.quiet) io.stderr(toSafeOutput(renderOutputs(written)));
     io.stderr(colourVerdict(renderVerdict(result), result.decision.verdict, interactive && !io.env.NO_COLOR));
     await reportToCi(report, args, io, paths.projectDir);
-    if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    if (args.json) io.stdout(toSafeJson(report));
     return VERDICT_EXIT[result.decision.verdict];
   } catch (error) {
     return reportStoppedRun(error, inputs, { args, io, paths, context, now: args.now ?? clockAtStart });
@@ -101,7 +101,7 @@ async function reportStoppedRun(error: unknown, inputs: GateInputs | undefined, 
   io.stderr(toSafeOutput(formatError(error, args.debug)));
   if (!args.quiet) io.stderr(renderOutputs(written));
   io.stderr(renderStoppedVerdict());
-  if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  if (args.json) io.stdout(toSafeJson(report));
   return EXIT.incomplete;
 }
 
