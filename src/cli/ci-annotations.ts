@@ -74,7 +74,7 @@ export function renderGithubStepSummary(report: ComplianceReport, lines: Lockfil
 export function renderGitlabCodeQuality(report: ComplianceReport, lines: LockfileLines): string {
   const path = report.lockfile.path;
   const issues = diagnoseRun(report).map((d) => ({
-    description: d.message,
+    description: toSafeText(d.message),
     check_name: d.title.replace(/ /g, '-'),
     fingerprint: sha256(`${d.title}\0${d.message}`),
     severity: report.verdict === 'pass' ? 'major' : 'blocker',

@@ -61,7 +61,7 @@ export function renderGateSummary(result: GateResult): string {
 // --quiet: the run's diagnosis, the failures grouped by code (how many, the first few, the fix)
 // and how many passed without verified evidence: a handful of lines, whatever the tree's size.
 export function renderQuietSummary(report: ComplianceReport): string {
-  const lines = diagnoseRun(report).map((d) => d.message);
+  const lines = diagnoseRun(report).map((d) => toSafeText(d.message));
   for (const group of groupFindings(report, new Map()).filter((g) => g.enforcement === 'strict')) lines.push(toSafeText(describeGroup(group, QUIET_EXAMPLES)));
   if (report.notVerified.length > 0) lines.push(renderUnverifiedLine(report.notVerified));
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
