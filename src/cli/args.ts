@@ -26,6 +26,8 @@ export interface CliArgs {
   vsa?: string;
   ledger?: string;
   gitlabReport?: string;
+  // --sarif: a SARIF 2.1.0 log for GitHub code scanning.
+  sarif?: string;
   quiet: boolean;
   postinstall: boolean;
   // init --github: also write the GitHub Actions workflow.
@@ -87,6 +89,7 @@ const OPTIONS = {
   vsa: { type: 'string' },
   ledger: { type: 'string' },
   'gitlab-report': { type: 'string' },
+  sarif: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   postinstall: { type: 'boolean' },
   github: { type: 'boolean' },
@@ -136,6 +139,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     ...optional('vsa', values.vsa),
     ...optional('ledger', values.ledger),
     ...optional('gitlabReport', values['gitlab-report']),
+    ...optional('sarif', values.sarif),
     quiet: values.quiet ?? false,
     postinstall: values.postinstall ?? false,
     github: values.github ?? false,

@@ -39,8 +39,9 @@ Options of check:
   --max-entries <n>            the most lockfile entries read, a bound against a hostile lockfile
                                (default 100000; a lockfileVersion 1 at most 20000)
   --json                       print the report on stdout (human output stays on stderr)
-  -q, --quiet                  print only the failures and the verdict
+  -q, --quiet                  print only the diagnosis, the failures by code and the verdict
   --gitlab-report <file>       also write GitLab's code-quality report of the findings
+  --sarif <file>               also write a SARIF 2.1.0 log of the findings (GitHub code scanning)
   --registry <url>             fetch evidence from this registry (default: npm's configuration)
   --attestations-registry <url>
                                fetch attestations here when a package's registry (a proxy) does not

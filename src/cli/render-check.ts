@@ -4,20 +4,12 @@ import { isPassedUnverified, type PolicyDecision, type PolicyFinding } from '../
 import { explainKeylessRegistries } from './render-keyless.js';
 import { renderUnverifiedExamples, renderUnverifiedLine, type UnverifiedPackage } from './render-unverified.js';
 import { describeWorkspaces } from './render-inventory.js';
+import { describeGroup, diagnoseRun, groupFindings, SEVERITY } from './finding-groups.js';
+import type { ComplianceReport } from '../report/build.js';
+import { toSafeText } from './safe-text.js';
 
-// Worst first: forged or mismatched evidence, then broken evidence, then the policy's own
-// requirements, then absent evidence, then evidence that could not be had.
-const SEVERITY: readonly string[] = [
-  'SUBJECT_DIGEST_MISMATCH', 'INTEGRITY_MISMATCH', 'SUBJECT_NAME_MISMATCH', 'PACKAGE_NAME_INVALID', 'SIGNATURE_INVALID', 'UNKNOWN_KEY', 'KEY_EXPIRED',
-  'CERT_CHAIN_INVALID', 'TLOG_INVALID', 'CERT_WINDOW', 'FUTURE_TIMESTAMP', 'MISSING_INCLUSION_PROOF', 'PROVENANCE_AFTER_PUBLISH',
-  'TIMESTAMP_INVALID', 'TIMESTAMP_MISSING', 'UNEXPECTED_SIGNER', 'PREDICATE_TYPE_MISMATCH', 'STATEMENT_MALFORMED', 'BUNDLE_MALFORMED',
-  'ATTESTATIONS_MALFORMED', 'DUPLICATE_PREDICATE_TYPE', 'VERIFICATION_ERROR', 'IDENTITY_CHANGED', 'UNTRUSTED_SIGNER',
-  'SOURCE_REPOSITORY_MISMATCH', 'BUILDER_MISMATCH', 'RUNNER_ENVIRONMENT_MISMATCH', 'BUILD_TRIGGER_MISMATCH', 'TLOG_NOT_PINNED',
-  'TRUST_DOWNGRADE', 'REGISTRY_NOT_ALLOWED', 'NO_MATCHING_RULE', 'SOURCE_DENIED', 'EXCEPTION_EXPIRED', 'PROVENANCE_MISSING', 'PUBLISH_ATTESTATION_MISSING',
-  'ATTESTATIONS_MISSING', 'INTEGRITY_MISSING', 'INTEGRITY_WEAK_PIN', 'PUBLISH_TIME_UNKNOWN', 'SIGNATURE_MISSING', 'NO_EVIDENCE', 'SOURCE_UNVERIFIABLE',
-  'FETCH_FAILED', 'OFFLINE_CACHE_MISS',
-];
 const EXAMPLES_PER_CODE = 5;
+const QUIET_EXAMPLES = 3;
 const STRIPPED = 'SIGNATURE_MISSING: the registry strips signatures, see above';
 const KEYLESS = 'NO_EVIDENCE: the registry publishes no signing keys, see above';
 
@@ -34,15 +26,17 @@ interface Collapsed {
 // after the outputs (renderVerdict).
 export function renderGateSummary(result: GateResult): string {
   const { check, decision, policy } = result;
-  const lines: string[] = [...describeInputs(result)];
+  // The run-level cause comes first: it explains every finding below it.
+  const lines: string[] = [];
   for (const registry of check.signatureStrippingRegistries) {
     const count = check.packages.filter((o) => o.registry === registry).length;
-    lines.push('', `${registry} publishes signing keys, but served none of these ${count} packages with a registry signature.`);
+    lines.push(`${registry} publishes signing keys, but served none of these ${count} packages with a registry signature.`);
     lines.push('It is most likely a mirror or proxy that strips dist.signatures and dist.attestations, so nothing');
-    lines.push('could be verified. Point verify-deps (--registry URL) or npm at a registry that passes them through.');
+    lines.push('could be verified. Point verify-deps (--registry URL) or npm at a registry that passes them through.', '');
   }
   const keyless = explainKeylessRegistries(result);
-  lines.push(...keyless.lines);
+  lines.push(...keyless.lines.slice(keyless.lines[0] === '' ? 1 : 0), ...(keyless.lines.length > 0 ? [''] : []));
+  lines.push(...describeInputs(result));
   const findings = decision.packages.flatMap((p) => p.findings);
   const strippedPackages = new Set(check.packages.filter((o) => o.registry !== null && check.signatureStrippingRegistries.includes(o.registry)).map((o) => `${o.ref.name}@${o.ref.version}`));
   const collapsed: Collapsed[] = [
@@ -64,11 +58,12 @@ export function renderGateSummary(result: GateResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-// --quiet: the failures alone, one line each, and how many passed without verified evidence.
-export function renderFailures(result: GateResult): string {
-  const lines = result.decision.packages.flatMap((p) => p.findings.filter((f) => f.enforcement === 'strict').map((f) => f.message));
-  const unverified = passedUnverified(result.decision);
-  if (unverified.length > 0) lines.push(renderUnverifiedLine(unverified));
+// --quiet: the run's diagnosis, the failures grouped by code (how many, the first few, the fix)
+// and how many passed without verified evidence: a handful of lines, whatever the tree's size.
+export function renderQuietSummary(report: ComplianceReport): string {
+  const lines = diagnoseRun(report).map((d) => toSafeText(d.message));
+  for (const group of groupFindings(report, new Map()).filter((g) => g.enforcement === 'strict')) lines.push(toSafeText(describeGroup(group, QUIET_EXAMPLES)));
+  if (report.notVerified.length > 0) lines.push(renderUnverifiedLine(report.notVerified));
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
@@ -101,7 +96,7 @@ function describeInputs({ check, policy, decision }: GateResult): string[] {
   if (check.coveredByBundle.length) lines.push(`  ${check.coveredByBundle.length} bundled inside a dependency's tarball (covered by that tarball)`);
   if (check.nonRegistry.length) {
     lines.push(`  ${check.nonRegistry.length} not from a registry (no signatures or provenance exist for these):`);
-    for (const ref of check.nonRegistry) lines.push(`    ${ref.source.padEnd(10)} ${ref.name}${ref.version ? `@${ref.version}` : ''}${ref.resolved ? `  ${ref.resolved}` : ''}`);
+    for (const ref of check.nonRegistry) lines.push(`    ${ref.source.padEnd(10)} ${toSafeText(`${ref.name}${ref.version ? `@${ref.version}` : ''}${ref.resolved ? `  ${ref.resolved}` : ''}`)}`);
   }
   return lines;
 }
@@ -132,7 +127,7 @@ function renderGroups(findings: readonly PolicyFinding[], collapsed: readonly Co
   for (const [code, items] of [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : 1))) {
     lines.push(`  ${code} (${items.length})`);
     if (labels.has(code)) continue;
-    for (const finding of items.slice(0, EXAMPLES_PER_CODE)) lines.push(`    ${finding.message}`);
+    for (const finding of items.slice(0, EXAMPLES_PER_CODE)) lines.push(`    ${toSafeText(finding.message)}`);
     if (items.length > EXAMPLES_PER_CODE) lines.push(`    … and ${items.length - EXAMPLES_PER_CODE} more (every one is in --json)`);
   }
   return lines;

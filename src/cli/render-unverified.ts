@@ -2,6 +2,7 @@
 // and the report's notVerified): how many, and why, so that a pass never reads as "all verified".
 
 import type { NotVerifiedKind } from '../policy/index.js';
+import { toSafeText } from './safe-text.js';
 
 export interface UnverifiedPackage {
   name: string;
@@ -34,7 +35,7 @@ export function renderUnverifiedExamples(packages: readonly UnverifiedPackage[])
   for (const kind of countByReason(packages).keys()) {
     const named = packages.filter((p) => p.reasons.some((r) => r.kind === kind)).map((p) => `${p.name}@${p.version}`);
     const more = named.length > EXAMPLES_PER_REASON ? `, … and ${named.length - EXAMPLES_PER_REASON} more (every one is in the report's notVerified)` : '';
-    lines.push(`${REASON_LABELS[kind]}: ${named.slice(0, EXAMPLES_PER_REASON).join(', ')}${more}`);
+    lines.push(toSafeText(`${REASON_LABELS[kind]}: ${named.slice(0, EXAMPLES_PER_REASON).join(', ')}${more}`));
   }
   return lines;
 }

@@ -1,5 +1,7 @@
-import { appendFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { appendFile, readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { styleText } from 'node:util';
 import { EXIT, VerifyDepsError, type ExitCode } from '../../errors.js';
 import { runGate, type GateInputs, type GateOptions, type GateResult } from '../../gate/index.js';
@@ -12,10 +14,13 @@ import { getVsaInputs } from '../../report/vsa-inputs.js';
 import type { VsaInputs } from '../../report/vsa.js';
 import { removeStaleOutputs, removeStaleSri, writeOutputs, type OutputPaths, type OutputsWritten } from '../../report/outputs.js';
 import { renderGithubAnnotations, renderGithubStepSummary, renderGitlabCodeQuality } from '../ci-annotations.js';
+import { renderSarif } from '../render-sarif.js';
 import { isInteractive, ProgressReporter } from '../progress.js';
 import type { CheckOutputArgs, CliArgs } from '../args.js';
 import type { CliIo } from '../io.js';
-import { renderFailures, renderGateSummary, renderStoppedVerdict, renderVerdict } from '../render-check.js';
+import { indexLockfileLines } from '../lockfile-lines.js';
+import { renderGateSummary, renderQuietSummary, renderStoppedVerdict, renderVerdict } from '../render-check.js';
+import { toSafeJson, toSafeOutput } from '../safe-text.js';
 import { formatError, toRunError } from '../render-error.js';
 import { TOOL_VERSION } from '../tool-version.js';
 
@@ -45,13 +50,18 @@ export async function runCheckCommand(args: CliArgs, io: CliIo, clockAtStart: Da
     } finally {
       progress.finish();
     }
-    io.stderr(args.quiet ? renderFailures(result) : renderGateSummary(result));
     const report = buildReport(result, context);
+    const commands = guardWorkflowCommands(io);
+    // Names, SANs and URLs in the summary come from the lockfile and the registry: made safe, and
+    // on GitHub read as plain text (stop-commands), so none of them can act on the runner.
+    commands.stop();
+    io.stderr(toSafeOutput(args.quiet ? renderQuietSummary(report) : renderGateSummary(result)));
+    commands.resume();
     const written = await writeOutputs(report, result.check, paths, toVsaInputs(report, result.policy, paths, io));
-    if (!args.quiet) io.stderr(renderOutputs(written));
+    if (!args.quiet) io.stderr(toSafeOutput(renderOutputs(written)));
     io.stderr(colourVerdict(renderVerdict(result), result.decision.verdict, interactive && !io.env.NO_COLOR));
-    await reportToCi(report, args, io);
-    if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    await reportToCi(report, args, io, paths.projectDir);
+    if (args.json) io.stdout(toSafeJson(report));
     return VERDICT_EXIT[result.decision.verdict];
   } catch (error) {
     return reportStoppedRun(error, inputs, { args, io, paths, context, now: args.now ?? clockAtStart });
@@ -91,10 +101,10 @@ async function reportStoppedRun(error: unknown, inputs: GateInputs | undefined, 
     if (!args.quiet) io.stderr(renderOutputs(written));
     throw error;
   }
-  io.stderr(formatError(error, args.debug));
+  io.stderr(toSafeOutput(formatError(error, args.debug)));
   if (!args.quiet) io.stderr(renderOutputs(written));
   io.stderr(renderStoppedVerdict());
-  if (args.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  if (args.json) io.stdout(toSafeJson(report));
   return EXIT.incomplete;
 }
 
@@ -154,14 +164,48 @@ export function toTreeOptions(args: CliArgs): NonNullable<GateOptions['treeOptio
   };
 }
 
-// GitHub Actions annotations and step summary; GitLab's code-quality report when asked for.
-async function reportToCi(report: ComplianceReport, args: CliArgs, io: CliIo): Promise<void> {
-  if (io.env.GITHUB_ACTIONS === 'true') {
+// GitHub Actions annotations and step summary; GitLab's code-quality report when asked for. Each
+// points at the package's entry in the lockfile.
+async function reportToCi(report: ComplianceReport, args: CliArgs, io: CliIo, projectDir: string): Promise<void> {
+  const github = io.env.GITHUB_ACTIONS === 'true';
+  if (!github && args.gitlabReport === undefined && args.sarif === undefined) return;
+  const lockfile = resolve(projectDir, report.lockfile.path);
+  const lines = await readLockfileLines(lockfile);
+  if (github) {
     // The runner reads workflow commands from both streams; stdout stays --json's alone.
-    (args.json ? io.stderr : io.stdout)(renderGithubAnnotations(report));
-    if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderGithubStepSummary(report));
+    (args.json ? io.stderr : io.stdout)(renderGithubAnnotations(report, lines));
+    if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, renderGithubStepSummary(report, lines));
   }
-  if (args.gitlabReport !== undefined) await writeFileAtomic(resolve(args.gitlabReport), renderGitlabCodeQuality(report));
+  if (args.gitlabReport !== undefined) await writeFileAtomic(resolve(args.gitlabReport), renderGitlabCodeQuality(report, lines));
+  if (args.sarif !== undefined) await writeFileAtomic(resolve(args.sarif), renderSarif(report, lines, toRepositoryUri(lockfile, io.env)));
+}
+
+// The lockfile's path from the repository root, as code scanning resolves it: from
+// $GITHUB_WORKSPACE on GitHub, else from the nearest folder with a .git, else from here.
+function toRepositoryUri(file: string, env: CliIo['env']): string {
+  let root = env.GITHUB_WORKSPACE === undefined || env.GITHUB_WORKSPACE === '' ? undefined : resolve(env.GITHUB_WORKSPACE);
+  for (let dir = dirname(file); root === undefined; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) root = dir;
+    else if (dirname(dir) === dir) root = process.cwd();
+  }
+  return relative(root, file).split(sep).join('/');
+}
+
+// The lockfile was read by the walk; a file that changed or went since only loses the line numbers.
+async function readLockfileLines(path: string): Promise<Map<string, number>> {
+  try {
+    return indexLockfileLines(await readFile(path, 'utf8'));
+  } catch {
+    return new Map();
+  }
+}
+
+// On GitHub Actions, `::stop-commands::TOKEN` … `::TOKEN::` around text that quotes the registry
+// and the lockfile: the runner then runs no workflow command from it, even one that got past escaping.
+function guardWorkflowCommands(io: CliIo): { stop: () => void; resume: () => void } {
+  if (io.env.GITHUB_ACTIONS !== 'true') return { stop: () => undefined, resume: () => undefined };
+  const token = randomBytes(16).toString('hex');
+  return { stop: () => io.stderr(`::stop-commands::${token}\n`), resume: () => io.stderr(`::${token}::\n`) };
 }
 
 function colourVerdict(text: string, verdict: string, colour: boolean): string {
