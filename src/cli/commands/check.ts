@@ -1,4 +1,4 @@
-import { appendFile } from 'node:fs/promises';
+import { appendFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { styleText } from 'node:util';
 import { EXIT, VerifyDepsError, type ExitCode } from '../../errors.js';
@@ -8,6 +8,7 @@ import { buildFailedRunReport, buildReport, type ReportContext } from '../../rep
 import { writeFileAtomic } from '../../report/atomic-write.js';
 import type { ComplianceReport } from '../../report/build.js';
 import { removeStaleOutputs, removeStaleSri, writeOutputs, type OutputPaths, type OutputsWritten } from '../../report/outputs.js';
+import { prepareOutputs } from '../../report/prepare-outputs.js';
 import { renderGithubAnnotations, renderGithubStepSummary, renderGitlabCodeQuality } from '../ci-annotations.js';
 import { isInteractive, ProgressReporter } from '../progress.js';
 import type { CheckOutputArgs, CliArgs } from '../args.js';
@@ -31,19 +32,29 @@ export async function runCheckCommand(args: CliArgs, io: CliIo, clockAtStart: Da
   const interactive = isInteractive({ isTTY: io.stderrIsTTY === true }, io.env);
   const paths = toOutputPaths(args);
   const ci = getCiContext(io.env);
-  const context: ReportContext = { toolVersion: TOOL_VERSION, projectDir: paths.projectDir, ...(ci === undefined ? {} : { ci }) };
+  const context: ReportContext = {
+    toolVersion: TOOL_VERSION,
+    projectDir: paths.projectDir,
+    ...(ci === undefined ? {} : { ci }),
+    options: { rehash: args.rehash, omit: args.omit },
+  };
   // --quiet: not even the start line.
   const progress = new ProgressReporter(args.quiet ? () => undefined : io.stderr, interactive);
   let inputs: GateInputs | undefined;
   try {
+    // Before any request: an output that cannot be written is exit 2 now, not after the run. A
+    // missing project is the gate's error to report (and no folder is created for it).
+    if ((await stat(paths.projectDir).catch(() => null))?.isDirectory()) {
+      await prepareOutputs(outputFiles(args, paths), paths.ledger === undefined ? [] : [paths.ledger]);
+    }
     let result: GateResult;
     try {
       result = await runGate({ ...toGateOptions(args, clockAtStart), onProgress: (p) => progress.update(p), onInputs: (known) => (inputs = known) });
     } finally {
       progress.finish();
     }
-    io.stderr(args.quiet ? renderFailures(result) : renderGateSummary(result));
     const report = buildReport(result, context);
+    io.stderr(args.quiet ? renderFailures(result) : renderGateSummary(result, report));
     const written = await writeOutputs(report, result.check, paths);
     if (!args.quiet) io.stderr(renderOutputs(written));
     io.stderr(colourVerdict(renderVerdict(result), result.decision.verdict, interactive && !io.env.NO_COLOR));
@@ -99,6 +110,11 @@ async function reportStoppedRun(error: unknown, inputs: GateInputs | undefined, 
 // (a bad option value): that run failed too.
 export async function removeStaleCheckOutputs(args: CheckOutputArgs): Promise<void> {
   await removeStaleOutputs(toOutputPaths({ ...args, sriFiles: [] }));
+}
+
+function outputFiles(args: CliArgs, paths: OutputPaths): string[] {
+  const files = [paths.report, paths.sri, ...(paths.vsa === undefined ? [] : [paths.vsa])];
+  return args.gitlabReport === undefined ? files : [...files, resolve(args.gitlabReport)];
 }
 
 function toOutputPaths(args: CheckOutputArgs & Pick<CliArgs, 'sriFiles' | 'ledger'>): OutputPaths {
