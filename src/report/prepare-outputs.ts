@@ -23,7 +23,9 @@ async function assertWritableDir(dir: string, output: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
-    throw unwritable(output, `its folder ${dir} cannot be created (${(error as NodeJS.ErrnoException).code ?? String(error)})`, error);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw unwritable(output, `expected ${dir} to be a folder, got a file on its path`, error);
+    throw unwritable(output, `its folder ${dir} cannot be created (${code ?? String(error)})`, error);
   }
   if (!(await stat(dir)).isDirectory()) throw unwritable(output, `expected ${dir} to be a folder, got a file`);
   try {
