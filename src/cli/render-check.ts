@@ -89,7 +89,7 @@ export function renderStoppedVerdict(): string {
 function describeInputs({ check, policy }: GateResult, { counts, notVerified, options }: ComplianceReport): string[] {
   const { inventory } = check;
   const version = inventory.lockfileVersion === null ? '' : ` (lockfileVersion ${inventory.lockfileVersion})`;
-  const lines = [`verify-deps: read ${inventory.lockfile}${version}${describeWorkspaces(inventory)}: ${plural(inventory.packages.length, 'distinct package')}`];
+  const lines = [`verify-deps: read ${inventory.lockfile}${version}${describeWorkspaces(inventory)}: ${plural(counts.packages, 'distinct package')}`];
   const omitted = describeOmitted(counts.omitted, options?.omit ?? []);
   if (omitted !== '') lines.push(`  ${omitted}`);
   const origin = policy.source.origin === 'builtin' ? 'the default policy' : policy.source.path;

@@ -182,6 +182,7 @@ export function assertLockfileShape(data: unknown, path: string, relPath = path,
     for (const [location, entry] of Object.entries(data.packages)) {
       if (!isRecord(entry)) throw invalid(path, `packages["${location}"]`, 'an object');
       assertStringFields(entry, path, `packages["${location}"]`);
+      assertSemverVersion(entry, path, `packages["${location}"]`);
     }
   } else if (data.dependencies !== undefined) {
     if (!isRecord(data.dependencies)) throw invalid(path, 'dependencies', 'an object of dependencies');
@@ -225,9 +226,20 @@ function assertStringFields(entry: Record<string, unknown>, path: string, here: 
     if (value !== undefined && value !== null && value !== false && typeof value !== 'string') {
       throw invalid(path, `${here}.${field}`, `a string (or false or null, read as absent), got ${toDisplayValue(value)}`);
     }
+    // npm never writes a control character into these fields; shown to a person, one could
+    // rewrite what their terminal displays.
+    if (typeof value === 'string' && CONTROL_CHARACTER.test(value)) {
+      throw invalid(path, `${here}.${field}`, `a string without control characters, got ${toDisplayValue(value)}`);
+    }
   }
-  // npm refuses to install a package whose version is not semver, so no lockfile it wrote holds
-  // one; a link's entry carries none.
+}
+
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+// A v2/v3 entry's version is its package.json's, which npm refuses to install unless it is
+// semver (a link's entry carries none). A v1 `dependencies` version may be a spec (npm:, file:,
+// a URL), so only v2/v3 entries are held to it.
+function assertSemverVersion(entry: Record<string, unknown>, path: string, here: string): void {
   const version = entry.version;
   if (typeof version === 'string' && version !== '' && semver.valid(version, { loose: true }) === null) {
     throw invalid(path, `${here}.version`, `a semver version, got ${toDisplayValue(version)}`);

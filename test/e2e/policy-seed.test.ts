@@ -88,7 +88,7 @@ describe('the seed-003 policy, as written (the real CLI)', () => {
   const recordedCodes = (r: PolicyRun) => RECORDED.map((p) => r.codes(p.name, p.version));
 
   it('policy validate accepts the file as written: exit 0, seed-shaped', () => {
-    expect(validate.stderr).toContain('a valid seed-shaped policy: 1 rules, 0 exceptions, enforcement strict');
+    expect(validate.stderr).toContain('a valid seed-shaped policy: 1 rule, 0 exceptions, enforcement strict');
     expect(validate.code).toBe(0);
   });
 
