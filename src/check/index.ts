@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { sha256Hex } from '../canonical-json.js';
@@ -63,9 +64,11 @@ export interface CheckProgress {
   // Distinct packages the walk found, and how many of them need checking against a registry.
   walked: number;
   total: number;
-  // Packages whose evidence is in hand (fetched or cached), verified, and completely checked.
+  // Packages whose evidence is in hand (fetched or cached), whose evidence was checked (whatever
+  // the outcome: "verified" means only what getVerification says, and the policy decides that
+  // after the run), and that are completely checked.
   fetched: number;
-  verified: number;
+  checked: number;
   done: number;
 }
 
@@ -84,6 +87,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   if ('problem' in resultKey) warnings.push(`${resultKey.problem}; verification results are not reused (the cached evidence is verified again)`);
   const cache = new EvidenceCache(join(cacheDir, 'evidence'), options.now, 'mac' in resultKey ? resultKey.mac : undefined);
   const deadline = options.deadlineMs === undefined ? undefined : AbortSignal.timeout(options.deadlineMs);
+  // Every request in flight, every retry's wait and every package waiting on its verification
+  // listens to the deadline, each removing its listener when done: at most a few per package in
+  // flight (packageLimit below), far more than node's default of 10, which would warn of a leak.
+  if (deadline !== undefined) setMaxListeners(options.concurrency * 8 + 16, deadline);
   const http = new RegistryHttp({
     npm: settings.flat,
     concurrency: options.concurrency,
@@ -121,8 +128,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     contexts.set(registry, context);
   }
 
-  const progress: CheckProgress = { walked: inventory.packages.length, total: toCheck.length, fetched: 0, verified: 0, done: 0 };
-  const report = (stage?: 'fetched' | 'verified' | 'done') => {
+  const progress: CheckProgress = { walked: inventory.packages.length, total: toCheck.length, fetched: 0, checked: 0, done: 0 };
+  const report = (stage?: 'fetched' | 'checked' | 'done') => {
     if (stage !== undefined) progress[stage]++;
     options.onProgress?.({ ...progress });
   };
@@ -138,7 +145,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     tarballs: pLimit(TARBALLS_IN_FLIGHT),
     npmCacheDir: settings.npmCacheDir,
     warnings,
-    onStage: (stage: 'fetched' | 'verified') => report(stage),
+    onStage: (stage: 'fetched' | 'verified') => report(stage === 'verified' ? 'checked' : stage),
     ...(deadline === undefined ? {} : { signal: deadline }),
     verify: (evidence: PackageEvidence, context: RegistryContext): Promise<PackageFacts> =>
       pool !== undefined && context.trustId !== undefined

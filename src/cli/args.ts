@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import type { OmitType } from '../types.js';
@@ -109,7 +110,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const { values, positionals } = parsed;
   let command: CliArgs['command'] = 'check';
   const rest = [...positionals];
-  if (values.help) command = 'help';
+  // `verify-deps help`, as `npm help`: the word is the command, never a directory named so.
+  if (rest[0] === 'help') {
+    rest.splice(0);
+    command = 'help';
+  } else if (values.help) command = 'help';
   else if (values.version) command = 'version';
   else if (rest[0] !== undefined && (COMMANDS as readonly string[]).includes(rest[0])) command = rest.shift() as CommandName;
   const actions = ACTIONS[command];
@@ -129,7 +134,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   return {
     command,
     ...optional('action', action),
-    dir: rest[0] ?? '.',
+    dir: action === 'validate' || action === 'verify' ? (rest[0] as string) : toProjectDir(rest[0]),
     ...optional('policy', values.policy),
     ...optional('mode', values.mode === undefined ? undefined : parseMode(values.mode)),
     ...optional('report', values.report),
@@ -179,7 +184,7 @@ export function locateCheckOutputs(argv: readonly string[]): CheckOutputArgs | u
   const rest = positionals[0] === 'check' ? positionals.slice(1) : positionals;
   if (values.help || values.version || (COMMANDS as readonly string[]).includes(rest[0] ?? '') || rest.length > 1) return undefined;
   return {
-    dir: rest[0] ?? '.',
+    dir: toProjectDir(rest[0]),
     ...optional('report', values.report),
     ...optional('sri', values.sri),
     ...optional('vsa', values.vsa),
@@ -188,6 +193,15 @@ export function locateCheckOutputs(argv: readonly string[]): CheckOutputArgs | u
 
 // The options that say where `check` writes its outputs.
 export type CheckOutputArgs = Pick<CliArgs, 'dir' | 'report' | 'sri' | 'vsa'>;
+
+// Lockfile names npm installs from: passed in place of the project directory (as lockfile-lint's
+// --path), they name their folder.
+const LOCKFILE_NAMES = ['package-lock.json', 'npm-shrinkwrap.json'];
+
+function toProjectDir(arg: string | undefined): string {
+  if (arg === undefined) return '.';
+  return LOCKFILE_NAMES.includes(basename(arg)) ? dirname(arg) : arg;
+}
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

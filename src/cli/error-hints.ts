@@ -24,5 +24,5 @@ export const ERROR_HINTS: Readonly<Record<string, string>> = {
   REGISTRY_KEYS_INVALID: "Pass npm's /-/npm/v1/keys document or the TUF keys.json target.",
   TRUSTED_ROOT_INVALID: 'Pass a Sigstore trusted_root.json (every log, CA and TSA needs validFor.start).',
   REPORT_INVALID: 'This is a bug in verify-deps; rerun with --debug and report it.',
-  OUTPUT_UNWRITABLE: 'Check that the output directory exists and is writable.',
+  OUTPUT_UNWRITABLE: 'Pass an output path in a writable folder (missing folders are created).',
 };

@@ -16,7 +16,10 @@ Usage:
       --github                             and write .github/workflows/verify-deps.yml
       --force                              replace an existing policy and workflow
 
-  dir defaults to the current directory. The tree is read from npm-shrinkwrap.json or
+  verify-deps help                         print this help
+
+  dir defaults to the current directory; a path to its package-lock.json or npm-shrinkwrap.json
+  names it too. The tree is read from npm-shrinkwrap.json or
   package-lock.json; node_modules is read only when the project has no lockfile. In a workspace's
   folder, the workspace root's lockfile is read and only that workspace's dependencies are
   gated, as npm does. inventory and policy learn also take --omit, -w, --include-workspace-root
@@ -26,10 +29,12 @@ Options of check:
   --policy <file>              the policy (default: verify-deps.policy.json, in a workspace's folder
                                else the workspace root's, else the default policy)
   --mode <strict|audit>        override the policy's enforcement (audit: report, never block)
-  --report <file>              the compliance report, written on every run (default: verify-deps-report.json)
+  --report <file>              the compliance report, written on every run (default: verify-deps-report.json);
+                               every output's folder is created, and checked writable before any request
   --sri <file>                 the SRI manifest, written only when the gate passes (default: sri-manifest.json)
   --sri-files <glob>           also hash these files of each verified installed package (repeatable)
   --rehash                     hash every tarball and compare it with the lockfile's integrity
+                               (recorded in the report: options.rehash, each package's evidence.rehashed)
   --vsa <file>                 also write a SLSA verification summary attestation (unsigned)
   --ledger <dir>               append the report to a hash-chained, append-only ledger
   --omit <dev|optional|peer>   leave out these dependency types, as npm does (repeatable)

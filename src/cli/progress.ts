@@ -1,4 +1,5 @@
 import type { CheckProgress } from '../check/index.js';
+import { plural } from './plural.js';
 
 // The progress of a run on stderr. On a terminal: one line, rewritten in place, at most every
 // 100 ms (packages walked and checked, rate, time left). In CI or when stderr is not a terminal:
@@ -22,7 +23,7 @@ export class ProgressReporter {
     const now = this.#clock();
     if (this.#startedAt === 0) this.#startedAt = now;
     if (!this.#interactive) {
-      if (!this.#announced) this.#write(`verify-deps: checking ${progress.total} of ${progress.walked} packages against their registries…\n`);
+      if (!this.#announced) this.#write(`verify-deps: checking ${progress.total} of ${plural(progress.walked, 'package')} against their registries…\n`);
       this.#announced = true;
       return;
     }
@@ -39,11 +40,11 @@ export class ProgressReporter {
   }
 }
 
-function describe({ walked, total, fetched, verified, done }: CheckProgress, seconds: number): string {
+function describe({ walked, total, fetched, checked, done }: CheckProgress, seconds: number): string {
   const rate = seconds > 0 ? fetched / seconds : 0;
   const left = rate > 0 ? Math.ceil((total - fetched) / rate) : undefined;
   const eta = left === undefined || fetched === total ? '' : `, about ${left} s left`;
-  return `verify-deps: ${walked} walked, ${fetched}/${total} fetched, ${verified} verified, ${done} done (${rate.toFixed(0)}/s${eta})`;
+  return `verify-deps: ${walked} walked, ${fetched}/${total} fetched, ${checked} checked, ${done} done (${rate.toFixed(0)}/s${eta})`;
 }
 
 // A terminal that is not a CI log: progress lines help a person and clutter a log.

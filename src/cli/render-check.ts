@@ -1,11 +1,12 @@
-import type { CheckResult, RegistryTrust } from '../check/index.js';
+import type { RegistryTrust } from '../check/index.js';
 import type { GateResult } from '../gate/index.js';
+import type { ComplianceReport } from '../report/build.js';
 import { isPassedUnverified, type PolicyDecision, type PolicyFinding } from '../policy/index.js';
 import { explainKeylessRegistries } from './render-keyless.js';
 import { renderUnverifiedExamples, renderUnverifiedLine, type UnverifiedPackage } from './render-unverified.js';
-import { describeWorkspaces } from './render-inventory.js';
+import { describeOmitted, describeWorkspaces } from './render-inventory.js';
 import { describeGroup, diagnoseRun, groupFindings, SEVERITY } from './finding-groups.js';
-import type { ComplianceReport } from '../report/build.js';
+import { plural } from './plural.js';
 import { toSafeText } from './safe-text.js';
 
 const EXAMPLES_PER_CODE = 5;
@@ -23,20 +24,21 @@ interface Collapsed {
 // The human summary of a gate run on stderr: what was read and judged by which policy, what
 // verified, what passed without verified evidence (and why), what failed (grouped by code, worst
 // first, a few examples each: every one is in --json and the report). The verdict comes last,
-// after the outputs (renderVerdict).
-export function renderGateSummary(result: GateResult): string {
+// after the outputs (renderVerdict). Every count is the report's (its counts, its packages), so
+// the summary and the report never disagree.
+export function renderGateSummary(result: GateResult, report: ComplianceReport): string {
   const { check, decision, policy } = result;
   // The run-level cause comes first: it explains every finding below it.
   const lines: string[] = [];
   for (const registry of check.signatureStrippingRegistries) {
     const count = check.packages.filter((o) => o.registry === registry).length;
-    lines.push(`${registry} publishes signing keys, but served none of these ${count} packages with a registry signature.`);
+    lines.push(`${registry} publishes signing keys, but served none of these ${plural(count, 'package')} with a registry signature.`);
     lines.push('It is most likely a mirror or proxy that strips dist.signatures and dist.attestations, so nothing');
     lines.push('could be verified. Point verify-deps (--registry URL) or npm at a registry that passes them through.', '');
   }
   const keyless = explainKeylessRegistries(result);
   lines.push(...keyless.lines.slice(keyless.lines[0] === '' ? 1 : 0), ...(keyless.lines.length > 0 ? [''] : []));
-  lines.push(...describeInputs(result));
+  lines.push(...describeInputs(result, report));
   const findings = decision.packages.flatMap((p) => p.findings);
   const strippedPackages = new Set(check.packages.filter((o) => o.registry !== null && check.signatureStrippingRegistries.includes(o.registry)).map((o) => `${o.ref.name}@${o.ref.version}`));
   const collapsed: Collapsed[] = [
@@ -46,14 +48,15 @@ export function renderGateSummary(result: GateResult): string {
   const strict = findings.filter((f) => f.enforcement === 'strict');
   const audit = findings.filter((f) => f.enforcement === 'audit');
   if (strict.length > 0) {
-    lines.push('', `${new Set(strict.map((f) => f.package)).size} packages failed:`, ...renderGroups(strict, collapsed));
+    lines.push('', `${plural(report.counts.failed, 'package')} failed:`, ...renderGroups(strict, collapsed));
   }
   if (audit.length > 0) {
     const heading = policy.policy.enforcement === 'audit' ? 'reported (audit mode: nothing blocks):' : 'reported, not blocking:';
-    lines.push('', `${new Set(audit.map((f) => f.package)).size} packages ${heading}`, ...renderGroups(audit, collapsed));
+    const reported = report.packages.filter((p) => p.findings.some((f) => f.enforcement === 'audit')).length;
+    lines.push('', `${plural(reported, 'package')} ${heading}`, ...renderGroups(audit, collapsed));
   }
   for (const used of decision.exceptionsUsed) {
-    lines.push(`exception used: ${used.package} waives ${used.waive.join(', ')} until ${used.expires} (${used.reason}; approved by ${used.approvedBy}): ${used.waived} findings waived`);
+    lines.push(`exception used: ${used.package} waives ${used.waive.join(', ')} until ${used.expires} (${used.reason}; approved by ${used.approvedBy}): ${plural(used.waived, 'finding')} waived`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -77,10 +80,12 @@ export function renderStoppedVerdict(): string {
   return '\nverdict: INCOMPLETE — the run stopped on the error above, so the gate fails closed (exit 3)\n';
 }
 
-function describeInputs({ check, policy, decision }: GateResult): string[] {
+function describeInputs({ check, policy }: GateResult, { counts, notVerified, options }: ComplianceReport): string[] {
   const { inventory } = check;
   const version = inventory.lockfileVersion === null ? '' : ` (lockfileVersion ${inventory.lockfileVersion})`;
-  const lines = [`verify-deps: read ${inventory.lockfile}${version}${describeWorkspaces(inventory)}: ${inventory.packages.length} distinct packages`];
+  const lines = [`verify-deps: read ${inventory.lockfile}${version}${describeWorkspaces(inventory)}: ${plural(counts.packages, 'distinct package')}`];
+  const omitted = describeOmitted(counts.omitted, options?.omit ?? []);
+  if (omitted !== '') lines.push(`  ${omitted}`);
   const origin = policy.source.origin === 'builtin' ? 'the default policy' : policy.source.path;
   lines.push(`  policy: ${origin} (${policy.policy.enforcement})`);
   for (const warning of [...inventory.warnings, ...policy.warnings, ...check.warnings]) lines.push(`warning: ${warning}`);
@@ -89,9 +94,8 @@ function describeInputs({ check, policy, decision }: GateResult): string[] {
     lines.push(`  ${count} checked against ${registry.registry} (signing keys: ${describeKeys(registry.keysOrigin)}${describeNpmKeys(registry)})`);
   }
   if (check.trust.refreshError) lines.push(`  Sigstore trust root: embedded copy (refresh failed: ${check.trust.refreshError})`);
-  const verified = decision.packages.filter((p) => p.verification.verified).length;
-  lines.push(`  verified: ${verified} ${verified === 1 ? 'package' : 'packages'} (${countVerifiedEvidence(check)})`);
-  const unverified = passedUnverified(decision);
+  lines.push(`  verified: ${plural(counts.verified, 'package')} (${countVerifiedEvidence(counts)})`);
+  const unverified: UnverifiedPackage[] = notVerified;
   lines.push(`  ${renderUnverifiedLine(unverified)}`, ...renderUnverifiedExamples(unverified).map((line) => `    ${line}`));
   if (check.coveredByBundle.length) lines.push(`  ${check.coveredByBundle.length} bundled inside a dependency's tarball (covered by that tarball)`);
   if (check.nonRegistry.length) {
@@ -105,11 +109,8 @@ function passedUnverified(decision: PolicyDecision): UnverifiedPackage[] {
   return decision.packages.filter(isPassedUnverified).map((p) => ({ name: p.name, version: p.version, reasons: p.verification.reasons }));
 }
 
-function countVerifiedEvidence(check: CheckResult): string {
-  const signatures = check.packages.filter((o) => o.facts?.registrySignature.status === 'verified').length;
-  const verifiedRole = (prefix: string) =>
-    check.packages.filter((o) => o.facts?.attestations.some((a) => a.status === 'verified' && a.predicateType.startsWith(prefix))).length;
-  return `${signatures} registry signatures, provenance of ${verifiedRole('https://slsa.dev/provenance/')} packages, publish attestations of ${verifiedRole('https://github.com/npm/attestation/')}`;
+function countVerifiedEvidence(counts: ComplianceReport['counts']): string {
+  return `${plural(counts.verifiedSignatures, 'registry signature')}, provenance of ${plural(counts.verifiedProvenance, 'package')}, publish attestations of ${counts.verifiedPublishAttestations}`;
 }
 
 function renderGroups(findings: readonly PolicyFinding[], collapsed: readonly Collapsed[]): string[] {

@@ -1,5 +1,7 @@
+import { escapeControl } from '../display-value.js';
 import type { WalkResult } from '../walk/index.js';
-import type { Inventory, PackageRef, PackageSource } from '../types.js';
+import type { Inventory, OmitType, PackageRef, PackageSource } from '../types.js';
+import { plural } from './plural.js';
 
 const SOURCE_LABELS: Record<Exclude<PackageSource, 'registry'>, string> = {
   git: 'git',
@@ -23,8 +25,33 @@ export function toInventoryJson(result: WalkResult): Inventory & { warnings: str
   };
 }
 
+// The human inventory: every package, one row each (sorted by name, then version), then the
+// summary (renderInventorySummary).
+export function renderInventory(result: WalkResult, omit: readonly OmitType[]): string {
+  return `${renderInventoryTable(result.packages)}\n${renderInventorySummary(result, omit)}`;
+}
+
+// One row per package: name, version, source, flags and how many locations it is installed at.
+export function renderInventoryTable(packages: readonly PackageRef[]): string {
+  const sorted = [...packages].sort((a, b) => compare(a.name, b.name) || compare(a.version, b.version) || compare(a.locations[0] ?? '', b.locations[0] ?? ''));
+  const rows = [['NAME', 'VERSION', 'SOURCE', 'FLAGS', 'LOCATIONS'], ...sorted.map(toRow)];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return `${rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd()).join('\n')}\n`;
+}
+
+function toRow(ref: PackageRef): string[] {
+  // devOptional alone: a dependency that is dev in one path and optional in another.
+  const devOptional = ref.devOptional && !ref.dev && !ref.optional;
+  const flags = [...(['dev', 'optional', 'peer', 'bundled', 'extraneous'] as const).filter((flag) => ref[flag]), ...(devOptional ? ['dev-optional'] : [])];
+  return [escapeControl(ref.name), escapeControl(ref.version) || '-', ref.source, flags.join(',') || '-', String(ref.locations.length)];
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 // A short human summary: counts first, then every package that does not come from a registry.
-export function renderInventorySummary(result: WalkResult): string {
+export function renderInventorySummary(result: WalkResult, omit: readonly OmitType[] = []): string {
   const lines: string[] = [];
   const version = result.lockfileVersion === null ? '' : ` (lockfileVersion ${result.lockfileVersion})`;
   lines.push(`verify-deps: read ${result.lockfile}${version}${describeWorkspaces(result)}`);
@@ -36,7 +63,9 @@ export function renderInventorySummary(result: WalkResult): string {
     const count = counts[source as PackageSource];
     if (count) parts.push(`${count} ${label}`);
   }
-  lines.push(`${result.packages.length} distinct packages: ${parts.join(', ')}`);
+  lines.push(`${plural(result.packages.length, 'distinct package')}: ${parts.join(', ')}`);
+  const omitted = describeOmitted(result.omitted, omit);
+  if (omitted !== '') lines.push(omitted);
   const others = result.packages.filter((ref) => ref.source !== 'registry');
   if (others.length > 0) {
     lines.push('Not from a registry (no registry signatures or provenance exist for these):');
@@ -51,6 +80,12 @@ export function describeWorkspaces(inventory: Inventory): string {
   if (selection === undefined) return '';
   const names = selection.names.length === 1 ? `workspace ${selection.names[0]}` : `workspaces ${selection.names.join(', ')}`;
   return `, only the dependencies of ${names}${selection.includeRoot ? ' and of the workspace root' : ''}`;
+}
+
+// "left out 123 dev packages (--omit)", when --omit was given.
+export function describeOmitted(omitted: number | undefined, omit: readonly OmitType[]): string {
+  if (omitted === undefined) return '';
+  return `left out ${plural(omitted, `${omit.join(' and ')} package`)} (--omit)`;
 }
 
 function label(ref: PackageRef): string {

@@ -1,5 +1,6 @@
 import { PROJECT_POLICY_FILE, type GateResult } from '../gate/index.js';
 import { unsignedOptIn } from '../policy/index.js';
+import { plural } from './plural.js';
 
 // What the summary says once about a registry that publishes no signing keys, and the packages
 // whose NO_EVIDENCE findings that explanation stands for.
@@ -24,13 +25,13 @@ export function explainKeylessRegistries({ check, decision, policy }: GateResult
     if (rejected > 0) {
       const { snippet, place } = unsignedOptIn(host, policy.policy.format);
       const file = policy.source.origin === 'builtin' ? `${PROJECT_POLICY_FILE}, which \`verify-deps init\` writes` : policy.source.path;
-      lines.push('', `${registry} publishes no signing keys, and served ${rejected} of these ${names.size} packages with no registry`);
+      lines.push('', `${registry} publishes no signing keys, and served ${rejected} of these ${plural(names.size, 'package')} with no registry`);
       lines.push('signature or attestation that verified: nothing about them was verified, so they fail (NO_EVIDENCE).');
       lines.push(`If you trust this registry's packages unverified, add ${place} (${file}):`, `  ${snippet}`);
     }
     if (accepted > 0) {
       lines.push('', `${registry} publishes no signing keys; the policy accepts it unsigned (registries.unsigned),`);
-      lines.push(`so ${accepted} packages passed without verified evidence.`);
+      lines.push(`so ${plural(accepted, 'package')} passed without verified evidence.`);
     }
   }
   return { lines, packages };

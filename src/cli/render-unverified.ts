@@ -2,6 +2,7 @@
 // and the report's notVerified): how many, and why, so that a pass never reads as "all verified".
 
 import type { NotVerifiedKind } from '../policy/index.js';
+import { plural } from './plural.js';
 import { toSafeText } from './safe-text.js';
 
 export interface UnverifiedPackage {
@@ -26,7 +27,7 @@ const REASON_LABELS: Record<NotVerifiedKind, string> = {
 export function renderUnverifiedLine(packages: readonly UnverifiedPackage[]): string {
   const counts = countByReason(packages);
   const why = [...counts].map(([kind, count]) => `${REASON_LABELS[kind]}: ${count}`).join('; ');
-  return `passed without verified evidence: ${packages.length} ${packages.length === 1 ? 'package' : 'packages'}${why === '' ? '' : ` (${why})`}`;
+  return `passed without verified evidence: ${plural(packages.length, 'package')}${why === '' ? '' : ` (${why})`}`;
 }
 
 // A few packages of each reason, for the human summary (every one is in the report).

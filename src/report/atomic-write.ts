@@ -53,9 +53,12 @@ export async function writeFileExclusive(path: string, data: string | Uint8Array
   return true;
 }
 
-// Removes a file if it is there; a missing file is not an error.
+// Removes a file if it is there; a missing file is not an error, nor is a path through a file
+// (ENOTDIR: nothing can be there).
 export async function removeIfExists(path: string): Promise<void> {
-  await rm(path, { force: true });
+  await rm(path, { force: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOTDIR') throw error;
+  });
 }
 
 // Writes and fsyncs a uniquely named temporary file (pid + random: two processes or two calls in

@@ -3,7 +3,7 @@ import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import type { CheckResult, PackageOutcome } from '../check/index.js';
 import { subjectRefs, type GateInputs, type GateResult, type LoadedPolicy } from '../gate/index.js';
 import { isIncompleteCode, isPassedUnverified, type PackageDecision, type PolicyFinding } from '../policy/index.js';
-import type { PackageRef } from '../types.js';
+import type { OmitType, PackageRef } from '../types.js';
 import type { AttestationFacts, PackageFacts } from '../verify/types.js';
 import type { CiContext } from './ci-context.js';
 import type { Attestation, ComplianceReport, Evidence, Finding, NotVerifiedReason, Package, Verification } from './report.generated.js';
@@ -14,6 +14,8 @@ export interface ReportContext {
   toolVersion: string;
   projectDir: string;
   ci?: CiContext;
+  // The run's options that change what was checked (--rehash, --omit); default neither.
+  options?: { rehash: boolean; omit: readonly OmitType[] };
 }
 
 // Why a run stopped: the error's stable code (INTERNAL_ERROR for a bug) and its one line.
@@ -45,7 +47,8 @@ export function buildReport(result: GateResult, context: ReportContext): Complia
     trustedRoot: { origin: check.trust.trustedRootOrigin, sha256: check.trust.trustedRootSha256 },
     registries: check.registries.map((r) => ({ url: r.registry, keysOrigin: r.keysOrigin, publishesKeys: r.publishesKeys, ...(r.npmKeysOrigin === undefined ? {} : { npmKeysOrigin: r.npmKeysOrigin }) })),
     ...(context.ci === undefined ? {} : { ci: context.ci }),
-    counts: toCounts(check, packages, notVerified.length, decision.exceptionsUsed.length),
+    options: toOptions(context),
+    counts: { ...toCounts(check, packages, notVerified.length, decision.exceptionsUsed.length), ...toOmitted(check.inventory) },
     packages,
     notVerified,
     exceptionsUsed: decision.exceptionsUsed.map((e) => ({ ...e, waive: [...e.waive] })),
@@ -75,6 +78,7 @@ export function buildFailedRunReport(inputs: GateInputs, now: Date, error: RunEr
     trustedRoot: null,
     registries: [],
     ...(context.ci === undefined ? {} : { ci: context.ci }),
+    options: toOptions(context),
     counts: {
       packages: packages.length,
       checked: 0,
@@ -90,6 +94,7 @@ export function buildFailedRunReport(inputs: GateInputs, now: Date, error: RunEr
       findings: 0,
       waived: 0,
       exceptionsUsed: 0,
+      ...toOmitted(inventory),
     },
     packages,
     notVerified: [],
@@ -97,6 +102,15 @@ export function buildFailedRunReport(inputs: GateInputs, now: Date, error: RunEr
     error,
     observations: { signatureStrippingRegistries: [], warnings: [...inventory.warnings, ...policy.warnings] },
   };
+}
+
+function toOptions(context: ReportContext): NonNullable<ComplianceReport['options']> {
+  return { rehash: context.options?.rehash ?? false, omit: [...(context.options?.omit ?? [])] };
+}
+
+// How many packages --omit left out, when it was given.
+function toOmitted(inventory: GateInputs['inventory']): { omitted?: number } {
+  return inventory.omitted === undefined ? {} : { omitted: inventory.omitted };
 }
 
 // What every report records of the run's inputs: the tool, the policy and the lockfile.
@@ -150,7 +164,7 @@ function toPackage(ref: PackageRef, outcome: PackageOutcome | undefined, decisio
     findings,
     waived,
     verification: toVerification(decision),
-    evidence: outcome?.facts === undefined ? null : toEvidence(outcome.facts),
+    evidence: outcome?.facts === undefined ? null : toEvidence(outcome.facts, outcome.rehashed),
   };
 }
 
@@ -186,10 +200,11 @@ function toFinding(finding: PolicyFinding): Finding {
   return { code: finding.code, message: finding.message, enforcement: finding.enforcement, ...(finding.details === undefined ? {} : { details: finding.details }) };
 }
 
-function toEvidence(facts: PackageFacts): Evidence {
+function toEvidence(facts: PackageFacts, rehashed: string | undefined): Evidence {
   const signature = facts.registrySignature;
   const bound = facts.integrity.bound;
   return {
+    ...(rehashed === undefined ? {} : { rehashed }),
     ...(bound === undefined ? {} : { boundThrough: 'download' as const, boundIntegrity: bound }),
     registrySignature: { status: signature.status, ...(signature.keyid === undefined ? {} : { keyid: signature.keyid }) },
     ...(facts.publishTime === undefined ? {} : { publishTime: { value: facts.publishTime.value, signed: facts.publishTime.signed, source: facts.publishTime.source } }),

@@ -192,6 +192,19 @@ export interface ComplianceReport {
     repository?: string;
   };
   /**
+   * The options of the run that change what was checked.
+   */
+  options?: {
+    /**
+     * --rehash: every registry tarball was downloaded and hashed against the lockfile's integrity.
+     */
+    rehash: boolean;
+    /**
+     * --omit: the dependency types left out of the tree (counts.omitted says how many packages).
+     */
+    omit: ('dev' | 'optional' | 'peer')[];
+  };
+  /**
    * Totals over the packages below.
    */
   counts: {
@@ -251,6 +264,10 @@ export interface ComplianceReport {
      * Exceptions that matched a package.
      */
     exceptionsUsed: number;
+    /**
+     * Present when --omit was given: the distinct packages it left out (neither listed nor checked).
+     */
+    omitted?: number;
   };
   /**
    * Every package of the tree, sorted by name, then version, then first location.
@@ -444,6 +461,10 @@ export interface Evidence {
    * Present when the lockfile pins sha1 only (INTEGRITY_WEAK_PIN): `download`, the tarball was downloaded (or read from npm's cache), its bytes matched the sha1 pin, and the registry signature and attestations were verified against boundIntegrity, the sha512 of those same bytes.
    */
   boundThrough?: 'download';
+  /**
+   * Present when the tarball was downloaded (or read from npm's cache) and hashed (--rehash, or a sha1-only pin): the SRI digest of its bytes.
+   */
+  rehashed?: string;
   /**
    * With boundThrough: the sha512 SRI digest computed from the tarball bytes that matched the lockfile's sha1 pin; the digest the evidence was verified against, and the one the SRI manifest lists.
    */

@@ -35,6 +35,8 @@ export interface WalkResult extends Inventory {
   // The first root dependency where package.json and the lockfile differ, when they do (the
   // packages are then the lockfile's record, and a warning says so).
   outOfSync?: string;
+  // Distinct packages --omit left out; present only when --omit was given.
+  omitted?: number;
 }
 
 // Reads the project's lockfile (never node_modules when a lockfile exists) and returns every
@@ -75,14 +77,22 @@ export async function walkTree(dir: string, options: WalkOptions = {}): Promise<
   }
 
   const byKey = new Map<string, PackageRef>();
+  // Counted as distinct packages, as the kept ones are, so that "left out N" adds up.
+  const omittedKeys = new Set<string>();
   for (const node of nodes) {
-    if (node.isProjectRoot || isRepresentedByLink(node) || isOmitted(node, omit)) continue;
+    if (node.isProjectRoot || isRepresentedByLink(node)) continue;
     if (keep !== undefined && !keep(node)) continue;
     const ref = toPackageRef(node, projectDir);
     const key = [ref.name, ref.version, ref.integrity, ref.source, ref.registryHost, ref.source === 'registry' ? '' : ref.resolved].join('\0');
+    if (isOmitted(node, omit)) {
+      omittedKeys.add(key);
+      continue;
+    }
     const seen = byKey.get(key);
     byKey.set(key, seen ? mergeRefs(seen, ref) : ref);
   }
+  // A package installed both where it is omitted and where it is not is kept, not left out.
+  for (const key of byKey.keys()) omittedKeys.delete(key);
 
   const packages = [...byKey.values()].sort(comparePackages);
   for (const ref of packages) ref.locations.sort();
@@ -94,6 +104,7 @@ export async function walkTree(dir: string, options: WalkOptions = {}): Promise<
     treeSource,
     warnings,
     ...(outOfSync === undefined ? {} : { outOfSync }),
+    ...(omit.size === 0 ? {} : { omitted: omittedKeys.size }),
     packages,
     counts: countBySource(packages),
   };

@@ -1,5 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
+import semver from 'semver';
+import { toDisplayValue } from '../display-value.js';
 import { InputError } from '../errors.js';
 
 // Where the tree comes from: a lockfile the project commits, or (only when there is none) what
@@ -33,6 +35,12 @@ export const MAX_LOCKFILE_DEPTH = 1_000;
 // Checks that the project directory exists and is a directory.
 export async function assertProjectDir(dir: string): Promise<void> {
   const info = await stat(dir).catch(() => null);
+  if (info?.isFile()) {
+    throw new InputError('PROJECT_DIR_MISSING', `${dir}: expected a project directory (or its package-lock.json or npm-shrinkwrap.json), got another file`, {
+      file: dir,
+      hint: 'Pass the directory that holds package.json and package-lock.json, or the lockfile itself.',
+    });
+  }
   if (!info || !info.isDirectory()) {
     throw new InputError('PROJECT_DIR_MISSING', `${dir}: no such directory`, {
       file: dir,
@@ -156,8 +164,16 @@ function invalid(path: string, field: string, expected: string): InputError {
 export function assertLockfileShape(data: unknown, path: string, relPath = path, maxEntries = MAX_LOCKFILE_ENTRIES): number {
   if (!isRecord(data)) throw invalid(path, '(root)', 'an object (an npm lockfile)');
   const version = data.lockfileVersion;
+  if (typeof version === 'number' && Number.isInteger(version) && version > Math.max(...SUPPORTED_VERSIONS)) {
+    // Regenerating would not help: the npm that wrote it writes the same version again.
+    throw new InputError('LOCKFILE_UNSUPPORTED', `${path}: lockfileVersion: expected 1, 2 or 3, got ${version}, a lockfile version newer than this verify-deps reads`, {
+      file: path,
+      field: 'lockfileVersion',
+      hint: 'Upgrade verify-deps to a release that reads it (npm install --save-dev verify-deps@latest).',
+    });
+  }
   if (typeof version !== 'number' || !SUPPORTED_VERSIONS.includes(version)) {
-    throw invalid(path, 'lockfileVersion', `1, 2 or 3, got ${JSON.stringify(version) ?? 'nothing'}`);
+    throw invalid(path, 'lockfileVersion', `1, 2 or 3, got ${toDisplayValue(version)}`);
   }
   if (version >= 2 || relPath.endsWith('.package-lock.json')) {
     if (!isRecord(data.packages)) throw invalid(path, 'packages', 'an object of install locations');
@@ -166,6 +182,7 @@ export function assertLockfileShape(data: unknown, path: string, relPath = path,
     for (const [location, entry] of Object.entries(data.packages)) {
       if (!isRecord(entry)) throw invalid(path, `packages["${location}"]`, 'an object');
       assertStringFields(entry, path, `packages["${location}"]`);
+      assertSemverVersion(entry, path, `packages["${location}"]`);
     }
   } else if (data.dependencies !== undefined) {
     if (!isRecord(data.dependencies)) throw invalid(path, 'dependencies', 'an object of dependencies');
@@ -207,8 +224,25 @@ function assertStringFields(entry: Record<string, unknown>, path: string, here: 
   for (const field of STRING_FIELDS) {
     const value = entry[field];
     if (value !== undefined && value !== null && value !== false && typeof value !== 'string') {
-      throw invalid(path, `${here}.${field}`, `a string (or false or null, read as absent), got ${JSON.stringify(value).slice(0, 40)}`);
+      throw invalid(path, `${here}.${field}`, `a string (or false or null, read as absent), got ${toDisplayValue(value)}`);
     }
+    // npm never writes a control character into these fields; shown to a person, one could
+    // rewrite what their terminal displays.
+    if (typeof value === 'string' && CONTROL_CHARACTER.test(value)) {
+      throw invalid(path, `${here}.${field}`, `a string without control characters, got ${toDisplayValue(value)}`);
+    }
+  }
+}
+
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+// A v2/v3 entry's version is its package.json's, which npm refuses to install unless it is
+// semver (a link's entry carries none). A v1 `dependencies` version may be a spec (npm:, file:,
+// a URL), so only v2/v3 entries are held to it.
+function assertSemverVersion(entry: Record<string, unknown>, path: string, here: string): void {
+  const version = entry.version;
+  if (typeof version === 'string' && version !== '' && semver.valid(version, { loose: true }) === null) {
+    throw invalid(path, `${here}.version`, `a semver version, got ${toDisplayValue(version)}`);
   }
 }
 

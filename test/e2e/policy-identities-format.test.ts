@@ -88,7 +88,7 @@ describe('the Sigstore guide\'s policy (identities format), as written (the real
   const recordedCodes = (r: PolicyRun) => RECORDED.map((p) => r.codes(p.name, p.version));
 
   it('policy validate accepts the file as written: exit 0, identities format', () => {
-    expect(validate.stderr).toContain('a valid policy (identities format): 1 rules, 0 exceptions, enforcement strict');
+    expect(validate.stderr).toContain('a valid policy (identities format): 1 rule, 0 exceptions, enforcement strict');
     expect(validate.code).toBe(0);
   });
 

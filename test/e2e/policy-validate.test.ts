@@ -96,7 +96,7 @@ describe('policy validate (the real CLI)', () => {
 
   it('exits 0 on the valid base every broken document is derived from (the positive control)', () => {
     const { code, stderr } = run('base');
-    expect(stderr).toMatch(/base\.json: a valid policy \(rules format\): 1 rules, 1 exceptions, enforcement strict/);
+    expect(stderr).toMatch(/base\.json: a valid policy \(rules format\): 1 rule, 1 exception, enforcement strict/);
     expect(code).toBe(0);
   });
 

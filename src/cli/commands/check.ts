@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { styleText } from 'node:util';
 import { EXIT, VerifyDepsError, type ExitCode } from '../../errors.js';
@@ -13,6 +13,7 @@ import type { LoadedPolicy } from '../../gate/policy-source.js';
 import { getVsaInputs } from '../../report/vsa-inputs.js';
 import type { VsaInputs } from '../../report/vsa.js';
 import { removeStaleOutputs, removeStaleSri, writeOutputs, type OutputPaths, type OutputsWritten } from '../../report/outputs.js';
+import { prepareOutputs } from '../../report/prepare-outputs.js';
 import { renderGithubAnnotations, renderGithubStepSummary, renderGitlabCodeQuality } from '../ci-annotations.js';
 import { renderSarif } from '../render-sarif.js';
 import { isInteractive, ProgressReporter } from '../progress.js';
@@ -39,11 +40,21 @@ export async function runCheckCommand(args: CliArgs, io: CliIo, clockAtStart: Da
   const interactive = isInteractive({ isTTY: io.stderrIsTTY === true }, io.env);
   const paths = toOutputPaths(args);
   const ci = getCiContext(io.env);
-  const context: ReportContext = { toolVersion: TOOL_VERSION, projectDir: paths.projectDir, ...(ci === undefined ? {} : { ci }) };
+  const context: ReportContext = {
+    toolVersion: TOOL_VERSION,
+    projectDir: paths.projectDir,
+    ...(ci === undefined ? {} : { ci }),
+    options: { rehash: args.rehash, omit: args.omit },
+  };
   // --quiet: not even the start line.
   const progress = new ProgressReporter(args.quiet ? () => undefined : io.stderr, interactive);
   let inputs: GateInputs | undefined;
   try {
+    // Before any request: an output that cannot be written is exit 2 now, not after the run. A
+    // missing project is the gate's error to report (and no folder is created for it).
+    if ((await stat(paths.projectDir).catch(() => null))?.isDirectory()) {
+      await prepareOutputs(outputFiles(args, paths), paths.ledger === undefined ? [] : [paths.ledger]);
+    }
     let result: GateResult;
     try {
       result = await runGate({ ...toGateOptions(args, clockAtStart), onProgress: (p) => progress.update(p), onInputs: (known) => (inputs = known) });
@@ -55,7 +66,7 @@ export async function runCheckCommand(args: CliArgs, io: CliIo, clockAtStart: Da
     // Names, SANs and URLs in the summary come from the lockfile and the registry: made safe, and
     // on GitHub read as plain text (stop-commands), so none of them can act on the runner.
     commands.stop();
-    io.stderr(toSafeOutput(args.quiet ? renderQuietSummary(report) : renderGateSummary(result)));
+    io.stderr(toSafeOutput(args.quiet ? renderQuietSummary(report) : renderGateSummary(result, report)));
     commands.resume();
     const written = await writeOutputs(report, result.check, paths, toVsaInputs(report, result.policy, paths, io));
     if (!args.quiet) io.stderr(toSafeOutput(renderOutputs(written)));
@@ -117,6 +128,13 @@ export async function removeStaleCheckOutputs(args: CheckOutputArgs): Promise<vo
 // Where the VSA's lockfile and policy are (src/report/vsa-inputs.ts).
 function toVsaInputs(report: ComplianceReport, policy: LoadedPolicy, paths: OutputPaths, io: CliIo): VsaInputs {
   return getVsaInputs({ projectDir: paths.projectDir, lockfilePath: report.lockfile.path, policy: policy.source, env: io.env });
+}
+
+// Every file a run writes, checked before any request (prepareOutputs).
+function outputFiles(args: CliArgs, paths: OutputPaths): string[] {
+  const files = [paths.report, paths.sri, ...(paths.vsa === undefined ? [] : [paths.vsa])];
+  const extra = [args.gitlabReport, args.sarif].flatMap((file) => (file === undefined ? [] : [resolve(file)]));
+  return [...files, ...extra];
 }
 
 function toOutputPaths(args: CheckOutputArgs & Pick<CliArgs, 'sriFiles' | 'ledger'>): OutputPaths {

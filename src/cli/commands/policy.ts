@@ -9,6 +9,7 @@ import type { CliArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { renderDefaultPolicy } from '../policy-file.js';
 import { toGateOptions } from './check.js';
+import { plural } from '../plural.js';
 
 export const IDENTITY_LOCK_FILE = 'verify-deps.identities.json';
 
@@ -20,11 +21,12 @@ export async function runPolicyCommand(args: CliArgs, io: CliIo, clockAtStart: D
 // Exit 0 for a usable policy (warnings printed), else 2 with every problem and its JSON path.
 async function validatePolicyFile(file: string, io: CliIo): Promise<ExitCode> {
   const text = await readFile(file, 'utf8').catch((cause: NodeJS.ErrnoException) => {
-    throw new InputError('POLICY_UNREADABLE', `${file}: cannot be read (${cause.code ?? String(cause)})`, { file });
+    // Its own hint: `policy validate` takes the file as its argument, and has no --policy.
+    throw new InputError('POLICY_UNREADABLE', `${file}: cannot be read (${cause.code ?? String(cause)})`, { file, hint: 'Pass the path of an existing policy file: `verify-deps policy validate FILE`.' });
   });
   const { policy, warnings } = parsePolicy(text, file);
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
-  io.stderr(`${file}: a valid policy (${policy.format} format): ${policy.rules.length} rules, ${policy.exceptions.length} exceptions, enforcement ${policy.enforcement}\n`);
+  io.stderr(`${file}: a valid policy (${policy.format} format): ${plural(policy.rules.length, 'rule')}, ${plural(policy.exceptions.length, 'exception')}, enforcement ${policy.enforcement}\n`);
   return EXIT.pass;
 }
 
@@ -40,7 +42,7 @@ async function learnIdentities(args: CliArgs, io: CliIo, clockAtStart: Date): Pr
   if (learned === 0) return reportNothingLearned(check, io);
   const lockPath = join(projectDir, IDENTITY_LOCK_FILE);
   await writeFileAtomic(lockPath, serializeIdentityLock(lock));
-  io.stderr(`verify-deps: wrote ${lockPath}: the signer identities of ${learned} packages with verified provenance\n`);
+  io.stderr(`verify-deps: wrote ${lockPath}: the signer identities of ${plural(learned, 'package')} with verified provenance\n`);
 
   const policyPath = join(projectDir, PROJECT_POLICY_FILE);
   if (!(await stat(policyPath).catch(() => null))?.isFile()) {
@@ -56,12 +58,12 @@ async function learnIdentities(args: CliArgs, io: CliIo, clockAtStart: Date): Pr
 // worked and its result is that no package carries a signer identity to pin, a finding about the
 // packages (as `check` fails them, NO_EVIDENCE behind a keyless registry), not a usage error.
 function reportNothingLearned(check: CheckResult, io: CliIo): ExitCode {
-  io.stderr(`verify-deps: learned nothing: none of the ${check.packages.length} registry packages carries verified provenance, so there is no signer identity to lock; wrote nothing\n`);
+  io.stderr(`verify-deps: learned nothing: none of the ${plural(check.packages.length, 'registry package')} carries verified provenance, so there is no signer identity to lock; wrote nothing\n`);
   for (const { registry } of check.registries.filter((r) => !r.publishesKeys)) {
     io.stderr(`  ${registry} publishes no signing keys and served no attestation that verified: nothing from it could be verified\n`);
   }
   const unchecked = check.packages.filter((o) => o.findings.some((f) => isIncompleteCode(f.code))).length;
   if (unchecked === 0) return EXIT.policyFailure;
-  io.stderr(`  ${unchecked} packages could not be checked (see \`verify-deps check\`): rerun when their evidence can be had\n`);
+  io.stderr(`  ${plural(unchecked, 'package')} could not be checked (see \`verify-deps check\`): rerun when their evidence can be had\n`);
   return EXIT.incomplete;
 }
