@@ -68,12 +68,12 @@ describe('verifyArtifactSubject', () => {
   const artifact = toArtifact({ bytes: BYTES });
 
   it('a subject whose sha256 is the artifact\'s binds, in either case of hex, after subjects without one', () => {
-    const statement = { subject: [{ name: 'a', digest: { sha512: 'ff' } }, { name: 'b', digest: { sha256: SHA256.toUpperCase() } }] };
+    const statement = { subject: [{ name: 'a', digest: { sha512: 'ff' } as Record<string, string> }, { name: 'b', digest: { sha256: SHA256.toUpperCase() } }] };
     expect(verifyArtifactSubject(statement, artifact)).toEqual([]);
   });
 
   it('no subject with the artifact\'s sha256: SUBJECT_DIGEST_MISMATCH listing each subject\'s sha256 or null', () => {
-    const statement = { subject: [{ name: 'a', digest: {} }, { name: 'b', digest: { sha256: 'AB' } }] };
+    const statement = { subject: [{ name: 'a', digest: {} as Record<string, string> }, { name: 'b', digest: { sha256: 'AB' } }] };
     expect(verifyArtifactSubject(statement, artifact)).toEqual([
       expect.objectContaining({ code: 'SUBJECT_DIGEST_MISMATCH', details: { expected: SHA256, actual: [null, 'ab'] } }),
     ]);
