@@ -183,6 +183,14 @@ describe('verifyRegistrySignatures', () => {
     expect(check([{ keyid: TEST_KEYID, sig: '!!!' }]).findings).toEqual([expect.objectContaining({ code: 'SIGNATURE_INVALID', details: { keyid: TEST_KEYID } })]);
   });
 
+  it('a key in the npm shape (an end, no start) with no publish time: PUBLISH_TIME_UNKNOWN, nothing throws', () => {
+    const key = TEST_SIGNING.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    const npmShape = { keys: [{ expires: '2030-01-01T00:00:00.000Z', keyid: TEST_KEYID, keytype: 'ecdsa-sha2-nistp256', scheme: 'ecdsa-sha2-nistp256', key }] };
+    const keys = createTrust({ trustedRoot: TRUSTED_ROOT_BYTES, registryKeys: npmShape }).registryKeys;
+    const r = verifyRegistrySignatures({ name: NAME, version: VERSION, integrity: INTEGRITY, signatures: good() }, keys);
+    expect(codes(r.findings)).toEqual(['PUBLISH_TIME_UNKNOWN']);
+  });
+
   it('a key of a type that cannot verify a sha256 signature fails the signature instead of throwing', () => {
     const ed = generateKeyPairSync('ed25519');
     const keys = new Map([['npm:signatures', new Map([[TEST_KEYID, { keyid: TEST_KEYID, publicKey: ed.publicKey, usage: new Set(['npm:signatures']) }]])]]);
