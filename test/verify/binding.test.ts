@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { toPurl, toStatement, verifyPredicateType, verifySubjects } from '../../src/verify/attestation/index.js';
+import { MAX_SUBJECTS } from '../../src/verify/attestation/statement.js';
 import { verifySignerKind } from '../../src/verify/attestation/index.js';
 import { getSha512Hex } from '../../src/verify/integrity.js';
 import { verifyPackageEvidence } from '../../src/verify/index.js';
@@ -81,6 +82,15 @@ describe('toStatement', () => {
 
   it('decodes a statement', () => {
     expect(toStatement({ payloadType: 'application/vnd.in-toto+json', payload: payload(ok) })).toMatchObject({ statement: { predicateType: 'p' } });
+  });
+
+  // Statements are decoded without any signing here, so the limit itself is cheap to test.
+  it('decodes MAX_SUBJECTS subjects and refuses one more (INPUT_TOO_LARGE with the limit and count)', () => {
+    const subjects = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `n${i}`, digest: { sha512: 'x' } }));
+    const decode = (n: number) => toStatement({ payloadType: 'application/vnd.in-toto+json', payload: payload({ ...ok, subject: subjects(n) }) });
+    const atLimit = decode(MAX_SUBJECTS);
+    expect('statement' in atLimit && atLimit.statement.subject).toHaveLength(MAX_SUBJECTS);
+    expect(decode(MAX_SUBJECTS + 1)).toEqual({ finding: expect.objectContaining({ code: 'INPUT_TOO_LARGE', details: { limit: MAX_SUBJECTS, actual: MAX_SUBJECTS + 1 } }) });
   });
 
   it('keeps a subject without digests, as an empty digest set the binding then refuses', () => {

@@ -157,6 +157,48 @@ describe('verifyRegistrySignatures', () => {
     expect(r.facts.status).toBe('failed');
   });
 
+  // The facts and details each outcome records (what a report shows), not only the codes.
+  it('records no keyids for missing and malformed signature lists', () => {
+    expect(check(undefined).facts).toEqual({ status: 'missing', keyids: [] });
+    expect(check([{ keyid: TEST_KEYID, sig: 'a' }, { keyid: TEST_KEYID }]).facts).toEqual({ status: 'failed', keyids: [] });
+    expect(codes(check([{ keyid: TEST_KEYID, sig: 'a' }, { keyid: TEST_KEYID }]).findings)).toEqual(['SIGNATURE_INVALID']);
+    expect(codes(check([{ keyid: TEST_KEYID }]).findings)).toEqual(['SIGNATURE_INVALID']);
+  });
+
+  it('records the keyids when the lockfile pins no integrity, with no finding', () => {
+    expect(check(good(), { integrity: null })).toEqual({ facts: { status: 'failed', keyid: TEST_KEYID, keyids: [TEST_KEYID] }, findings: [] });
+  });
+
+  it('an index with no npm:signatures keys at all: UNKNOWN_KEY naming the keyid', () => {
+    expect(check(good(), { keys: new Map() }).findings).toEqual([expect.objectContaining({ code: 'UNKNOWN_KEY', details: { keyid: TEST_KEYID } })]);
+  });
+
+  it('details of KEY_EXPIRED, PUBLISH_TIME_UNKNOWN and SIGNATURE_INVALID', () => {
+    const expired = trustWith({ start: '2020-01-01T00:00:00Z', end: '2024-01-01T00:00:00Z' });
+    expect(check(good(), { keys: expired.registryKeys, publishTime: { value: PUBLISHED.value, signed: false } }).findings).toEqual([
+      expect.objectContaining({ code: 'KEY_EXPIRED', details: { keyid: TEST_KEYID, publishTime: '2024-06-01T00:00:00.000Z', publishTimeSigned: false } }),
+    ]);
+    const unknownTime = verifyRegistrySignatures({ name: NAME, version: VERSION, integrity: INTEGRITY, signatures: good() }, expired.registryKeys);
+    expect(unknownTime.findings).toEqual([expect.objectContaining({ code: 'PUBLISH_TIME_UNKNOWN', details: { keyid: TEST_KEYID } })]);
+    expect(check([{ keyid: TEST_KEYID, sig: '!!!' }]).findings).toEqual([expect.objectContaining({ code: 'SIGNATURE_INVALID', details: { keyid: TEST_KEYID } })]);
+  });
+
+  it('a key in the npm shape (an end, no start) with no publish time: PUBLISH_TIME_UNKNOWN, nothing throws', () => {
+    const key = TEST_SIGNING.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    const npmShape = { keys: [{ expires: '2030-01-01T00:00:00.000Z', keyid: TEST_KEYID, keytype: 'ecdsa-sha2-nistp256', scheme: 'ecdsa-sha2-nistp256', key }] };
+    const keys = createTrust({ trustedRoot: TRUSTED_ROOT_BYTES, registryKeys: npmShape }).registryKeys;
+    const r = verifyRegistrySignatures({ name: NAME, version: VERSION, integrity: INTEGRITY, signatures: good() }, keys);
+    expect(codes(r.findings)).toEqual(['PUBLISH_TIME_UNKNOWN']);
+  });
+
+  it('a key of a type that cannot verify a sha256 signature fails the signature instead of throwing', () => {
+    const ed = generateKeyPairSync('ed25519');
+    const keys = new Map([['npm:signatures', new Map([[TEST_KEYID, { keyid: TEST_KEYID, publicKey: ed.publicKey, usage: new Set(['npm:signatures']) }]])]]);
+    const r = check([{ keyid: TEST_KEYID, sig: Buffer.alloc(64, 1).toString('base64') }], { keys: keys as never });
+    expect(codes(r.findings)).toEqual(['SIGNATURE_INVALID']);
+    expect(r.facts.status).toBe('failed');
+  });
+
   it('checks a signature in well under a millisecond', () => {
     const sigs = good();
     check(sigs);

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { createTrust, verifyPackageEvidence } from '../../src/verify/index.js';
 import {
   getEarliest,
+  getVerifiedTimestamps,
+  requiresInclusionProof,
+  V01_WITHOUT_PROOF_UNTIL,
   verifyCertificateWindow,
   verifyInclusionProofs,
   verifyNotInFuture,
@@ -73,6 +76,60 @@ describe('pure time checks', () => {
     expect(codes(verifyInclusionProofs({ mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1', verificationMaterial: vm(timeless) }))).toEqual(['MISSING_INCLUSION_PROOF']);
     const proved = { ...entry, inclusionProof: { checkpoint: { envelope: 'x' } } };
     expect(verifyInclusionProofs({ mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.2', verificationMaterial: vm(proved) })).toEqual([]);
+  });
+});
+
+// The edges and the details (facts a report carries) of the same checks.
+describe('pure time checks: edges and details', () => {
+  const V01_TYPE = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
+  const t = (iso: string) => ({ source: 'timestamp-authority' as const, time: new Date(iso) });
+
+  it('getVerifiedTimestamps: a tlog time past what a Date holds is no timestamp; one without a promise neither', () => {
+    const tlog = (integratedTime: string, promise = true) => ({ $case: 'transparency-log', tlogEntry: { integratedTime, ...(promise ? { inclusionPromise: {} } : {}) } });
+    const signingTime = new Date('2026-01-01T00:00:00Z');
+    const entity = { timestamps: [tlog('9000000000000000'), tlog('1700000000', false), tlog('1700000000'), { $case: 'timestamp-authority', timestamp: { signingTime } }] } as never;
+    expect(getVerifiedTimestamps(entity)).toEqual([
+      { source: 'transparency-log', time: new Date(1_700_000_000_000) },
+      { source: 'timestamp-authority', time: signingTime },
+    ]);
+  });
+
+  it('FUTURE_TIMESTAMP names the source and the time', () => {
+    expect(verifyNotInFuture([t('2026-01-01T01:00:00Z')], new Date('2026-01-01T00:00:00Z'))).toEqual([
+      expect.objectContaining({ code: 'FUTURE_TIMESTAMP', details: { source: 'timestamp-authority', time: '2026-01-01T01:00:00.000Z' } }),
+    ]);
+  });
+
+  it('PROVENANCE_AFTER_PUBLISH names both times', () => {
+    expect(verifyProvenanceBeforePublish(new Date('2024-01-01T02:00:00Z'), new Date('2024-01-01T00:00:00Z'))).toEqual([
+      expect.objectContaining({ code: 'PROVENANCE_AFTER_PUBLISH', details: { provenanceSigned: '2024-01-01T02:00:00.000Z', published: '2024-01-01T00:00:00.000Z' } }),
+    ]);
+  });
+
+  it('CERT_WINDOW names the window and the time, and an invalid date as such', () => {
+    const cert = (notBefore: Date) => ({ validForDate: () => false, notBefore, notAfter: new Date('2026-01-01T00:10:00Z') }) as never;
+    expect(verifyCertificateWindow(cert(new Date('2026-01-01T00:00:00Z')), [t('2026-01-02T00:00:00Z')])).toEqual([
+      expect.objectContaining({ code: 'CERT_WINDOW', details: { notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2026-01-01T00:10:00.000Z', time: '2026-01-02T00:00:00.000Z' } }),
+    ]);
+    expect(verifyCertificateWindow(cert(new Date(NaN)), [t('2026-01-02T00:00:00Z')])[0]?.details).toMatchObject({ notBefore: 'an invalid date' });
+  });
+
+  it('MISSING_INCLUSION_PROOF names the log index; a proof without a checkpoint is no proof', () => {
+    const entry = { logIndex: '42', integratedTime: '1700000000', inclusionProof: { logIndex: '42' } } as never;
+    expect(verifyInclusionProofs({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial: { tlogEntries: [entry] } as never })).toEqual([
+      expect.objectContaining({ code: 'MISSING_INCLUSION_PROOF', details: { logIndex: '42' } }),
+    ]);
+  });
+
+  it('a v0.1 entry logged exactly at the cut-off needs a proof; one a millisecond before does not', () => {
+    expect(requiresInclusionProof(V01_TYPE, new Date(V01_WITHOUT_PROOF_UNTIL.getTime()))).toBe(true);
+    expect(requiresInclusionProof(V01_TYPE, new Date(V01_WITHOUT_PROOF_UNTIL.getTime() - 1))).toBe(false);
+    expect(requiresInclusionProof(V01_TYPE, undefined)).toBe(true);
+  });
+
+  it.each(['0', '-5', '', 'soon', 'Infinity', undefined, null])('a v0.1 entry with integrated time %j states no time, so it needs a proof', (integratedTime) => {
+    const entry = { logIndex: '1', integratedTime } as never;
+    expect(codes(verifyInclusionProofs({ mediaType: V01_TYPE, verificationMaterial: { tlogEntries: [entry] } as never }))).toEqual(['MISSING_INCLUSION_PROOF']);
   });
 });
 
