@@ -204,6 +204,13 @@ describe('registries and sources', () => {
     return rest;
   };
 
+  it('origin findings record the allowed hosts and the host found, or the source', () => {
+    const details = (policy: NormalizedPolicy, s: PolicySubject) => run(policy, s).packages[0]?.findings.map((f) => [f.code, f.details]);
+    expect(details(allowNpm, subject('a', '1.0.0', [], { ref: ref('a', '1.0.0', { registryHost: 'evil.example' }) }))).toEqual([['REGISTRY_NOT_ALLOWED', { allowed: ['registry.npmjs.org'], got: 'evil.example' }]]);
+    expect(details(oneRule({}, { sources: { git: 'deny' } }), gitDep())).toEqual([['SOURCE_DENIED', { source: 'git' }]]);
+    expect(details(oneRule({}, { sources: { git: 'warn' } }), gitDep())).toEqual([['SOURCE_UNVERIFIABLE', { source: 'git' }]]);
+  });
+
   it('sources: deny fails, warn reports under audit, allow says nothing; no evidence is asked of them', () => {
     expect(run(oneRule({ require: { provenance: true } }, { sources: { git: 'deny' } }), gitDep())).toMatchObject({ verdict: 'fail', packages: [{ findings: [{ code: 'SOURCE_DENIED', enforcement: 'strict' }] }] });
     expect(run(oneRule({}, { sources: { git: 'warn' } }), gitDep())).toMatchObject({ verdict: 'pass', packages: [{ findings: [{ code: 'SOURCE_UNVERIFIABLE', enforcement: 'audit' }] }] });
