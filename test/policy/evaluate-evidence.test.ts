@@ -32,6 +32,28 @@ describe('NO_EVIDENCE: a registry that publishes no keys', () => {
     expect(codes(run(oneRule({}), keyless([provenance(githubSigner('org/a'))])))).toEqual([]);
   });
 
+  it('a verified registry signature is evidence too, with or without attestations', () => {
+    expect(codes(run(oneRule({}), keyless([], { facts: facts('a', '1.0.0', [], 'verified'), verificationFindings: [] })))).toEqual([]);
+    const failed = provenance(githubSigner('org/a'), { status: 'failed' });
+    expect(codes(run(oneRule({}), keyless([], { facts: facts('a', '1.0.0', [failed], 'verified'), verificationFindings: [] })))).toEqual([]);
+  });
+
+  it('one verified attestation among failed ones is evidence', () => {
+    const failed = provenance(githubSigner('org/a'), { status: 'failed' });
+    expect(codes(run(oneRule({}), keyless([], { facts: facts('a', '1.0.0', [failed, provenance(githubSigner('org/a'))], 'missing'), verificationFindings: [SIGNATURE_MISSING] })))).toEqual([]);
+  });
+
+  it('the registry it is fetched from is compared and recorded in lower case', () => {
+    const shouting = keyless([], { registryHost: HOST.toUpperCase() });
+    expect(run(oneRule({}, { registries: { unsigned: [HOST] } }), shouting).packages[0]?.findings).toMatchObject([{ code: 'NO_EVIDENCE', enforcement: 'audit', details: { registry: HOST, acceptedUnsigned: true } }]);
+  });
+
+  it('a package whose registry is not known fails, recorded with no registry and never accepted unsigned', () => {
+    const unknown = keyless([], { ref: ref('a', '1.0.0', { registryHost: null, resolved: null }), registryHost: null });
+    const decision = run(oneRule({}, { registries: { unsigned: [HOST] } }), unknown);
+    expect(decision.packages[0]?.findings).toMatchObject([{ code: 'NO_EVIDENCE', enforcement: 'strict', details: { registry: null, acceptedUnsigned: false } }]);
+  });
+
   it('an attestation that did not verify is no evidence: its own finding and NO_EVIDENCE', () => {
     const broken = provenance(githubSigner('org/a'), { status: 'failed', findings: [{ code: 'SIGNATURE_INVALID', message: 'bad' }] });
     expect(codes(run(oneRule({}), keyless([broken])))).toEqual(['SIGNATURE_INVALID', 'NO_EVIDENCE']);
