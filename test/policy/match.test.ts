@@ -122,3 +122,24 @@ describe('identity lock under every installed name', () => {
     expect(codes(run(policy, [aliased()], lock))).toEqual(['IDENTITY_CHANGED', 'IDENTITY_CHANGED']);
   });
 });
+
+describe('a rule\'s match', () => {
+  const rules = policyOf({
+    version: 1,
+    enforcement: 'strict',
+    rules: [
+      { name: 'pair', match: { package: ['left', 'right'] } },
+      { name: 'from 2', match: { package: 'v', version: '>=2.0.0' } },
+      { name: 'rest', match: { package: '*' } },
+    ],
+  }).rules;
+  const ruleOf = (name: string, version: string) => matchRules(subject(name, version), rules)[0]?.rule?.name;
+
+  it('any glob of a list may match', () => {
+    expect([ruleOf('left', '1.0.0'), ruleOf('right', '1.0.0'), ruleOf('middle', '1.0.0')]).toEqual(['pair', 'pair', 'rest']);
+  });
+
+  it('a rule\'s version range includes prereleases: a rule reaches more packages, never fewer', () => {
+    expect([ruleOf('v', '2.1.0-rc.1'), ruleOf('v', '2.0.0'), ruleOf('v', '1.9.0')]).toEqual(['from 2', 'from 2', 'rest']);
+  });
+});
