@@ -2,7 +2,7 @@
 // evidence at all fails (NO_EVIDENCE) unless the policy accepts the registry unsigned.
 
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy } from '../../src/policy/index.js';
+import { evaluatePolicy, unsignedOptIn } from '../../src/policy/index.js';
 import type { NormalizedPolicy, PolicySubject } from '../../src/policy/index.js';
 import type { AttestationFacts } from '../../src/verify/types.js';
 import { codes, facts, githubSigner, NOW, oneRule, policyOf, provenance, ref, REKOR, subject } from './_helpers.js';
@@ -101,5 +101,16 @@ describe('NO_EVIDENCE: a registry that publishes no keys', () => {
   it('an exception may waive NO_EVIDENCE for one package', () => {
     const exception = { package: 'a@1.0.0', waive: ['NO_EVIDENCE'], reason: 'vendored, reviewed', approvedBy: 'sec@example.com', expires: '2027-01-01' };
     expect(run(oneRule({}, { exceptions: [exception] }), keyless()).verdict).toBe('pass');
+  });
+});
+
+describe('unsignedOptIn: the policy text the hint offers', () => {
+  it('is JSON that accepts the host unsigned, placed inside "policy" for the seed shape only', () => {
+    const native = unsignedOptIn(HOST, 'native');
+    const seed = unsignedOptIn(HOST, 'seed');
+    expect(JSON.parse(`{${native.snippet}}`)).toEqual({ registries: { unsigned: [HOST] } });
+    expect(seed.snippet).toBe(native.snippet);
+    expect(seed.place).toContain('"policy"');
+    expect(native.place).not.toContain('"policy"');
   });
 });

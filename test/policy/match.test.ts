@@ -90,6 +90,12 @@ describe('no rule under a name or host (native policies)', () => {
     expect(run(policy, [onYarn]).packages[0]?.findings.map((f) => [f.code, f.details])).toEqual([['NO_MATCHING_RULE', { name: 'a', hosts: ['registry.yarnpkg.com'] }]]);
   });
 
+  it('a package from no known host that no rule matches names no host', () => {
+    const policy = policyOf({ version: 1, enforcement: 'strict', rules: [{ name: 'only b', match: { package: 'b' } }] });
+    const hostless = subject('a', '1.0.0', [], { registryHost: null, ref: ref('a', '1.0.0', { registryHost: null, resolved: null }) });
+    expect(run(policy, [hostless]).packages[0]?.findings.map((f) => [f.code, f.details])).toEqual([['NO_MATCHING_RULE', { name: 'a', hosts: [] }]]);
+  });
+
   it('the seed shape has no such check: a name its subjects do not match, from a host they name, passes', () => {
     const seed = policyOf({ policy: { identities: [{ subject: 'npm:registry.npmjs.org/@scope/*', issuer: 'https://token.actions.githubusercontent.com' }], enforcement: 'strict' } });
     expect(codes(run(seed, [subject('a', '1.0.0')]))).toEqual([]);
