@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy, learnIdentityLock } from '../../src/policy/index.js';
 import type { IdentityLock, NormalizedPolicy, PolicySubject } from '../../src/policy/index.js';
-import { matchRules } from '../../src/policy/match.js';
+import { lockfileHost, matchRules } from '../../src/policy/match.js';
 import { codes, githubSigner, NOW, OTHER_LOG, policyOf, provenance, publishAttestation, ref, REKOR, subject } from './_helpers.js';
 
 const run = (policy: NormalizedPolicy, subjects: PolicySubject[], identityLock?: IdentityLock) =>
@@ -147,5 +147,19 @@ describe('a rule\'s match', () => {
 
   it('a rule\'s version range includes prereleases: a rule reaches more packages, never fewer', () => {
     expect([ruleOf('v', '2.1.0-rc.1'), ruleOf('v', '2.0.0'), ruleOf('v', '1.9.0')]).toEqual(['from 2', 'from 2', 'rest']);
+  });
+});
+
+describe('the hosts a package is judged under', () => {
+  it('lockfileHost drops the default port of the scheme of `resolved`, http only when it starts with http:', () => {
+    expect(lockfileHost(ref('a', '1.0.0', { registryHost: 'h.example:80', resolved: 'http://h.example:80/a/-/a-1.0.0.tgz' }))).toBe('h.example');
+    expect(lockfileHost(ref('a', '1.0.0', { registryHost: 'h.example:443', resolved: 'https://h.example:443/a/-/a-1.0.0.tgz' }))).toBe('h.example');
+    expect(lockfileHost(ref('a', '1.0.0', { registryHost: 'h.example:80', resolved: 'https://h.example:80/a/-/http:a.tgz' }))).toBe('h.example:80');
+    expect(lockfileHost(ref('a', '1.0.0', { registryHost: 'h.example:443', resolved: null }))).toBe('h.example');
+  });
+
+  it('an unknown fetched-from registry adds no host', () => {
+    const s = subject('a', '1.0.0', [], { registryHost: null });
+    expect(matchRules(s, policyOf({ version: 1, enforcement: 'strict', rules: [{ name: 'rest', match: { package: '*' } }] }).rules).map((m) => m.host)).toEqual(['registry.npmjs.org']);
   });
 });
