@@ -6,9 +6,9 @@
 // version order catches).
 
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy } from '../../src/policy/index.js';
+import { evaluatePolicy, needsHistory } from '../../src/policy/index.js';
 import type { PolicySubject, VersionHistory } from '../../src/policy/index.js';
-import { facts, NOW, oneRule, publishAttestation, REKOR, subject } from './_helpers.js';
+import { facts, githubSigner, NOW, oneRule, provenance, publishAttestation, ref, REKOR, subject } from './_helpers.js';
 
 const FEB = '2026-02-01T00:00:00.000Z';
 const MAR = '2026-03-01T00:00:00.000Z';
@@ -75,5 +75,30 @@ describe('trust downgrade by publish time', () => {
     it('equal times do not say which came first: version order decides', () => {
       expect(judge(bare('1.0.1', { publishedAt: FEB, versions: [provenanceAt('1.0.0', FEB)] }))).toMatchObject([{ code: 'TRUST_DOWNGRADE', details: { order: 'version' } }]);
     });
+  });
+});
+
+describe('versions that do not parse (fail closed)', () => {
+  it('an earlier entry whose version does not parse counts as earlier, beside others, without throwing', () => {
+    const history = { versions: [provenanceAt('not-a-version'), provenanceAt('1.0.0'), provenanceAt('1.1.0')] };
+    expect(judge(bare('2.0.0', history)).map((f) => f.code)).toEqual(['TRUST_DOWNGRADE']);
+    expect(judge(bare('2.0.0', { versions: [provenanceAt('not-a-version')] }))).toMatchObject([{ code: 'TRUST_DOWNGRADE', details: { earlierVersion: 'not-a-version', order: 'version' } }]);
+  });
+
+  it('a judged version that does not parse is judged by every other version', () => {
+    expect(judge(bare('latest-build', { versions: [provenanceAt('3.0.0')] }))).toMatchObject([{ code: 'TRUST_DOWNGRADE', details: { earlierVersion: '3.0.0' } }]);
+  });
+});
+
+describe('needsHistory', () => {
+  const missing = (attestations = [publishAttestation()], over: Partial<PolicySubject> = {}) => subject('a', '1.0.0', attestations, over);
+
+  it('only a registry package with facts that lacks verified provenance or a verified publish attestation', () => {
+    expect(needsHistory(missing(), policy)).toBe(true);
+    expect(needsHistory(missing([provenance(githubSigner('org/a'))]), policy)).toBe(true);
+    expect(needsHistory(missing([provenance(githubSigner('org/a')), publishAttestation()]), policy)).toBe(false);
+    expect(needsHistory(missing([], { facts: undefined }), policy)).toBe(false);
+    expect(needsHistory(missing([], { ref: ref('a', '1.0.0', { source: 'git' }) }), policy)).toBe(false);
+    expect(needsHistory(missing([], { ref: ref('a', '1.0.0', { bundled: true }) }), policy)).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 // evidence at all fails (NO_EVIDENCE) unless the policy accepts the registry unsigned.
 
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy } from '../../src/policy/index.js';
+import { evaluatePolicy, unsignedOptIn } from '../../src/policy/index.js';
 import type { NormalizedPolicy, PolicySubject } from '../../src/policy/index.js';
 import type { AttestationFacts } from '../../src/verify/types.js';
 import { codes, facts, githubSigner, NOW, oneRule, policyOf, provenance, ref, REKOR, subject } from './_helpers.js';
@@ -30,6 +30,28 @@ describe('NO_EVIDENCE: a registry that publishes no keys', () => {
 
   it('verified provenance is evidence: the package passes', () => {
     expect(codes(run(oneRule({}), keyless([provenance(githubSigner('org/a'))])))).toEqual([]);
+  });
+
+  it('a verified registry signature is evidence too, with or without attestations', () => {
+    expect(codes(run(oneRule({}), keyless([], { facts: facts('a', '1.0.0', [], 'verified'), verificationFindings: [] })))).toEqual([]);
+    const failed = provenance(githubSigner('org/a'), { status: 'failed' });
+    expect(codes(run(oneRule({}), keyless([], { facts: facts('a', '1.0.0', [failed], 'verified'), verificationFindings: [] })))).toEqual([]);
+  });
+
+  it('one verified attestation among failed ones is evidence', () => {
+    const failed = provenance(githubSigner('org/a'), { status: 'failed' });
+    expect(codes(run(oneRule({}), keyless([], { facts: facts('a', '1.0.0', [failed, provenance(githubSigner('org/a'))], 'missing'), verificationFindings: [SIGNATURE_MISSING] })))).toEqual([]);
+  });
+
+  it('the registry it is fetched from is compared and recorded in lower case', () => {
+    const shouting = keyless([], { registryHost: HOST.toUpperCase() });
+    expect(run(oneRule({}, { registries: { unsigned: [HOST] } }), shouting).packages[0]?.findings).toMatchObject([{ code: 'NO_EVIDENCE', enforcement: 'audit', details: { registry: HOST, acceptedUnsigned: true } }]);
+  });
+
+  it('a package whose registry is not known fails, recorded with no registry and never accepted unsigned', () => {
+    const unknown = keyless([], { ref: ref('a', '1.0.0', { registryHost: null, resolved: null }), registryHost: null });
+    const decision = run(oneRule({}, { registries: { unsigned: [HOST] } }), unknown);
+    expect(decision.packages[0]?.findings).toMatchObject([{ code: 'NO_EVIDENCE', enforcement: 'strict', details: { registry: null, acceptedUnsigned: false } }]);
   });
 
   it('an attestation that did not verify is no evidence: its own finding and NO_EVIDENCE', () => {
@@ -79,5 +101,16 @@ describe('NO_EVIDENCE: a registry that publishes no keys', () => {
   it('an exception may waive NO_EVIDENCE for one package', () => {
     const exception = { package: 'a@1.0.0', waive: ['NO_EVIDENCE'], reason: 'vendored, reviewed', approvedBy: 'sec@example.com', expires: '2027-01-01' };
     expect(run(oneRule({}, { exceptions: [exception] }), keyless()).verdict).toBe('pass');
+  });
+});
+
+describe('unsignedOptIn: the policy text the hint offers', () => {
+  it('is JSON that accepts the host unsigned, placed inside "policy" for the identities format only', () => {
+    const rules = unsignedOptIn(HOST, 'rules');
+    const identities = unsignedOptIn(HOST, 'identities');
+    expect(JSON.parse(`{${rules.snippet}}`)).toEqual({ registries: { unsigned: [HOST] } });
+    expect(identities.snippet).toBe(rules.snippet);
+    expect(identities.place).toContain('"policy"');
+    expect(rules.place).not.toContain('"policy"');
   });
 });

@@ -2,7 +2,7 @@
 // registries, sources, verdict (identity lock and log pinning: evaluate-trust.test.ts).
 
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, needsHistory } from '../../src/policy/index.js';
+import { evaluatePolicy, isIncompleteCode, needsHistory } from '../../src/policy/index.js';
 import type { NormalizedPolicy, PolicySubject } from '../../src/policy/index.js';
 import { codes, facts, githubSigner, NOW, OTHER_LOG, oneRule, policyOf, provenance, publishAttestation, ref, REKOR, subject } from './_helpers.js';
 
@@ -14,6 +14,17 @@ describe('verification findings and rules', () => {
   it('passes verification findings through under the rule that matched', () => {
     const decision = run(oneRule({ enforcement: 'audit' }), subject('a', '1.0.0', [], { verificationFindings: [INVALID_SIG] }));
     expect(decision.packages[0]).toMatchObject({ rule: 'r', findings: [{ code: 'SIGNATURE_INVALID', enforcement: 'audit', message: 'a@1.0.0 flagged: SIGNATURE_INVALID — the registry signature does not verify' }] });
+  });
+
+  it('keeps the details of a verification finding, and adds none to a finding that has none', () => {
+    const detailed = { code: 'INTEGRITY_MISMATCH' as const, message: 'differs', details: { lockfile: 'sha512-AAAA', registry: 'sha512-BBBB' } };
+    const findings = run(oneRule({}), subject('a', '1.0.0', [], { verificationFindings: [detailed, INVALID_SIG] })).packages[0]?.findings;
+    expect(findings?.map((f) => f.code)).toEqual(['INTEGRITY_MISMATCH', 'SIGNATURE_INVALID']);
+    expect(findings?.[0]?.details).toEqual({ lockfile: 'sha512-AAAA', registry: 'sha512-BBBB' });
+    expect(findings?.[1] !== undefined && 'details' in findings[1]).toBe(false);
+    // Nor does the FETCH_FAILED the policy adds for a package without evidence.
+    const none = run(oneRule({}), subject('a', '1.0.0', [], { facts: undefined })).packages[0]?.findings;
+    expect(none?.map((f) => [f.code, 'details' in f])).toEqual([['FETCH_FAILED', false]]);
   });
 
   it('a missing signature from a registry that publishes no keys is no failure when provenance verified, unless the rule requires one', () => {
@@ -118,6 +129,18 @@ describe('audit enforcement', () => {
     expect(run(policy, subject('b', '1.0.0', [], { verificationFindings: [INVALID_SIG] })).verdict).toBe('fail');
   });
 
+  it('the policy\'s own checks stand under any strict rule that applies, under any installed name', () => {
+    const policy = policyOf({
+      version: 1,
+      enforcement: 'strict',
+      registries: { allowed: ['other.example'] },
+      rules: [{ name: 'pinned', match: { package: '@scope/pinned' } }, { name: 'rest', match: { package: '*' }, enforcement: 'audit' }],
+    });
+    const aliased = subject('evil', '1.0.0', [], { ref: ref('evil', '1.0.0', { aliases: ['@scope/pinned'] }) });
+    expect(run(policy, aliased)).toMatchObject({ verdict: 'fail', packages: [{ rule: 'rest', findings: [{ code: 'REGISTRY_NOT_ALLOWED', enforcement: 'strict' }] }] });
+    expect(run(policy, subject('evil', '1.0.0'))).toMatchObject({ verdict: 'pass', packages: [{ findings: [{ code: 'REGISTRY_NOT_ALLOWED', enforcement: 'audit' }] }] });
+  });
+
   it('a policy-wide audit wins over a rule that says strict', () => {
     const policy = policyOf({ version: 1, enforcement: 'audit', rules: [{ name: 'a', match: { package: '*' }, enforcement: 'strict' }] });
     expect(run(policy, failing()[0] as PolicySubject).verdict).toBe('pass');
@@ -181,6 +204,13 @@ describe('registries and sources', () => {
     return rest;
   };
 
+  it('origin findings record the allowed hosts and the host found, or the source', () => {
+    const details = (policy: NormalizedPolicy, s: PolicySubject) => run(policy, s).packages[0]?.findings.map((f) => [f.code, f.details]);
+    expect(details(allowNpm, subject('a', '1.0.0', [], { ref: ref('a', '1.0.0', { registryHost: 'evil.example' }) }))).toEqual([['REGISTRY_NOT_ALLOWED', { allowed: ['registry.npmjs.org'], got: 'evil.example' }]]);
+    expect(details(oneRule({}, { sources: { git: 'deny' } }), gitDep())).toEqual([['SOURCE_DENIED', { source: 'git' }]]);
+    expect(details(oneRule({}, { sources: { git: 'warn' } }), gitDep())).toEqual([['SOURCE_UNVERIFIABLE', { source: 'git' }]]);
+  });
+
   it('sources: deny fails, warn reports under audit, allow says nothing; no evidence is asked of them', () => {
     expect(run(oneRule({ require: { provenance: true } }, { sources: { git: 'deny' } }), gitDep())).toMatchObject({ verdict: 'fail', packages: [{ findings: [{ code: 'SOURCE_DENIED', enforcement: 'strict' }] }] });
     expect(run(oneRule({}, { sources: { git: 'warn' } }), gitDep())).toMatchObject({ verdict: 'pass', packages: [{ findings: [{ code: 'SOURCE_UNVERIFIABLE', enforcement: 'audit' }] }] });
@@ -196,6 +226,11 @@ describe('verdict', () => {
     const noEvidence = subject('a', '1.0.0', [], { facts: undefined });
     expect(run(oneRule({}), noEvidence)).toMatchObject({ verdict: 'incomplete', packages: [{ findings: [{ code: 'FETCH_FAILED' }] }] });
     expect(run(oneRule({}, { enforcement: 'audit' }), fetchFailed).verdict).toBe('pass');
+  });
+
+  it('isIncompleteCode: evidence that could not be had or checked, nothing else', () => {
+    expect(['FETCH_FAILED', 'OFFLINE_CACHE_MISS', 'VERIFICATION_ERROR'].map(isIncompleteCode)).toEqual([true, true, true]);
+    expect(['INPUT_TOO_LARGE', 'SIGNATURE_INVALID', 'NO_EVIDENCE'].map(isIncompleteCode)).toEqual([false, false, false]);
   });
 
   it('a package whose evidence was refused (INPUT_TOO_LARGE) keeps that finding alone, and fails', () => {

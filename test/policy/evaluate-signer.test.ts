@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy } from '../../src/policy/index.js';
-import { codes, githubSigner, NOW, oneRule, provenance, REKOR, subject, type Signer } from './_helpers.js';
+import { codes, GITHUB_ISSUER, githubSigner, NOW, oneRule, provenance, REKOR, subject, type Signer } from './_helpers.js';
 
 const RELEASE = { github: { repo: 'sigstore/sigstore-js', workflow: '.github/workflows/release.yml', ref: 'refs/heads/main' } };
 const EXPECTED_SAN = 'https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main';
@@ -163,5 +163,40 @@ describe('builder, runner environment, build trigger', () => {
   it('buildTrigger: one of the listed events', () => {
     expect(codes(judge({ buildTrigger: ['release', 'workflow_dispatch'] }, tagged))).toEqual([]);
     expect(codes(judge({ buildTrigger: ['push'] }, tagged))).toEqual(['BUILD_TRIGGER_MISMATCH']);
+  });
+});
+
+describe('what a signer finding records (details): what the rule expected, what the certificate held', () => {
+  const details = (rule: Record<string, unknown>, signer: Signer, over: Parameters<typeof subject>[3] = {}) => judge(rule, signer, over).packages[0]?.findings.map((f) => [f.code, f.details]);
+  const signer = githubSigner('sigstore/sigstore-js', '.github/workflows/ci.yml', 'refs/heads/main', { runnerEnvironment: 'self-hosted', buildTrigger: 'push' });
+  const bare: Signer = { issuer: 'https://token.actions.githubusercontent.com', san: signer.san, extensions: {} };
+
+  it('each finding names the expected values and the certificate\'s', () => {
+    const rule = { signer: [RELEASE], sourceRepository: 'https://github.com/sigstore/other', builder: 'https://github.com/sigstore/sigstore-js/.github/workflows/release.yml', runnerEnvironment: 'github-hosted', buildTrigger: ['release'] };
+    expect(details(rule, signer)).toEqual([
+      ['UNTRUSTED_SIGNER', { expected: [{ issuer: GITHUB_ISSUER, san: EXPECTED_SAN }], got: { issuer: GITHUB_ISSUER, san: signer.san } }],
+      ['SOURCE_REPOSITORY_MISMATCH', { expected: 'https://github.com/sigstore/other', got: 'https://github.com/sigstore/sigstore-js' }],
+      ['BUILDER_MISMATCH', { expected: 'https://github.com/sigstore/sigstore-js/.github/workflows/release.yml', got: signer.san }],
+      ['RUNNER_ENVIRONMENT_MISMATCH', { expected: ['github-hosted'], got: 'self-hosted' }],
+      ['BUILD_TRIGGER_MISMATCH', { expected: ['release'], got: 'push' }],
+    ]);
+  });
+
+  it('a value the certificate does not hold is null, and fails every constraint on it', () => {
+    const rule = { sourceRepository: 'https://github.com/sigstore/sigstore-js', builder: 'https://github.com/sigstore/sigstore-js/.github/workflows/release.yml', runnerEnvironment: 'github-hosted', buildTrigger: ['push'] };
+    expect(details(rule, bare)).toEqual([
+      ['SOURCE_REPOSITORY_MISMATCH', { expected: 'https://github.com/sigstore/sigstore-js', got: null }],
+      ['BUILDER_MISMATCH', { expected: 'https://github.com/sigstore/sigstore-js/.github/workflows/release.yml', got: null }],
+      ['RUNNER_ENVIRONMENT_MISMATCH', { expected: ['github-hosted'], got: null }],
+      ['BUILD_TRIGGER_MISMATCH', { expected: ['push'], got: null }],
+    ]);
+    const unnamed = { ...signer, san: undefined, issuer: undefined } as unknown as Signer;
+    expect(details({ signer: [RELEASE] }, unnamed)).toEqual([['UNTRUSTED_SIGNER', { expected: [{ issuer: GITHUB_ISSUER, san: EXPECTED_SAN }], got: { issuer: null, san: null } }]]);
+  });
+
+  it('package-json: the declared repository is what was expected', () => {
+    expect(details({ sourceRepository: 'package-json' }, signer, { declaredRepository: 'github:sigstore/other' })).toEqual([
+      ['SOURCE_REPOSITORY_MISMATCH', { expected: 'https://github.com/sigstore/other (package.json)', got: 'https://github.com/sigstore/sigstore-js' }],
+    ]);
   });
 });

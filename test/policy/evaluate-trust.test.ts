@@ -56,8 +56,9 @@ describe('identity lock', () => {
     }
   });
 
-  it('a policy that names a lock refuses to run without one', () => {
+  it('a policy that names a lock refuses to run without one: IDENTITY_LOCK_MISSING at /identityLock', () => {
     expect(() => run(withLock, signed())).toThrow(PolicyError);
+    expect(() => run(withLock, signed())).toThrow(expect.objectContaining({ code: 'IDENTITY_LOCK_MISSING', problems: [expect.objectContaining({ path: '/identityLock' })] }));
   });
 });
 

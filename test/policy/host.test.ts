@@ -19,6 +19,8 @@ describe('normalizeHost', () => {
     ['127.0.0.1:4873', '127.0.0.1:4873'],
     ['[::1]:443', '[::1]'],
     ['[::1]', '[::1]'],
+    // A port is digits to the end: anything after them leaves the host as written (matching nothing).
+    ['registry.npmjs.org:443x', 'registry.npmjs.org:443x'],
   ])('%s (as a policy writes it: https) → %s', (host, expected) => {
     expect(normalizeHost(host)).toBe(expected);
   });

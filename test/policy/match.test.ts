@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy, learnIdentityLock } from '../../src/policy/index.js';
 import type { IdentityLock, NormalizedPolicy, PolicySubject } from '../../src/policy/index.js';
-import { matchRules } from '../../src/policy/match.js';
+import { lockfileHost, matchRules } from '../../src/policy/match.js';
 import { codes, githubSigner, NOW, OTHER_LOG, policyOf, provenance, publishAttestation, ref, REKOR, subject } from './_helpers.js';
 
 const run = (policy: NormalizedPolicy, subjects: PolicySubject[], identityLock?: IdentityLock) =>
@@ -90,6 +90,12 @@ describe('no rule under a name or host (rules format)', () => {
     expect(run(policy, [onYarn]).packages[0]?.findings.map((f) => [f.code, f.details])).toEqual([['NO_MATCHING_RULE', { name: 'a', hosts: ['registry.yarnpkg.com'] }]]);
   });
 
+  it('a package from no known host that no rule matches names no host', () => {
+    const policy = policyOf({ version: 1, enforcement: 'strict', rules: [{ name: 'only b', match: { package: 'b' } }] });
+    const hostless = subject('a', '1.0.0', [], { registryHost: null, ref: ref('a', '1.0.0', { registryHost: null, resolved: null }) });
+    expect(run(policy, [hostless]).packages[0]?.findings.map((f) => [f.code, f.details])).toEqual([['NO_MATCHING_RULE', { name: 'a', hosts: [] }]]);
+  });
+
   it('the identities format has no such check: a name its subjects do not match, from a host they name, passes', () => {
     const compact = policyOf({ policy: { identities: [{ subject: 'npm:registry.npmjs.org/@scope/*', issuer: 'https://token.actions.githubusercontent.com' }], enforcement: 'strict' } });
     expect(codes(run(compact, [subject('a', '1.0.0')]))).toEqual([]);
@@ -120,5 +126,40 @@ describe('identity lock under every installed name', () => {
     expect(Object.keys(lock.packages)).toEqual(['@scope/pinned', 'evil']);
     expect(codes(run(policy, [today], lock))).toEqual([]);
     expect(codes(run(policy, [aliased()], lock))).toEqual(['IDENTITY_CHANGED', 'IDENTITY_CHANGED']);
+  });
+});
+
+describe('a rule\'s match', () => {
+  const rules = policyOf({
+    version: 1,
+    enforcement: 'strict',
+    rules: [
+      { name: 'pair', match: { package: ['left', 'right'] } },
+      { name: 'from 2', match: { package: 'v', version: '>=2.0.0' } },
+      { name: 'rest', match: { package: '*' } },
+    ],
+  }).rules;
+  const ruleOf = (name: string, version: string) => matchRules(subject(name, version), rules)[0]?.rule?.name;
+
+  it('any glob of a list may match', () => {
+    expect([ruleOf('left', '1.0.0'), ruleOf('right', '1.0.0'), ruleOf('middle', '1.0.0')]).toEqual(['pair', 'pair', 'rest']);
+  });
+
+  it('a rule\'s version range includes prereleases: a rule reaches more packages, never fewer', () => {
+    expect([ruleOf('v', '2.1.0-rc.1'), ruleOf('v', '2.0.0'), ruleOf('v', '1.9.0')]).toEqual(['from 2', 'from 2', 'rest']);
+  });
+});
+
+describe('the hosts a package is judged under', () => {
+  it('lockfileHost drops the default port of the scheme of `resolved`, http only when it starts with http:', () => {
+    expect(lockfileHost(ref('a', '1.0.0', { registryHost: 'h.example:80', resolved: 'http://h.example:80/a/-/a-1.0.0.tgz' }))).toBe('h.example');
+    expect(lockfileHost(ref('a', '1.0.0', { registryHost: 'h.example:443', resolved: 'https://h.example:443/a/-/a-1.0.0.tgz' }))).toBe('h.example');
+    expect(lockfileHost(ref('a', '1.0.0', { registryHost: 'h.example:80', resolved: 'https://h.example:80/a/-/http:a.tgz' }))).toBe('h.example:80');
+    expect(lockfileHost(ref('a', '1.0.0', { registryHost: 'h.example:443', resolved: null }))).toBe('h.example');
+  });
+
+  it('an unknown fetched-from registry adds no host', () => {
+    const s = subject('a', '1.0.0', [], { registryHost: null });
+    expect(matchRules(s, policyOf({ version: 1, enforcement: 'strict', rules: [{ name: 'rest', match: { package: '*' } }] }).rules).map((m) => m.host)).toEqual(['registry.npmjs.org']);
   });
 });

@@ -107,8 +107,18 @@ describe('a lockfile pin of sha1 only, bound through the downloaded tarball', ()
     expect(decision.packages[0]?.verification.verified).toBe(false);
   });
 
-  it('a weak-pin warning without a bound digest in the facts leaves the package unverified', () => {
+  it('a weak-pin warning without a bound digest in the facts, or without facts, leaves the package unverified', () => {
     const unbound = { ...bound, facts: facts('a', '1.0.0') };
     expect(getVerification(unbound, { findings: [finding('INTEGRITY_WEAK_PIN', 'audit')], waived: [] }).verified).toBe(false);
+    const unfetched = { ...bound, facts: undefined };
+    expect(getVerification(unfetched, { findings: [finding('INTEGRITY_WEAK_PIN', 'audit')], waived: [] }).reasons).toEqual([
+      { kind: 'evidence-not-fetched' },
+      { kind: 'findings-standing', codes: ['INTEGRITY_WEAK_PIN'] },
+    ]);
+  });
+
+  it('only the weak-pin warning is let off: another audit finding beside a bound digest still unverifies', () => {
+    const verification = getVerification(bound, { findings: [finding('INTEGRITY_WEAK_PIN', 'audit'), finding('TRUST_DOWNGRADE', 'audit')], waived: [] });
+    expect(verification.reasons).toEqual([{ kind: 'findings-standing', codes: ['TRUST_DOWNGRADE'] }]);
   });
 });
