@@ -156,7 +156,7 @@ describe('CI integration', () => {
       child.on('error', reject);
       child.on('close', () => resolve(out));
     });
-    expect(tty).toMatch(/\r\x1b\[2Kverify-deps: 2 walked, \d\/2 fetched, \d verified, \d done/);
+    expect(tty).toMatch(/\r\x1b\[2Kverify-deps: 2 walked, \d\/2 fetched, \d checked, \d done/);
     expect(tty).not.toContain('checking 2 of 2 packages');
     expect(tty).toContain('verdict: FAIL');
   });
