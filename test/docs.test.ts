@@ -66,6 +66,15 @@ describe('the samples in the documentation', () => {
     });
   });
 
+  it('docs/api.md imports only what the package exports, and the functions it calls are functions', async () => {
+    const [sample] = blocks('docs/api.md', 'js');
+    const imported = /import \{([^}]*)\} from 'verify-deps'/.exec(sample ?? '')?.[1]?.split(',').map((name) => name.trim()) ?? [];
+    expect(imported.length).toBeGreaterThanOrEqual(5);
+    const api = (await import('../src/index.js')) as Record<string, unknown>;
+    for (const name of imported) expect(api[name], name).toBeDefined();
+    for (const name of ['verifyDeps', 'verifyBundle', 'loadPolicy', 'parsePolicy', 'evaluatePolicy']) expect(typeof api[name], name).toBe('function');
+  });
+
   it('the README and docs/ci.md show the same workflow', () => {
     expect(blocks('docs/ci.md', 'yaml')).toEqual(blocks('README.md', 'yaml'));
   });
