@@ -102,3 +102,81 @@ describe('needsHistory', () => {
     expect(needsHistory(missing([], { ref: ref('a', '1.0.0', { bundled: true }) }), policy)).toBe(false);
   });
 });
+
+describe('the finding, exactly', () => {
+  const JAN = '2026-01-01T00:00:00.000Z';
+  const detailsOf = (s: PolicySubject, p = policy) => evaluatePolicy({ subjects: [s], trustedLogs: [REKOR] }, p, NOW).packages[0]?.findings.map((f) => ({ code: f.code, enforcement: f.enforcement, details: f.details })) ?? [];
+  const publishAt = (version: string, publishedAt?: string) => ({ version, ...(publishedAt === undefined ? {} : { publishedAt }), provenance: false, publishAttestation: true });
+  const withTime = (publishTime: { value: string; signed: boolean }, history: VersionHistory) =>
+    subject('a', '0.9.1', [], { facts: { ...facts('a', '0.9.1', []), publishTime: { ...publishTime, source: publishTime.signed ? ('publish-attestation' as const) : ('packument' as const) } }, history });
+
+  it('the newest earlier version by time, whatever the order of the history', () => {
+    const history = { publishedAt: APR, versions: [provenanceAt('1.0.0', JAN), provenanceAt('1.1.0', MAR), provenanceAt('1.0.5', FEB)] };
+    expect(detailsOf(bare('0.9.1', history))).toEqual([
+      { code: 'TRUST_DOWNGRADE', enforcement: 'strict', details: { lost: 'provenance', order: 'publish-time', earlierVersion: '1.1.0', earlierPublishedAt: MAR, publishedAt: APR, publishedAtSource: 'packument' } },
+    ]);
+  });
+
+  it('by version order, the highest lower version; the details hold no time that is not known', () => {
+    const history = { versions: [provenanceAt('1.0.0'), provenanceAt('1.2.0'), provenanceAt('1.1.0'), provenanceAt('3.0.0')] };
+    // Strict: a key that is there but undefined is not the same as no key.
+    expect(detailsOf(bare('2.0.0', history))).toStrictEqual([{ code: 'TRUST_DOWNGRADE', enforcement: 'strict', details: { lost: 'provenance', order: 'version', earlierVersion: '1.2.0' } }]);
+  });
+
+  it('a lost publish attestation is its own finding, beside a lost provenance', () => {
+    const history = { publishedAt: MAR, versions: [provenanceAt('1.0.0', JAN), publishAt('1.0.1', FEB)] };
+    expect(detailsOf(bare('1.0.2', history)).map((f) => f.details)).toEqual([
+      { lost: 'provenance', order: 'publish-time', earlierVersion: '1.0.0', earlierPublishedAt: JAN, publishedAt: MAR, publishedAtSource: 'packument' },
+      { lost: 'publishAttestation', order: 'publish-time', earlierVersion: '1.0.1', earlierPublishedAt: FEB, publishedAt: MAR, publishedAtSource: 'packument' },
+    ]);
+  });
+
+  it('what the judged version carries verified is not lost', () => {
+    const history = { publishedAt: MAR, versions: [{ version: '1.0.0', publishedAt: FEB, provenance: true, publishAttestation: true }] };
+    const s = subject('a', '1.0.1', [provenance(githubSigner('org/a'))], { history });
+    expect(detailsOf(s).map((f) => f.details?.lost)).toEqual(['publishAttestation']);
+  });
+
+  it("the judged version's own entry is never the earlier one, even when its registry time differs from its signed one", () => {
+    const own = { version: '0.9.1', publishedAt: FEB, provenance: true, publishAttestation: true };
+    expect(detailsOf(withTime({ value: APR, signed: true }, { publishedAt: FEB, versions: [own] }))).toEqual([]);
+  });
+
+  it('downgrade: warn makes the finding audit; off and a history not fetched make none', () => {
+    const history = { publishedAt: MAR, versions: [provenanceAt('1.0.0', FEB)] };
+    expect(detailsOf(bare('0.9.1', history), oneRule({}, { downgrade: 'warn' })).map((f) => f.enforcement)).toEqual(['audit']);
+    expect(detailsOf(bare('0.9.1', history), oneRule({}, { downgrade: 'off' }))).toEqual([]);
+    expect(detailsOf(subject('a', '0.9.1', []))).toEqual([]);
+  });
+
+  describe("the judged version's time", () => {
+    const history = (publishedAt?: string) => ({ ...(publishedAt === undefined ? {} : { publishedAt }), versions: [provenanceAt('1.0.0', MAR)] });
+
+    it("an unsigned publish time in the facts is not preferred to the history's", () => {
+      // The facts say APR (after 1.0.0), the history FEB (before): the history decides.
+      expect(detailsOf(withTime({ value: APR, signed: false }, history(FEB)))).toEqual([]);
+    });
+
+    it('without a time in the history, the unsigned publish time of the facts is the registry claim', () => {
+      expect(detailsOf(withTime({ value: APR, signed: false }, history())).map((f) => f.details)).toEqual([
+        { lost: 'provenance', order: 'publish-time', earlierVersion: '1.0.0', earlierPublishedAt: MAR, publishedAt: APR, publishedAtSource: 'packument' },
+      ]);
+    });
+
+    it("a signed time that does not parse falls back to the registry's", () => {
+      expect(detailsOf(withTime({ value: 'not a time', signed: true }, history(APR))).map((f) => f.details)).toEqual([
+        { lost: 'provenance', order: 'publish-time', earlierVersion: '1.0.0', earlierPublishedAt: MAR, publishedAt: APR, publishedAtSource: 'packument' },
+      ]);
+    });
+
+    it('a registry time that does not parse is no time: version order decides', () => {
+      expect(detailsOf(bare('0.9.1', history('not a time')))).toEqual([]);
+      expect(detailsOf(bare('1.0.1', history('not a time'))).map((f) => f.details)).toEqual([{ lost: 'provenance', order: 'version', earlierVersion: '1.0.0', earlierPublishedAt: MAR }]);
+    });
+
+    it('an earlier time that does not parse is no time: version order decides', () => {
+      const odd = { publishedAt: APR, versions: [provenanceAt('2.0.0', 'not a time')] };
+      expect(detailsOf(bare('1.0.1', odd))).toEqual([]);
+    });
+  });
+});
