@@ -1,7 +1,7 @@
 // `npm run bench`: verify-deps check vs npm audit signatures, offline, on the axios-1.7.9 tree
 // and a ~10k-package synthetic tree (copies of it under distinct names), served by the fixture
 // registry with 0 and 20 ms injected latency per request. Prints everything and writes the output
-// to test/bench/RESULTS.md. Defaults follow issue 8: five alternating rounds of every cell (npm is
+// to test/bench/RESULTS.md. Defaults: five alternating rounds of every cell (npm is
 // not run on the 10k tree at 0 ms); one run takes ~30 min on 2 cores, two thirds of it npm on the
 // 10k tree. Knobs (env): BENCH_ROUNDS (axios @ 20 ms, default 5), BENCH_ROUNDS_0MS (axios @ 0 ms,
 // 5), BENCH_ROUNDS_10K (10k @ 20 ms, 5), BENCH_ROUNDS_10K_0MS (5), BENCH_NPM_10K (npm rounds on

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import cacache from 'cacache';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheScenario } from '../support/cache-scenario.js';
-import { startFixtureRegistry, type FixtureRegistry } from '../support/index.js';
-import { makeTempDir } from '../support/fixture-project.js';
+import type { FixtureRegistry } from '../support/index.js';
 import { writeLockfileProject } from '../support/lockfile-project.js';
 import { runCli } from '../support/run-cli.js';
+import { serveScenario } from '../support/serve-scenario.js';
 
 const NOW = '2026-11-23T00:00:00Z';
 const exists = async (path: string) => (await stat(path).catch(() => null)) !== null;
@@ -42,15 +42,9 @@ describe('a cache rewritten under a forged integrity', () => {
   };
 
   beforeAll(async () => {
-    ({ dir, cleanup } = await makeTempDir());
-    trustedRoot = join(dir, 'trusted_root.json');
-    pki.writeTrustedRoot(trustedRoot);
-    registry = await startFixtureRegistry({ ...scenario, keys: pki.npmKeys() });
+    ({ dir, trustedRoot, registry, cleanup } = await serveScenario(pki, scenario));
   });
-  afterAll(async () => {
-    await registry.close();
-    await cleanup();
-  });
+  afterAll(() => cleanup());
 
   it('fails, online and --offline, and the forged digest is in no SRI manifest', async () => {
     const { project, cache, stateDir } = await warmProject('forged');

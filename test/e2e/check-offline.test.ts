@@ -2,10 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheScenario } from '../support/cache-scenario.js';
-import { createTestPki, startFixtureRegistry, type FixtureRegistry } from '../support/index.js';
-import { makeTempDir } from '../support/fixture-project.js';
+import { createTestPki, type FixtureRegistry } from '../support/index.js';
 import { writeLockfileProject } from '../support/lockfile-project.js';
 import { runCli } from '../support/run-cli.js';
+import { serveScenario } from '../support/serve-scenario.js';
 
 const NOW = '2026-11-23T00:00:00Z';
 
@@ -24,15 +24,9 @@ describe('--offline and the evidence cache', () => {
     runCli(['check', project, '--registry', registry.url, '--trusted-root', trustedRoot, '--cache', cache, '--now', NOW, '--json', ...extra]);
 
   beforeAll(async () => {
-    ({ dir, cleanup } = await makeTempDir());
-    trustedRoot = join(dir, 'trusted_root.json');
-    pki.writeTrustedRoot(trustedRoot);
-    registry = await startFixtureRegistry({ ...scenario, keys: pki.npmKeys() });
+    ({ dir, trustedRoot, registry, cleanup } = await serveScenario(pki, scenario));
   });
-  afterAll(async () => {
-    await registry.close();
-    await cleanup();
-  });
+  afterAll(() => cleanup());
 
   it('re-verifies from the cache with zero requests to the registry', async () => {
     const project = join(dir, 'project');

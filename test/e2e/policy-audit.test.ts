@@ -3,7 +3,7 @@ import { createTestPki, githubActionsIdentity, startFixtureRegistry, syntheticSc
 import { createWorkspace, pinned, PUBLISHED, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import { attestedBy, rulesPolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
-// Audit enforcement (issue 5, case 6), end to end with the REAL CLI: the same evidence judged by a
+// Audit enforcement, end to end with the REAL CLI: the same evidence judged by a
 // strict policy (exit 1), by it under `--mode audit`, and by the same policy written with
 // `"enforcement": "audit"`: the same findings, each with enforcement "audit", and exit 0.
 // `--mode strict` turns the audit policy back into a failing one.

@@ -3,7 +3,7 @@ import { createTestPki, mutate, startFixtureRegistry, syntheticScenario, type Fi
 import { createWorkspace, pinned, PUBLISHED, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import { attestedBy, rulesPolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
-// Trust downgrades (issue 5, case 7), end to end with the REAL CLI: the fixture registry's packument
+// Trust downgrades, end to end with the REAL CLI: the fixture registry's packument
 // lists other versions with `dist.attestations` (provenance) and their publish times (`time`), and
 // the installed version without provenance. Published after a version with provenance is a
 // downgrade, whatever the version number. `downgrade: "fail"` → TRUST_DOWNGRADE, exit 1;

@@ -3,7 +3,7 @@ import { createTestPki, startFixtureRegistry, syntheticScenario, type FixtureReg
 import { createWorkspace, pinned, NOW, PUBLISHED, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import { attestedBy, rulesPolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
-// Exceptions (issue 5, case 5), end to end with the REAL CLI at --now 2026-06-01T00:00:00Z.
+// Exceptions, end to end with the REAL CLI at --now 2026-06-01T00:00:00Z.
 // The `bare-*` packages have a registry signature and no attestations: under a rule requiring
 // provenance and a publish attestation, two findings each. `clean-*` have everything and none.
 // Each package is named by its own exception (or none): an in-date exception waives exactly the

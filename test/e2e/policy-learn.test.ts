@@ -10,7 +10,7 @@ import { runCli, type CliRun } from '../support/run-cli.js';
 
 const TOOL_PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-// Trust on first use for signers (issue 5, case 8), end to end with the REAL CLI: `policy learn`
+// Trust on first use for signers, end to end with the REAL CLI: `policy learn`
 // on a project whose packages carry verified provenance writes verify-deps.identities.json and a
 // verify-deps.policy.json pinned to it; `check` then passes with that project policy; the same
 // versions served again, re-signed by another repository's (or workflow's) identity, or without

@@ -3,7 +3,7 @@ import { createTestPki, githubActionsIdentity, gitlabCiIdentity, startFixtureReg
 import { createWorkspace, pinned, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import { attestedBy, GITHUB_ISSUER, rulesPolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
-// A pinned signer (issue 5, case 2), end to end: the REAL CLI, the fixture registry serving one
+// A pinned signer, end to end: the REAL CLI, the fixture registry serving one
 // package per signer and per form of the pin, each with provenance signed by the test PKI under
 // that identity. One rule per form pins https://github.com/org/repo/.github/workflows/release.yml
 // @refs/heads/main: `github` (gh-*), `{oidcIssuer, san}` (san-*) and an anchored `sanRegex` (re-*);

@@ -3,7 +3,7 @@ import { createTestPki, githubActionsIdentity, startFixtureRegistry, syntheticSc
 import { createWorkspace, pinned, type Workspace, writeTrustFiles } from '../support/attack-kit.js';
 import { attestedBy, rulesPolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 
-// `sourceRepository: "package-json"` (issue 5, case 4), end to end: the fixture registry serves each
+// `sourceRepository: "package-json"`, end to end: the fixture registry serves each
 // version manifest with the `repository` its package.json declares, and provenance signed by the
 // test PKI whose certificate names a Source Repository URI; the REAL CLI compares the two.
 const GIT_URL = { type: 'git', url: 'git+https://github.com/org/repo.git' };

@@ -5,10 +5,10 @@ import ssri from 'ssri';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComplianceReport } from '../../src/report/report.generated.js';
 import { createTestPki, mutate, startFixtureRegistry, syntheticScenario, type FixtureRegistry } from '../support/index.js';
-import { makeTempDir } from '../support/fixture-project.js';
 import { writeLockfileProject, type LockfilePackage } from '../support/lockfile-project.js';
 import { rulesPolicy } from '../support/policy-kit.js';
 import { runCli } from '../support/run-cli.js';
+import { serveScenario } from '../support/serve-scenario.js';
 
 const NOW = '2026-11-23T00:00:00Z';
 type PackageJson = ComplianceReport['packages'][number];
@@ -50,15 +50,9 @@ describe('a lockfile pin of sha1 only (INTEGRITY_WEAK_PIN)', () => {
   const codes = (pkg: PackageJson) => pkg.findings.map((f) => [f.code, f.enforcement]);
 
   beforeAll(async () => {
-    ({ dir, cleanup } = await makeTempDir());
-    trustedRoot = join(dir, 'trusted_root.json');
-    pki.writeTrustedRoot(trustedRoot);
-    registry = await startFixtureRegistry({ ...scenario, keys: pki.npmKeys() });
+    ({ dir, trustedRoot, registry, cleanup } = await serveScenario(pki, scenario));
   });
-  afterAll(async () => {
-    await registry.close();
-    await cleanup();
-  });
+  afterAll(() => cleanup());
 
   it('passes with a warning when the downloaded tarball matches the pin: signature and provenance verified over its sha512', async () => {
     const at = await project();

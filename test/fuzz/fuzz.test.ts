@@ -1,4 +1,4 @@
-// Property-based fuzzing (issue 9), seeded: a small sample in `npm test`; `npm run fuzz` runs the
+// Property-based fuzzing, seeded: a small sample in `npm test`; `npm run fuzz` runs the
 // same properties with FUZZ_RUNS=10000 cases in total. FUZZ_SEED replays a run. See properties.ts.
 
 import { afterAll, describe, expect, it } from 'vitest';

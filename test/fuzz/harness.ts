@@ -1,4 +1,4 @@
-// The fuzz harness (issue 9): settings, seeded property runs that time and classify every case,
+// The fuzz harness: settings, seeded property runs that time and classify every case,
 // and the report. The properties themselves are in attestation-properties.ts and
 // input-properties.ts; properties.ts lists them.
 import fc from 'fast-check';

@@ -1,4 +1,4 @@
-// The fuzz properties of issue 9, shared by fuzz.test.ts (a small seeded sample in `npm test`) and
+// The fuzz properties, shared by fuzz.test.ts (a small seeded sample in `npm test`) and
 // `npm run fuzz` (the same file, FUZZ_RUNS=10000). Every property is seeded: a failure prints the
 // seed and fast-check's replay path, and the same seed replays the same cases.
 //

@@ -1,6 +1,7 @@
 // Host normalisation: the one form every host comparison of the policy uses.
 
 import { describe, expect, it } from 'vitest';
+import { NPMJS_HOST, YARNPKG_HOST } from '../support/public-urls.js';
 import { hostOfUrl, normalizeHost } from '../../src/policy/host.js';
 
 describe('normalizeHost', () => {
@@ -34,12 +35,12 @@ describe('normalizeHost', () => {
 
 describe('hostOfUrl', () => {
   it.each([
-    ['https://registry.npmjs.org/a/-/a-1.0.0.tgz', 'registry.npmjs.org'],
-    ['https://REGISTRY.NPMJS.ORG:443/a/-/a-1.0.0.tgz', 'registry.npmjs.org'],
-    ['https://registry.npmjs.org./a/-/a-1.0.0.tgz', 'registry.npmjs.org'],
-    ['http://registry.npmjs.org:80/a', 'registry.npmjs.org'],
-    ['http://registry.npmjs.org:443/a', 'registry.npmjs.org:443'],
-    ['https://registry.yarnpkg.com/a/-/a-1.0.0.tgz', 'registry.yarnpkg.com'],
+    [`https://${NPMJS_HOST}/a/-/a-1.0.0.tgz`, 'registry.npmjs.org'],
+    [`https://${NPMJS_HOST.toUpperCase()}:443/a/-/a-1.0.0.tgz`, 'registry.npmjs.org'],
+    [`https://${NPMJS_HOST}./a/-/a-1.0.0.tgz`, 'registry.npmjs.org'],
+    [`http://${NPMJS_HOST}:80/a`, 'registry.npmjs.org'],
+    [`http://${NPMJS_HOST}:443/a`, 'registry.npmjs.org:443'],
+    [`https://${YARNPKG_HOST}/a/-/a-1.0.0.tgz`, 'registry.yarnpkg.com'],
     ['http://127.0.0.1:4873/', '127.0.0.1:4873'],
   ])('%s → %s', (url, expected) => {
     expect(hostOfUrl(url)).toBe(expected);

@@ -3,6 +3,7 @@
 // registry), all of them applying; identity-lock entries under every installed name too.
 
 import { describe, expect, it } from 'vitest';
+import { NPMJS_HOST, YARNPKG_HOST } from '../support/public-urls.js';
 import { evaluatePolicy, learnIdentityLock } from '../../src/policy/index.js';
 import type { IdentityLock, NormalizedPolicy, PolicySubject } from '../../src/policy/index.js';
 import { lockfileHost, matchRules } from '../../src/policy/match.js';
@@ -84,9 +85,9 @@ describe('no rule under a name or host (rules format)', () => {
 
   it('a host no rule covers fails closed, naming the host', () => {
     const policy = policyOf({ version: 1, enforcement: 'strict', rules: [{ name: 'npmjs', match: { package: '*', registry: 'registry.npmjs.org' } }] });
-    const fromElsewhere = subject('a', '1.0.0', [], { registryHost: 'registry.npmjs.org', ref: ref('a', '1.0.0', { registryHost: 'registry.npmjs.org.', resolved: 'https://registry.npmjs.org./a/-/a-1.0.0.tgz' }) });
+    const fromElsewhere = subject('a', '1.0.0', [], { registryHost: 'registry.npmjs.org', ref: ref('a', '1.0.0', { registryHost: 'registry.npmjs.org.', resolved: `https://${NPMJS_HOST}./a/-/a-1.0.0.tgz` }) });
     expect(codes(run(policy, [fromElsewhere]))).toEqual([]);
-    const onYarn = subject('a', '1.0.0', [], { ref: ref('a', '1.0.0', { registryHost: 'registry.yarnpkg.com', resolved: 'https://registry.yarnpkg.com/a/-/a-1.0.0.tgz' }) });
+    const onYarn = subject('a', '1.0.0', [], { ref: ref('a', '1.0.0', { registryHost: 'registry.yarnpkg.com', resolved: `https://${YARNPKG_HOST}/a/-/a-1.0.0.tgz` }) });
     expect(run(policy, [onYarn]).packages[0]?.findings.map((f) => [f.code, f.details])).toEqual([['NO_MATCHING_RULE', { name: 'a', hosts: ['registry.yarnpkg.com'] }]]);
   });
 

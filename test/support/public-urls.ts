@@ -2,7 +2,9 @@
 // Nothing ever connects to them (the suite passes with every registry unreachable); a test that
 // must fetch uses the fixture registry on 127.0.0.1.
 
-export const NPMJS_REGISTRY = 'https://registry.npmjs.org'; // data only, never fetched
+export const NPMJS_HOST = 'registry.npmjs.org'; // data only, never fetched
+export const NPMJS_REGISTRY = `https://${NPMJS_HOST}`; // data only, never fetched
+export const YARNPKG_HOST = 'registry.yarnpkg.com'; // data only, never fetched
 export const REKOR_URL = 'https://rekor.sigstore.dev'; // data only, never fetched
 
 // A registry.npmjs.org tarball URL, as npm writes it into `resolved`.
