@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../canonical-json.js';
 import type { ComplianceReport } from '../report/build.js';
 import { describeGroup, diagnoseRun, groupFindings, type FindingGroup } from './finding-groups.js';
 import { getPackageLine } from './lockfile-lines.js';
@@ -76,7 +76,7 @@ export function renderGitlabCodeQuality(report: ComplianceReport, lines: Lockfil
   const issues = diagnoseRun(report).map((d) => ({
     description: toSafeText(d.message),
     check_name: d.title.replace(/ /g, '-'),
-    fingerprint: sha256(`${d.title}\0${d.message}`),
+    fingerprint: sha256Hex(`${d.title}\0${d.message}`),
     severity: report.verdict === 'pass' ? 'major' : 'blocker',
     location: { path, lines: { begin: 1 } },
   }));
@@ -86,7 +86,7 @@ export function renderGitlabCodeQuality(report: ComplianceReport, lines: Lockfil
       issues.push({
         description: toSafeText(finding.message),
         check_name: finding.code,
-        fingerprint: sha256(`${p.name}@${p.version}\0${finding.code}\0${finding.message}`),
+        fingerprint: sha256Hex(`${p.name}@${p.version}\0${finding.code}\0${finding.message}`),
         severity: finding.enforcement === 'strict' ? 'blocker' : 'minor',
         location: { path, lines: { begin } },
       });
@@ -94,7 +94,7 @@ export function renderGitlabCodeQuality(report: ComplianceReport, lines: Lockfil
   }
   if (report.notVerified.length > 0) {
     const description = describeUnverified(report);
-    issues.push({ description, check_name: 'passed-without-verified-evidence', fingerprint: sha256(`passed-without-verified-evidence\0${description}`), severity: 'info', location: { path, lines: { begin: 1 } } });
+    issues.push({ description, check_name: 'passed-without-verified-evidence', fingerprint: sha256Hex(`passed-without-verified-evidence\0${description}`), severity: 'info', location: { path, lines: { begin: 1 } } });
   }
   return `${JSON.stringify(issues, null, 2)}\n`;
 }
@@ -118,8 +118,4 @@ function describeUnverified(report: ComplianceReport): string {
   const names = report.notVerified.map((p) => `${p.name}@${p.version}`);
   const more = names.length > UNVERIFIED_NAMES ? `, … and ${names.length - UNVERIFIED_NAMES} more (see the compliance report's notVerified)` : '';
   return toSafeText(`${renderUnverifiedLine(report.notVerified)} — ${names.slice(0, UNVERIFIED_NAMES).join(', ')}${more}`);
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
