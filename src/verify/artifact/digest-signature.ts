@@ -46,6 +46,12 @@ export class DigestSignatureContent implements SignatureContent {
     return Buffer.compare(digest, this.digest) === 0;
   }
 
+  // A message signature signs the artifact itself, so the digest of the signed bytes that a
+  // hashedrekord entry records is the artifact's digest.
+  compareSignedDigest(digest: Buffer): boolean {
+    return this.compareDigest(digest);
+  }
+
   verifySignature(key: KeyObject): boolean {
     return verifyDigestSignature(key, this.digest, this.signature, this.hashAlgorithm);
   }

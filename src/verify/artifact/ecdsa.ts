@@ -4,7 +4,7 @@
 // not ours.
 
 import type { KeyObject } from 'node:crypto';
-import { p256, p384, p521 } from '@noble/curves/nist';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
 
 const CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
 
