@@ -11,10 +11,3 @@ declare module '@npmcli/map-workspaces' {
 declare module '@npmcli/name-from-folder' {
   export default function nameFromFolder(path: string): string;
 }
-declare module '@npmcli/arborist/lib/consistent-resolve.js' {
-  export default function consistentResolve(resolved: string | undefined, fromPath: string, toPath: string, relPaths?: boolean): string | null;
-}
-declare module '@npmcli/arborist/lib/shrinkwrap.js' {
-  const Shrinkwrap: unknown;
-  export default Shrinkwrap;
-}

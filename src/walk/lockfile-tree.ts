@@ -9,14 +9,13 @@
 // link without its target) returns undefined, and the caller uses arborist's tree.
 // test/walk/lockfile-tree.test.ts checks that both give the same inventory on every fixture.
 import { resolve } from 'node:path';
-// Arborist's lockfile reader alone: the whole of arborist takes ~0.2 s to load.
-import Shrinkwrap from '@npmcli/arborist/lib/shrinkwrap.js';
+import Arborist from '@npmcli/arborist';
 import mapWorkspaces from '@npmcli/map-workspaces';
 import nameFromFolder from '@npmcli/name-from-folder';
 import PackageJson from '@npmcli/package-json';
-import consistentResolve from '@npmcli/arborist/lib/consistent-resolve.js';
 import npa from 'npm-package-arg';
 import semver from 'semver';
+import { readResolved } from './resolved-spec.js';
 import type { WalkNode } from './walk-node.js';
 
 interface LockEntry {
@@ -41,7 +40,8 @@ interface LockEntry {
   [key: string]: unknown;
 }
 
-// Shrinkwrap.load, arborist's lockfile reader (public, but not in its published types).
+// Arborist.Shrinkwrap.load, arborist's lockfile reader (exported, but its static load is not in
+// the published types).
 interface ShrinkwrapLoader {
   load(options: { path: string }): Promise<{ loadedFromDisk: boolean; originalLockfileVersion: number; ancientLockfile: boolean; data: { packages: Record<string, unknown> } }>;
 }
@@ -86,7 +86,7 @@ class LockNode implements WalkNode {
     this.packageName = entry.name || this.name;
     this.version = entry.version || '';
     this.integrity = entry.integrity || null;
-    this.resolved = consistentResolve(entry.resolved, projectDir, this.path);
+    this.resolved = readResolved(entry.resolved, projectDir);
     this.dev = !!entry.dev;
     this.optional = !!entry.optional;
     this.devOptional = !!(entry.devOptional || entry.dev || entry.optional);
@@ -116,7 +116,7 @@ export interface LockfileNodes {
 
 // The nodes of the lockfile at `projectDir`, or undefined when arborist's tree must be used instead.
 export async function loadLockfileNodes(projectDir: string): Promise<LockfileNodes | undefined> {
-  const shrinkwrap = await (Shrinkwrap as ShrinkwrapLoader).load({ path: projectDir });
+  const shrinkwrap = await (Arborist.Shrinkwrap as unknown as ShrinkwrapLoader).load({ path: projectDir });
   if (!shrinkwrap.loadedFromDisk || !(shrinkwrap.originalLockfileVersion >= 2) || shrinkwrap.ancientLockfile) return undefined;
   const packages = shrinkwrap.data.packages as Record<string, LockEntry>;
   const lockRoot = packages[''] ?? {};
