@@ -62,7 +62,8 @@ export function buildVsa(report: ComplianceReport, inputs: VsaInputs): Verificat
     // A sha1-only pin's dependency is the sha512 its evidence was verified against: the downloaded
     // bytes' that matched the pin (nothing signed the sha1).
     const sha512 = getSha512Hex(p.evidence?.boundIntegrity ?? p.integrity);
-    return sha512 === undefined ? [] : [{ name: toPurl(p.name, p.version), digest: { sha512 } }];
+    const purl = toPurl(p.name, p.version);
+    return sha512 === undefined || purl === undefined ? [] : [{ name: purl, digest: { sha512 } }];
   });
   const lockfileSha256 = report.lockfile.sha256;
   // A verified package without a single sha512 pin is partial coverage too.
@@ -94,7 +95,7 @@ type ReportPackage = ComplianceReport['packages'][number];
 // whose bytes do not hash to one bundle's digest, so a uri there would name other bytes. Where
 // the bundle was found is an annotation instead.
 function toInputAttestations(pkg: ReportPackage): VerificationSummaryAttestation['predicate']['inputAttestations'] {
-  const purl = toPurl(pkg.name, pkg.version);
+  const purl = toPurl(pkg.name, pkg.version) ?? `${pkg.name}@${pkg.version}`;
   return (pkg.evidence?.attestations ?? []).flatMap((a) =>
     a.bundleSha256 === undefined
       ? []

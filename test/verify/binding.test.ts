@@ -25,6 +25,12 @@ describe('toPurl', () => {
     expect(toPurl('sigstore', '0.4.0')).toBe('pkg:npm/sigstore@0.4.0');
     expect(toPurl('@scope/pkg', '1.0.0-rc.1+b')).toBe('pkg:npm/%40scope/pkg@1.0.0-rc.1+b');
   });
+
+  it('has no package URL for a name npm refuses or a version that is not one exact version', () => {
+    expect(toPurl('../escape', '1.0.0')).toBeUndefined();
+    expect(toPurl('sigstore', '^1.0.0')).toBeUndefined();
+    expect(toPurl('sigstore', '')).toBeUndefined();
+  });
 });
 
 describe('verifySubjects (on decoded real statements)', () => {
@@ -32,6 +38,12 @@ describe('verifySubjects (on decoded real statements)', () => {
 
   it('accepts the real statement for its own package and digest', () => {
     expect(verifySubjects(statement, 'sigstore', '0.4.0', SHA512)).toEqual([]);
+  });
+
+  it('fails every subject of a package that has no package URL, naming none as expected', () => {
+    const findings = verifySubjects(statement, 'sigstore', 'latest', SHA512);
+    expect(codes(findings)).toEqual(['SUBJECT_NAME_MISMATCH']);
+    expect(findings[0]?.details).toMatchObject({ expected: null, actual: 'pkg:npm/sigstore@0.4.0' });
   });
 
   it('fails another package name (SUBJECT_NAME_MISMATCH)', () => {

@@ -1,18 +1,27 @@
 // The binding: what the signed statement says must be about THIS package, at the bytes the
 // lockfile pins. A valid signature on a statement about something else proves nothing here.
 
+import npa from 'npm-package-arg';
 import { toFinding } from '../findings.js';
 import type { Finding } from '../types.js';
 import type { Statement } from './statement.js';
 
-// The package URL npm puts in attestation subjects (npm-package-arg's toPurl): the scope's
-// leading "@" percent-encoded, the version verbatim.
+// npm-package-arg's toPurl, which its published types do not list.
+const npaPurl = (npa as typeof npa & { toPurl(arg: string): string }).toPurl;
+
+// The package URL npm puts in attestation subjects, built by npm's own npm-package-arg (toPurl):
+// the scope's leading "@" percent-encoded, the version verbatim. Undefined for a name npm would
+// refuse or a version that is not one exact version: such a package has no URL to be bound to.
 //
 // Only this canonical spelling is accepted, not a raw "@scope": npm never produces it, pacote
 // compares the exact string, and accepting two spellings would make "same package" a parsing
 // question rather than an equality.
-export function toPurl(name: string, version: string): string {
-  return `pkg:npm/${name.replace(/^@/, '%40')}@${version}`;
+export function toPurl(name: string, version: string): string | undefined {
+  try {
+    return npaPurl(`${name}@${version}`);
+  } catch {
+    return undefined;
+  }
 }
 
 // Checks EVERY subject, not only the first (pacote reads subject[0] alone): a statement with a
@@ -22,8 +31,9 @@ export function verifySubjects(statement: Pick<Statement, 'subject'>, name: stri
   const expected = toPurl(name, version);
   const findings: Finding[] = [];
   for (const [i, subject] of statement.subject.entries()) {
-    if (subject.name !== expected) {
-      findings.push(toFinding('SUBJECT_NAME_MISMATCH', `expected subject[${i}] name ${expected}, got ${subject.name}`, { index: i, expected, actual: subject.name }));
+    if (expected === undefined || subject.name !== expected) {
+      const detail = expected ?? `a package URL for ${name}@${version}, which has none`;
+      findings.push(toFinding('SUBJECT_NAME_MISMATCH', `expected subject[${i}] name ${detail}, got ${subject.name}`, { index: i, expected: expected ?? null, actual: subject.name }));
       continue;
     }
     const actual = subject.digest['sha512'];

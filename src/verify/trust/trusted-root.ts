@@ -4,6 +4,7 @@
 // validFor.start becomes valid from 1970, and an unknown key type silently becomes "unspecified".
 
 import { X509Certificate } from '@sigstore/core';
+import { HashAlgorithm, PublicKeyDetails } from '@sigstore/protobuf-specs';
 import type { toTrustMaterial } from '@sigstore/verify';
 import { TrustMaterialError } from '../errors.js';
 import { isRecord, toBytesFromBase64, toDate } from '../encoding.js';
@@ -11,29 +12,32 @@ import { isRecord, toBytesFromBase64, toDate } from '../encoding.js';
 export type TrustedRoot = Parameters<typeof toTrustMaterial>[0];
 type TLogInstance = TrustedRoot['tlogs'][number];
 type CertificateAuthority = TrustedRoot['certificateAuthorities'][number];
-type PublicKeyDetails = NonNullable<TLogInstance['publicKey']>['keyDetails'];
 
 const MEDIA_TYPES = new Set([
   'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
   'application/vnd.dev.sigstore.trustedroot.v0.2+json',
 ]);
 
-// The protobuf enum values of sigstore's PublicKeyDetails (protobuf-specs sigstore_common) for
-// the key types a log can use. Only these are accepted; toTrustMaterial reads the value to tell
-// PKCS#1 RSA keys from SPKI ones.
-const KEY_DETAILS: Record<string, number> = {
-  PKCS1_RSA_PKCS1V5: 1,
-  PKIX_RSA_PKCS1V5: 3,
-  PKIX_ECDSA_P256_SHA_256: 5,
-  PKIX_ED25519: 7,
-  PKIX_RSA_PKCS1V15_2048_SHA256: 9,
-  PKIX_RSA_PKCS1V15_3072_SHA256: 10,
-  PKIX_RSA_PKCS1V15_4096_SHA256: 11,
-  PKIX_ECDSA_P384_SHA_384: 12,
-  PKIX_ECDSA_P521_SHA_512: 13,
-};
+// The key types a log can use, by their protobuf-specs name (sigstore_common PublicKeyDetails).
+// Only these are accepted; toTrustMaterial reads the enum value to tell PKCS#1 RSA keys from SPKI ones.
+const KEY_DETAILS = enumValues(PublicKeyDetails, [
+  'PKCS1_RSA_PKCS1V5',
+  'PKIX_RSA_PKCS1V5',
+  'PKIX_ECDSA_P256_SHA_256',
+  'PKIX_ED25519',
+  'PKIX_RSA_PKCS1V15_2048_SHA256',
+  'PKIX_RSA_PKCS1V15_3072_SHA256',
+  'PKIX_RSA_PKCS1V15_4096_SHA256',
+  'PKIX_ECDSA_P384_SHA_384',
+  'PKIX_ECDSA_P521_SHA_512',
+]);
 
-const HASH_ALGORITHMS: Record<string, number> = { SHA2_256: 1, SHA2_384: 2, SHA2_512: 3 };
+const HASH_ALGORITHMS = enumValues(HashAlgorithm, ['SHA2_256', 'SHA2_384', 'SHA2_512']);
+
+// Name → value for the accepted members of a protobuf-specs enum (its numbers are the library's).
+function enumValues<E extends Record<string, string | number>>(members: E, accepted: (keyof E & string)[]): Record<string, number> {
+  return Object.fromEntries(accepted.map((name) => [name, members[name] as number]));
+}
 
 // Parses a trusted root, throwing TrustMaterialError(TRUSTED_ROOT_INVALID) on anything missing,
 // unknown or malformed.
