@@ -198,14 +198,4 @@ describe('verifyRegistrySignatures', () => {
     expect(codes(r.findings)).toEqual(['SIGNATURE_INVALID']);
     expect(r.facts.status).toBe('failed');
   });
-
-  it('checks a signature in well under a millisecond', () => {
-    const sigs = good();
-    check(sigs);
-    const n = 500;
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) check(sigs);
-    const perCallMs = Number(process.hrtime.bigint() - start) / 1e6 / n;
-    expect(perCallMs).toBeLessThan(1);
-  });
 });

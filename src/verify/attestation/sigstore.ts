@@ -7,12 +7,19 @@ import { crypto as sigstoreCrypto, type X509Certificate } from '@sigstore/core';
 import { VerificationError, toSignedEntity, type SignedEntity, type Signer } from '@sigstore/verify';
 import { toFinding } from '../findings.js';
 import { getVerifiedTimestamps, verifyCertificateWindow, type VerifiedTimestamp } from '../timestamp/index.js';
-import { memoizeEncodings, type Trust } from '../trust/index.js';
+import type { Trust } from '../trust/index.js';
 import type { Finding } from '../types.js';
 
 export type SigstoreResult =
   | { ok: true; entity: SignedEntity; signer: Signer }
   | { ok: false; entity?: SignedEntity; findings: Finding[] };
+
+// @sigstore/core parses a certificate's fields when they are first read: reading the ones every
+// check needs here makes a DER SEQUENCE that is no certificate a malformed bundle now, not an
+// error from inside a later check.
+function readCertificateFields(certificate: X509Certificate): void {
+  void [certificate.tbsCertificate, certificate.publicKey, certificate.notBefore, certificate.notAfter, certificate.issuer, certificate.subject, certificate.extensions];
+}
 
 // Verifies a parsed bundle; never throws.
 export function verifyBundle(bundle: Bundle, trust: Trust): SigstoreResult {
@@ -20,7 +27,7 @@ export function verifyBundle(bundle: Bundle, trust: Trust): SigstoreResult {
   try {
     // Parses the certificate and RFC 3161 timestamps; a failure here is a malformed bundle.
     entity = toSignedEntity(bundle);
-    if (entity.key.$case === 'certificate') memoizeEncodings(entity.key.certificate);
+    if (entity.key.$case === 'certificate') readCertificateFields(entity.key.certificate);
   } catch (err) {
     return { ok: false, findings: [toFinding('BUNDLE_MALFORMED', `expected a bundle with a parseable certificate and timestamps, got: ${(err as Error).message}`)] };
   }

@@ -6,11 +6,9 @@ import { Verifier, VerificationError, toTrustMaterial, type TrustMaterial } from
 import { TrustMaterialError } from '../errors.js';
 import { toParsedDocument } from '../encoding.js';
 import type { KeyUsage, RegistryKey, TrustDigests } from '../types.js';
-import { memoizeTrustedCertificate, useFastDerEncoder } from './certificate-memo.js';
 import { isKeyValidAt, toRegistryKeyIndex, toRegistryKeys, type RegistryKeyIndex } from './registry-keys.js';
 import { toTrustedRoot } from './trusted-root.js';
 
-export { memoizeEncodings } from './certificate-memo.js';
 export { getSeedTargets, type SeedTargets } from './seeds.js';
 export { isKeyValidAt, toRegistryKeys, toRegistryKeyIndex, type RegistryKeyIndex } from './registry-keys.js';
 export { toTrustedRoot, type TrustedRoot } from './trusted-root.js';
@@ -40,7 +38,6 @@ const NO_KEYS = { value: null, sha256: createHash('sha256').update('').digest('h
 
 // Builds the trust for a run. Throws TrustMaterialError when either document is unusable.
 export function createTrust(input: TrustInput): Trust {
-  useFastDerEncoder();
   const root = toParsedDocument(input.trustedRoot);
   if ('error' in root) {
     throw new TrustMaterialError('TRUSTED_ROOT_INVALID', `trusted root: ${root.error}`);
@@ -66,10 +63,6 @@ export function createTrust(input: TrustInput): Trust {
     }
     return { publicKey: key.publicKey, validFor: (date: Date) => isKeyValidAt(key, date) };
   });
-
-  for (const authority of [...material.certificateAuthorities, ...material.timestampAuthorities]) {
-    for (const certificate of authority.certChain) memoizeTrustedCertificate(certificate);
-  }
 
   // Thresholds spelled out, not left to the library's defaults: one verified tlog entry, one SCT
   // and one verified timestamp per bundle are the minimum this tool accepts.
