@@ -210,6 +210,7 @@ describe('normalizeLogUrl', () => {
     ['http://rekor.example.com:443/', 'http://rekor.example.com:443'],
     // Not a URL: compared as written, without trailing slashes.
     ['not a url//', 'not a url'],
+    ['not/a/url/', 'not/a/url'],
   ])('%s → %s', (url, expected) => {
     expect(normalizeLogUrl(url)).toBe(expected);
   });
