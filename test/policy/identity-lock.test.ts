@@ -52,6 +52,17 @@ describe('learning the identity lock', () => {
     expect(learnIdentityLock([signedBy('a', '1.0.0', bare)]).packages.a).toStrictEqual([{ issuer: GITHUB_ISSUER, san: 'https://github.com/org/a/x.yml@main' }]);
   });
 
+  it('a certificate without issuer or SAN records neither, not even as undefined', () => {
+    const anonymous: Signer = { issuer: undefined as unknown as string, san: undefined as unknown as string, extensions: { sourceRepositoryURI: 'r' } };
+    expect(learnIdentityLock([signedBy('a', '1.0.0', anonymous)]).packages.a).toStrictEqual([{ sourceRepositoryURI: 'r' }]);
+  });
+
+  it('an identity without a source repository sorts before one with', () => {
+    const withRepo = signedBy('a', '1.0.0', { issuer: 'i', san: 's', extensions: { sourceRepositoryURI: 'A' } });
+    const without = signedBy('a', '2.0.0', { issuer: 'i', san: 's', extensions: {} });
+    expect(learnIdentityLock([withRepo, without]).packages.a?.map((e) => e.sourceRepositoryURI)).toEqual([undefined, 'A']);
+  });
+
   it('two versions from the same workflow at two tags are one identity; from two repositories, two, sorted', () => {
     const v1 = signedBy('a', '1.0.0', githubSigner('org/a', RELEASE, 'refs/tags/v1'));
     const v2 = signedBy('a', '2.0.0', githubSigner('org/a', RELEASE, 'refs/tags/v2'));
@@ -137,6 +148,11 @@ describe('checking a package against the identity lock', () => {
     expect(judged(signedBy('a', '1.1.0', { ...githubSigner('org/a'), issuer: 'https://gitlab.com' }), issuerOnly)[0]?.details?.changed).toEqual(['issuer']);
   });
 
+  it('a name a hand-built lock holds without identities is still locked: every field counts as changed', () => {
+    const findings = judged(signedBy('a', '1.1.0', githubSigner('org/a')), lockOf({ a: undefined as unknown as [] }));
+    expect(findings.map((f) => [f.code, f.details?.changed])).toEqual([['IDENTITY_CHANGED', ['sourceRepositoryURI', 'buildConfigURI', 'issuer']]]);
+  });
+
   it('an empty list of identities locks the name to nothing: every field counts as changed', () => {
     const findings = judged(signedBy('a', '1.1.0', githubSigner('org/a')), lockOf({ a: [] }));
     expect(findings.map((f) => [f.code, f.details?.changed])).toEqual([['IDENTITY_CHANGED', ['sourceRepositoryURI', 'buildConfigURI', 'issuer']]]);
@@ -152,6 +168,8 @@ describe('checking a package against the identity lock', () => {
     expect(judged(at('r', 'c@two@x'), learnIdentityLock([at('r', 'c@one@x')]))[0]?.details?.changed).toEqual(['buildConfigURI']);
     expect(check(at('r', '@x'), learnIdentityLock([at('r', '@y')]))).toEqual([]);
     expect(judged(at('r', 'c@x'), learnIdentityLock([at('r', 'd@x')]))[0]?.details?.changed).toEqual(['buildConfigURI']);
+    // Without an @ there is no ref: the whole configuration is compared.
+    expect(judged(at('r', 'c1'), learnIdentityLock([at('r', 'c2')]))[0]?.details?.changed).toEqual(['buildConfigURI']);
   });
 
   it('an alias over a locked name is judged under that name and says so; under its own name, it is not', () => {
