@@ -110,4 +110,10 @@ describe('writing an identity lock', () => {
   it('an empty lock is written as such', () => {
     expect(serializeIdentityLock({ version: 1, packages: {} })).toBe('{\n  "version": 1,\n  "packages": {}\n}\n');
   });
+
+  it('a name a hand-built lock holds without identities is written as an empty list, which reading refuses', () => {
+    const text = serializeIdentityLock({ version: 1, packages: { a: undefined as unknown as [] } });
+    expect(JSON.parse(text)).toStrictEqual({ version: 1, packages: { a: [] } });
+    expect(problemPaths(text)).toEqual(['/packages/a']);
+  });
 });
