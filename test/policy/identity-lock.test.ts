@@ -57,6 +57,14 @@ describe('learning the identity lock', () => {
     expect(learnIdentityLock([signedBy('a', '1.0.0', anonymous)]).packages.a).toStrictEqual([{ sourceRepositoryURI: 'r' }]);
   });
 
+  it('two identities whose fields only read alike once joined stay two, in the order they were learned', () => {
+    // A NUL inside a field: both sort keys read "a\0b\0\0i", yet the repositories differ.
+    const x = signedBy('a', '1.0.0', { issuer: 'i', san: 's', extensions: { sourceRepositoryURI: 'a\0b' } });
+    const y = signedBy('a', '2.0.0', { issuer: 'i', san: 's', extensions: { sourceRepositoryURI: 'a', buildConfigURI: 'b\0' } });
+    expect(learnIdentityLock([x, y]).packages.a?.map((e) => e.sourceRepositoryURI)).toEqual(['a\0b', 'a']);
+    expect(learnIdentityLock([y, x]).packages.a?.map((e) => e.sourceRepositoryURI)).toEqual(['a', 'a\0b']);
+  });
+
   it('an identity without a source repository sorts before one with', () => {
     const withRepo = signedBy('a', '1.0.0', { issuer: 'i', san: 's', extensions: { sourceRepositoryURI: 'A' } });
     const without = signedBy('a', '2.0.0', { issuer: 'i', san: 's', extensions: {} });
