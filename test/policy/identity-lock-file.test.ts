@@ -36,6 +36,18 @@ describe('reading an identity lock', () => {
     expect(parseIdentityLock(lockText({ version: 1, packages: { a: { issuer: 'x\uFEFFy' } } }), 'lock.json').packages.a).toStrictEqual([{ issuer: 'x\uFEFFy' }]);
   });
 
+  it('a name that is also an object property is read as a name, not dropped, and round-trips', () => {
+    // JSON.parse makes "__proto__" an own key; assigned to a plain object it would set the prototype.
+    const text = '{"version":1,"packages":{"__proto__":{"issuer":"x"},"constructor":{"issuer":"y"}}}';
+    const lock = parseIdentityLock(text, 'lock.json');
+    expect(Object.keys(lock.packages)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(lock.packages, '__proto__')?.value).toStrictEqual([{ issuer: 'x' }]);
+    expect(Object.getPrototypeOf(lock.packages)).toBe(Object.prototype);
+    const written = serializeIdentityLock(lock);
+    expect(Object.keys(JSON.parse(written).packages)).toEqual(['__proto__', 'constructor']);
+    expect(serializeIdentityLock(parseIdentityLock(written, 'lock.json'))).toBe(written);
+  });
+
   it('an empty lock is a lock', () => {
     expect(parseIdentityLock(lockText({ version: 1, packages: {} }), 'lock.json')).toStrictEqual({ version: 1, packages: {} });
   });
