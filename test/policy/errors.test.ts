@@ -32,4 +32,10 @@ describe('PolicyError', () => {
     expect(invalid.hint).toContain('schema/policy.schema.json');
     expect(invalid.hint).not.toContain('policy learn');
   });
+
+  it('an invalid identity lock points to the command that writes it again, not to the policy schema (the lock has its own format)', () => {
+    const lock = new PolicyError('IDENTITY_LOCK_INVALID', 'bad lock', [{ path: '/packages', message: 'must be an object' }]);
+    expect(lock.hint).toContain('verify-deps policy learn');
+    expect(lock.hint).not.toContain('policy.schema.json');
+  });
 });
