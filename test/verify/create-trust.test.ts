@@ -10,17 +10,30 @@ import { KEYS_BYTES, TRUSTED_ROOT_BYTES, tufKey } from './_helpers.js';
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const key = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
 
-function codeOf(fn: () => unknown): string | undefined {
+// The error createTrust throws (any other error, or none, fails the test).
+function errorOf(fn: () => unknown): TrustMaterialError {
   try {
     fn();
   } catch (err) {
     expect(err).toBeInstanceOf(TrustMaterialError);
-    return (err as TrustMaterialError).code;
+    return err as TrustMaterialError;
   }
-  return undefined;
+  throw new Error('expected the trust to be refused');
 }
 
 describe('createTrust', () => {
+  // A document that is not JSON is refused as a whole: no field inside it is named, unlike a
+  // JSON document of the wrong shape.
+  it.each([
+    ['the bytes of a trusted root', { trustedRoot: '{', registryKeys: KEYS_BYTES }, 'TRUSTED_ROOT_INVALID'],
+    ['the bytes of registry keys', { trustedRoot: TRUSTED_ROOT_BYTES, registryKeys: 'nope' }, 'REGISTRY_KEYS_INVALID'],
+    ["the bytes of npm's keys", { trustedRoot: TRUSTED_ROOT_BYTES, registryKeys: KEYS_BYTES, npmKeys: Buffer.from('[') }, 'REGISTRY_KEYS_INVALID'],
+  ])('refuses %s that do not parse as JSON, naming no field', (_, input, code) => {
+    const err = errorOf(() => createTrust(input));
+    expect(err.code).toBe(code);
+    expect(err.field).toBeUndefined();
+  });
+
   it('records a registry without keys as the digest of no bytes, and indexes no key', () => {
     const trust = createTrust({ trustedRoot: TRUSTED_ROOT_BYTES, registryKeys: null });
     expect(trust.digests.registryKeys).toBe(EMPTY_SHA256);
@@ -29,9 +42,9 @@ describe('createTrust', () => {
     expect([...trust.registryKeys.values()].map((byId) => byId.size)).toEqual([0, 0]);
   });
 
-  it("refuses npm's keys that are not JSON (REGISTRY_KEYS_INVALID)", () => {
-    expect(codeOf(() => createTrust({ trustedRoot: TRUSTED_ROOT_BYTES, registryKeys: KEYS_BYTES, npmKeys: '{' }))).toBe('REGISTRY_KEYS_INVALID');
-    expect(codeOf(() => createTrust({ trustedRoot: TRUSTED_ROOT_BYTES, registryKeys: KEYS_BYTES, npmKeys: { keys: [] } }))).toBe('REGISTRY_KEYS_INVALID');
+  it("refuses npm's keys of the wrong shape, naming the field (REGISTRY_KEYS_INVALID)", () => {
+    const err = errorOf(() => createTrust({ trustedRoot: TRUSTED_ROOT_BYTES, registryKeys: KEYS_BYTES, npmKeys: { keys: [] } }));
+    expect([err.code, err.field]).toEqual(['REGISTRY_KEYS_INVALID', 'keys']);
   });
 
   it('lets only an attestation key sign a bundle, and only inside its validity window', () => {
