@@ -45,6 +45,12 @@ describe('toRegistryKeys: which shape an entry is read as', () => {
     expect(refusedField({ keys: [entry] })).toBe('keys[0]');
   });
 
+  it('an npm key that also carries a publicKey object is still read as an npm key (a TUF entry needs a keyId)', () => {
+    const [key] = toRegistryKeys({ keys: [{ ...NPM, publicKey: { rawBytes: SPKI } }] });
+    expect(key?.keyid).toBe('SHA256:npm');
+    expect([...key!.usage]).toEqual(['npm:signatures', 'npm:attestations']);
+  });
+
   it('an npm key with the right keytype and another scheme is refused', () => {
     expect(refusedField({ keys: [{ ...NPM, scheme: 'ecdsa-sha2-nistp384' }] })).toBe('keys[0]');
   });
@@ -71,6 +77,19 @@ describe('toRegistryKeys: which shape an entry is read as', () => {
     const [key] = toRegistryKeys({ keys: [tuf({ start: '2024-01-01T00:00:00Z', end: '2024-01-01T00:00:00Z' })] });
     expect(key!.validUntil).toEqual(new Date('2024-01-01T00:00:00Z'));
     expect(isKeyValidAt(key!, new Date('2024-01-01T00:00:00Z'))).toBe(false);
+  });
+
+  it.each([
+    ['not base64', 'not base64!'],
+    ['an Ed25519 key', generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64')],
+    ['an RSA key', generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64')],
+  ])('an npm key that is %s is refused at its key field', (_, key) => {
+    expect(refusedField({ keys: [{ ...NPM, key }] })).toBe('keys[0].key');
+  });
+
+  it('a TUF key whose bytes are not a P-256 key is refused at its rawBytes field', () => {
+    const entry = tuf({ start: '2024-01-01T00:00:00Z' });
+    expect(refusedField({ keys: [{ ...entry, publicKey: { ...entry.publicKey, rawBytes: 'AAAA' } }] })).toBe('keys[0].publicKey.rawBytes');
   });
 
   it('a P-384 key is refused at its key field', () => {
