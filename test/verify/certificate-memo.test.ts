@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ASN1Obj, X509Certificate } from '@sigstore/core';
 import { describe, expect, it } from 'vitest';
-import { encodeDer, memoizeTrustedCertificate, originalDerEncoding } from '../../src/verify/trust/certificate-memo.js';
+import { encodeDer, memoizeEncodings, memoizeTrustedCertificate, originalDerEncoding, useFastDerEncoder } from '../../src/verify/trust/certificate-memo.js';
 import { SLSA_PROVENANCE_V1, createTestPki, githubActionsIdentity, inTotoStatement, signStatementKeyless } from '../support/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -77,6 +77,58 @@ describe('memoizeTrustedCertificate', () => {
     expect(certificate.verify(issuer)).toBe(true);
     expect(calls).toBe(1);
     expect(certificate.verify(other)).toBe(false);
+    expect(calls).toBe(2);
+  });
+});
+
+describe('useFastDerEncoder', () => {
+  it('installs the encoder once: a second call keeps the first', () => {
+    useFastDerEncoder();
+    const installed = ASN1Obj.prototype.toDER;
+    useFastDerEncoder();
+    expect(ASN1Obj.prototype.toDER).toBe(installed);
+  });
+
+  it("encodes a node from its parsed tree, as encodeDer does, not from a child's own toDER", () => {
+    useFastDerEncoder();
+    const certificate = X509Certificate.parse(Buffer.from(certificatesIn(JSON.parse(readFileSync(join(FIXTURES, 'trusted-root/trusted_root.json'), 'utf8')))[0] as Buffer));
+    const der = certificate.root.toDER();
+    const child = certificate.root.subs[0] as ASN1Obj;
+    child.toDER = () => Buffer.from('not the child');
+    expect(certificate.root.toDER()).toEqual(der);
+    expect(originalDerEncoding(certificate.root)).not.toEqual(der);
+  });
+});
+
+describe('memoizeEncodings', () => {
+  it('computes each encoding once: the same bytes object on every later call, also when asked twice', () => {
+    const der = certificatesIn(JSON.parse(readFileSync(join(FIXTURES, 'trusted-root/trusted_root.json'), 'utf8')))[0] as Buffer;
+    const certificate = X509Certificate.parse(Buffer.from(der));
+    memoizeEncodings(certificate);
+    memoizeEncodings(certificate);
+    const root = certificate.root.toDER();
+    expect(root).toEqual(der);
+    expect(certificate.root.toDER()).toBe(root);
+    expect(certificate.tbsCertificate.toDER()).toBe(certificate.tbsCertificate.toDER());
+    expect(certificate.publicKey).toBe(certificate.publicKey);
+  });
+});
+
+describe('memoizeTrustedCertificate: a self-signed check', () => {
+  it('checks a self-signed certificate against itself once', () => {
+    const der = certificatesIn(JSON.parse(readFileSync(join(FIXTURES, 'trusted-root/trusted_root.json'), 'utf8')))[0] as Buffer;
+    const certificate = X509Certificate.parse(Buffer.from(der));
+    let calls = 0;
+    const verify = certificate.verify.bind(certificate);
+    certificate.verify = (i?: X509Certificate) => {
+      calls++;
+      return verify(i);
+    };
+    memoizeTrustedCertificate(certificate);
+    expect(certificate.verify()).toBe(true);
+    expect(certificate.verify()).toBe(true);
+    expect(calls).toBe(1);
+    expect(certificate.verify(certificate)).toBe(true);
     expect(calls).toBe(2);
   });
 });

@@ -20,20 +20,25 @@ const MEDIA_TYPES = new Set([
 
 // The protobuf enum values of sigstore's PublicKeyDetails (protobuf-specs sigstore_common) for
 // the key types a log can use. Only these are accepted; toTrustMaterial reads the value to tell
-// PKCS#1 RSA keys from SPKI ones.
-const KEY_DETAILS: Record<string, number> = {
-  PKCS1_RSA_PKCS1V5: 1,
-  PKIX_RSA_PKCS1V5: 3,
-  PKIX_ECDSA_P256_SHA_256: 5,
-  PKIX_ED25519: 7,
-  PKIX_RSA_PKCS1V15_2048_SHA256: 9,
-  PKIX_RSA_PKCS1V15_3072_SHA256: 10,
-  PKIX_RSA_PKCS1V15_4096_SHA256: 11,
-  PKIX_ECDSA_P384_SHA_384: 12,
-  PKIX_ECDSA_P521_SHA_512: 13,
-};
+// PKCS#1 RSA keys from SPKI ones. Maps, not object literals: a name such as "constructor" or
+// "toString" must not find an inherited property and pass as a known type.
+const KEY_DETAILS = new Map<unknown, number>([
+  ['PKCS1_RSA_PKCS1V5', 1],
+  ['PKIX_RSA_PKCS1V5', 3],
+  ['PKIX_ECDSA_P256_SHA_256', 5],
+  ['PKIX_ED25519', 7],
+  ['PKIX_RSA_PKCS1V15_2048_SHA256', 9],
+  ['PKIX_RSA_PKCS1V15_3072_SHA256', 10],
+  ['PKIX_RSA_PKCS1V15_4096_SHA256', 11],
+  ['PKIX_ECDSA_P384_SHA_384', 12],
+  ['PKIX_ECDSA_P521_SHA_512', 13],
+]);
 
-const HASH_ALGORITHMS: Record<string, number> = { SHA2_256: 1, SHA2_384: 2, SHA2_512: 3 };
+const HASH_ALGORITHMS = new Map<unknown, number>([
+  ['SHA2_256', 1],
+  ['SHA2_384', 2],
+  ['SHA2_512', 3],
+]);
 
 // Parses a trusted root, throwing TrustMaterialError(TRUSTED_ROOT_INVALID) on anything missing,
 // unknown or malformed.
@@ -70,7 +75,7 @@ function toTLog(value: unknown, field: string): TLogInstance {
   if (typeof baseUrl !== 'string' || baseUrl.length === 0) {
     throw invalid(`${field}.baseUrl`, 'expected a URL');
   }
-  const hashAlgorithm = typeof value.hashAlgorithm === 'string' ? HASH_ALGORITHMS[value.hashAlgorithm] : undefined;
+  const hashAlgorithm = HASH_ALGORITHMS.get(value.hashAlgorithm);
   if (hashAlgorithm === undefined) {
     throw invalid(`${field}.hashAlgorithm`, `expected SHA2_256/384/512, got ${JSON.stringify(value.hashAlgorithm)}`);
   }
@@ -82,7 +87,7 @@ function toTLog(value: unknown, field: string): TLogInstance {
   if (rawBytes === undefined) {
     throw invalid(`${field}.publicKey.rawBytes`, 'expected base64 DER');
   }
-  const keyDetails = typeof pk.keyDetails === 'string' ? KEY_DETAILS[pk.keyDetails] : undefined;
+  const keyDetails = KEY_DETAILS.get(pk.keyDetails);
   if (keyDetails === undefined) {
     throw invalid(`${field}.publicKey.keyDetails`, `unsupported key type ${JSON.stringify(pk.keyDetails)}`);
   }
