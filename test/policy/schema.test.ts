@@ -48,9 +48,10 @@ describe('validatePolicySchema', () => {
     expect(paths(validatePolicySchema({ ...BASE, 'a/b~c': 1 }))).toEqual(['/a~1b~0c']);
   });
 
-  it('signer identities are told apart by their keys: a san or sanRegex of the wrong type is reported at that key', () => {
+  it('signer identities are told apart by their keys: a gitlab, san or sanRegex identity of the wrong type is reported at that key', () => {
     expect(paths(validatePolicySchema(ruleWith({ signer: [{ oidcIssuer: 'https://issuer.example', sanRegex: 5 }] })))).toEqual(['/rules/0/signer/0/sanRegex']);
     expect(paths(validatePolicySchema(ruleWith({ signer: [{ oidcIssuer: 'https://issuer.example', san: 5 }] })))).toEqual(['/rules/0/signer/0/san']);
+    expect(paths(validatePolicySchema(ruleWith({ signer: [{ gitlab: {} }] })))).toEqual(['/rules/0/signer/0/gitlab/project', '/rules/0/signer/0/gitlab/ref']);
   });
 
   it('a signer identity of no recognisable form is one problem at the identity', () => {
