@@ -19,7 +19,7 @@ describe('checkRulesSemantics', () => {
   });
 
   it('rules without a name are not duplicates of each other', () => {
-    expect(checkRulesSemantics({ rules: [{ match: { package: 'a' } }, { name: 7, match: { package: 'b' } }, { name: 8, match: { package: 'c' } }, CATCH_ALL] }).problems).toEqual([]);
+    expect(checkRulesSemantics({ rules: [{ match: { package: 'a' } }, { match: { package: 'b' } }, { name: 7, match: { package: 'c' } }, { name: 7, match: { package: 'd' } }, CATCH_ALL] }).problems).toEqual([]);
   });
 
   describe('exceptions', () => {
@@ -34,6 +34,10 @@ describe('checkRulesSemantics', () => {
 
     it('a scoped name@range is accepted', () => {
       expect(withException({ ...EXCEPTION, package: '@scope/a@^1.2.0' }).problems).toEqual([]);
+    });
+
+    it('exceptions that are not objects are left to the schema', () => {
+      expect(checkRulesSemantics({ rules: [CATCH_ALL], exceptions: [null, 5, 'a@1'] }).problems).toEqual([]);
     });
 
     it('a package or expiry of the wrong type is left to the schema', () => {
