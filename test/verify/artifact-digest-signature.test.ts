@@ -1,0 +1,79 @@
+// The checks of a signature over a digest alone (src/verify/artifact/ecdsa.ts and
+// digest-signature.ts) on the inputs they must refuse: keys that are not public EC keys on a NIST
+// curve, signature encodings other than DER, and what an RSA signature may recover.
+
+import { constants, createHash, generateKeyPairSync, privateEncrypt, sign, type KeyObject } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { canVerifyOverDigest, DigestSignatureContent, verifyDigestSignature } from '../../src/verify/artifact/digest-signature.js';
+import { ECDSA_CURVES, verifyEcdsaDigest } from '../../src/verify/artifact/ecdsa.js';
+
+const MESSAGE = Buffer.from('the artifact\n');
+const DIGEST = createHash('sha256').update(MESSAGE).digest();
+const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+
+// r and s of a DER ECDSA signature (SEQUENCE of two INTEGERs, short lengths for P-256).
+function readDer(signature: Buffer): { r: bigint; s: bigint } {
+  const rLength = signature[3]!;
+  const r = signature.subarray(4, 4 + rLength);
+  const s = signature.subarray(6 + rLength, 6 + rLength + signature[5 + rLength]!);
+  return { r: BigInt(`0x${r.toString('hex')}`), s: BigInt(`0x${s.toString('hex')}`) };
+}
+
+function derInteger(value: bigint): Buffer {
+  let hex = value.toString(16);
+  if (hex.length % 2 === 1) hex = `0${hex}`;
+  const bytes = Buffer.from(hex, 'hex');
+  const body = bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
+  return Buffer.concat([Buffer.from([0x02, body.length]), body]);
+}
+
+function writeDer(r: bigint, s: bigint): Buffer {
+  const body = Buffer.concat([derInteger(r), derInteger(s)]);
+  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+}
+
+const fixed32 = (value: bigint): Buffer => Buffer.from(value.toString(16).padStart(64, '0'), 'hex');
+
+describe('verifyEcdsaDigest: the key', () => {
+  const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const signature = sign('sha256', MESSAGE, pair.privateKey);
+
+  it('the curves are the NIST ones Sigstore uses', () => {
+    expect([...ECDSA_CURVES].sort()).toEqual(['P-256', 'P-384', 'P-521']);
+  });
+
+  it('a private key is no verification key, even the one that signed', () => {
+    expect(verifyEcdsaDigest(pair.publicKey, DIGEST, signature)).toBe(true);
+    expect(verifyEcdsaDigest(pair.privateKey, DIGEST, signature)).toBe(false);
+  });
+
+  it.each([
+    ['an RSA key', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey],
+    ['an Ed25519 key', () => generateKeyPairSync('ed25519').publicKey],
+    ['a Diffie-Hellman key (no JWK form)', () => generateKeyPairSync('dh', { group: 'modp14' }).publicKey],
+    ['an EC key on secp256k1', () => generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey],
+    ['an EC key on a curve Node cannot write as a JWK (brainpoolP256r1)', () => generateKeyPairSync('ec', { namedCurve: 'brainpoolP256r1' }).publicKey],
+  ])('%s is refused, not thrown on', (_label, makeKey: () => KeyObject) => {
+    expect(verifyEcdsaDigest(makeKey(), DIGEST, signature)).toBe(false);
+  });
+});
+
+describe('verifyEcdsaDigest: the signature encoding', () => {
+  const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { r, s } = readDer(sign('sha256', MESSAGE, pair.privateKey));
+
+  it('both the low-S and the high-S form of a signature verify, as with Node', () => {
+    const low = s > P256_ORDER / 2n ? P256_ORDER - s : s;
+    expect(verifyEcdsaDigest(pair.publicKey, DIGEST, writeDer(r, low))).toBe(true);
+    expect(verifyEcdsaDigest(pair.publicKey, DIGEST, writeDer(r, P256_ORDER - low))).toBe(true);
+  });
+
+  it('the same r and s as 64 raw bytes (not DER) are refused', () => {
+    expect(verifyEcdsaDigest(pair.publicKey, DIGEST, Buffer.concat([fixed32(r), fixed32(s)]))).toBe(false);
+  });
+
+  it('the digest is checked as given, not hashed again', () => {
+    const overDigest = sign('sha256', DIGEST, pair.privateKey);
+    expect(verifyEcdsaDigest(pair.publicKey, DIGEST, overDigest)).toBe(false);
+  });
+});
