@@ -77,3 +77,75 @@ describe('verifyEcdsaDigest: the signature encoding', () => {
     expect(verifyEcdsaDigest(pair.publicKey, DIGEST, overDigest)).toBe(false);
   });
 });
+
+describe('canVerifyOverDigest', () => {
+  it.each([
+    ['an EC key', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey, true],
+    ['an RSA key', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey, true],
+    ['an RSA-PSS key', () => generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).publicKey, false],
+    ['an Ed25519 key', () => generateKeyPairSync('ed25519').publicKey, false],
+  ])('%s: %s', (_label, makeKey: () => KeyObject, expected) => {
+    expect(canVerifyOverDigest(makeKey())).toBe(expected);
+  });
+});
+
+describe('verifyDigestSignature: RSA PKCS#1 v1.5', () => {
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const prefix = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+  // A signature whose PKCS#1 type-1 block holds exactly `block`.
+  const signBlock = (block: Buffer) => privateEncrypt({ key: pair.privateKey, padding: constants.RSA_PKCS1_PADDING }, block);
+
+  it('the recovered block must be the DigestInfo of the digest, nothing more and nothing less', () => {
+    expect(verifyDigestSignature(pair.publicKey, DIGEST, signBlock(Buffer.concat([prefix, DIGEST])), 'sha256')).toBe(true);
+    expect(verifyDigestSignature(pair.publicKey, DIGEST, signBlock(Buffer.concat([prefix, DIGEST, Buffer.from([0])])), 'sha256')).toBe(false);
+    expect(verifyDigestSignature(pair.publicKey, DIGEST, signBlock(DIGEST), 'sha256')).toBe(false);
+  });
+
+  it('a hash algorithm without a DigestInfo here is refused', () => {
+    const sha1 = createHash('sha1').update(MESSAGE).digest();
+    expect(verifyDigestSignature(pair.publicKey, sha1, sign('sha1', MESSAGE, pair.privateKey), 'sha1')).toBe(false);
+  });
+
+  it('a signature that does not decrypt is refused, not thrown on', () => {
+    expect(verifyDigestSignature(pair.publicKey, DIGEST, Buffer.alloc(256, 0xff), 'sha256')).toBe(false);
+    expect(verifyDigestSignature(pair.publicKey, DIGEST, Buffer.alloc(3), 'sha256')).toBe(false);
+  });
+
+  it('an RSA-PSS key is refused: its signatures are salted', () => {
+    const pss = generateKeyPairSync('rsa-pss', { modulusLength: 2048 });
+    const signature = sign('sha256', MESSAGE, { key: pss.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING });
+    expect(verifyDigestSignature(pss.publicKey, DIGEST, signature, 'sha256')).toBe(false);
+  });
+});
+
+describe('DigestSignatureContent', () => {
+  const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const signature = sign('sha256', MESSAGE, pair.privateKey);
+
+  it('keeps its own copy of the signature and the digest', () => {
+    const digest = Buffer.from(DIGEST);
+    const given = Buffer.from(signature);
+    const content = new DigestSignatureContent(given, digest, 'sha256');
+    digest.fill(0);
+    given.fill(0);
+    expect(content.signature.equals(signature)).toBe(true);
+    expect(content.compareDigest(DIGEST)).toBe(true);
+    expect(content.verifySignature(pair.publicKey)).toBe(true);
+  });
+
+  it('verifies the signature over the digest with the key it is given, in its hash algorithm', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const sha384 = createHash('sha384').update(MESSAGE).digest();
+    const content = new DigestSignatureContent(sign('sha384', MESSAGE, rsa.privateKey), sha384, 'sha384');
+    expect(content.verifySignature(rsa.publicKey)).toBe(true);
+    expect(content.verifySignature(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey)).toBe(false);
+    expect(new DigestSignatureContent(sign('sha384', MESSAGE, rsa.privateKey), sha384, 'sha256').verifySignature(rsa.publicKey)).toBe(false);
+  });
+
+  it('compares a tlog entry\'s signature and digest by their whole bytes', () => {
+    const content = new DigestSignatureContent(signature, DIGEST, 'sha256');
+    expect(content.compareSignature(Buffer.concat([signature, Buffer.from([0])]))).toBe(false);
+    expect(content.compareDigest(DIGEST.subarray(0, 31))).toBe(false);
+    expect(content.compareDigest(Buffer.concat([DIGEST, Buffer.from([0])]))).toBe(false);
+  });
+});
