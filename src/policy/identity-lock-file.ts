@@ -18,7 +18,8 @@ export function parseIdentityLock(text: string, file: string): IdentityLock {
   if (!isRecord(doc)) throw invalid(file, [{ path: '/', message: 'must be an object {"version": 1, "packages": {…}}' }]);
   for (const key of Object.keys(doc)) if (key !== 'version' && key !== 'packages') problems.push({ path: `/${key}`, message: 'is not allowed here' });
   if (doc.version !== 1) problems.push({ path: '/version', message: 'must be 1' });
-  const packages: Record<string, IdentityLockEntry[]> = {};
+  // A Map, not an object: assigning "__proto__" to an object sets its prototype and drops the name.
+  const packages = new Map<string, IdentityLockEntry[]>();
   if (!isRecord(doc.packages)) problems.push({ path: '/packages', message: 'must be an object of package name to identity' });
   else {
     for (const [name, value] of Object.entries(doc.packages)) {
@@ -36,11 +37,11 @@ export function parseIdentityLock(text: string, file: string): IdentityLock {
           else if (typeof field !== 'string' || field === '') problems.push({ path: `${here}/${key}`, message: 'must be a non-empty string' });
         }
       });
-      packages[name] = list as IdentityLockEntry[];
+      packages.set(name, list as IdentityLockEntry[]);
     }
   }
   if (problems.length > 0) throw invalid(file, problems);
-  return { version: 1, packages: Object.fromEntries(Object.entries(packages)) };
+  return { version: 1, packages: Object.fromEntries(packages) };
 }
 
 // The lock as its file's text: names sorted, fields in a fixed order.

@@ -58,7 +58,7 @@ function checkRule(rule: DeepPartial<Rule>, path: string, result: SemanticResult
   if (typeof version === 'string' && semver.validRange(version) === null) {
     result.problems.push({ path: `${path}/match/version`, message: `not a valid semver range: ${JSON.stringify(version)}` });
   }
-  if (typeof rule.sourceRepository === 'string' && rule.sourceRepository !== undefined && rule.sourceRepository !== 'package-json' && normalizeRepositoryUrl(rule.sourceRepository) === null) {
+  if (typeof rule.sourceRepository === 'string' && rule.sourceRepository !== 'package-json' && normalizeRepositoryUrl(rule.sourceRepository) === null) {
     result.problems.push({ path: `${path}/sourceRepository`, message: `not a repository URL: ${JSON.stringify(rule.sourceRepository)}` });
   }
   const constraint = SIGNER_CONSTRAINTS.find((key) => rule[key] !== undefined);

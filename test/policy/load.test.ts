@@ -291,3 +291,40 @@ describe('identity forms', () => {
     expect(warnings).toEqual(warns ? [expect.stringMatching(/^p\.json: \/rules\/0\/signer\/0\/sanRegex: unanchored pattern is substring-matched/)] : []);
   });
 });
+
+describe('reading the text', () => {
+  const RULES = { ...BASE, rules: [{ name: 'all', match: { package: '*' } }] };
+
+  it('a leading byte-order mark is skipped; one inside a value is kept', () => {
+    expect(parsePolicy(`\uFEFF${JSON.stringify(RULES)}`, 'bom.json').policy.rules[0]?.name).toBe('all');
+    const inside = JSON.stringify({ ...RULES, rules: [{ name: '\uFEFFall', match: { package: '*' } }] });
+    expect(parsePolicy(inside, 'p.json').policy.rules[0]?.name).toBe('\uFEFFall');
+  });
+
+  it('JSON that is not an object, and empty text, are one problem at /, not a crash', () => {
+    for (const text of ['null', '"policy"', '5', 'true', '[]', '']) {
+      expect(rejection(text).problems.map((p) => p.path)).toEqual(['/']);
+    }
+  });
+
+  it('text that is not JSON is located by line and column (both from 1); empty text has no position', () => {
+    expect(rejection('{\n  "a": 1,\n  "b": [1 2]\n}').details).toMatch(/\(line 3, column 11\)$/);
+    expect(rejection('{"version": 1,\n  ').details).toMatch(/\(line 2, column 3\)$/);
+    expect(rejection('').details).not.toMatch(/\(line/);
+  });
+
+  it('the summary counts the problems: one problem, or N problems', () => {
+    expect(rejection({ ...BASE, extra: true }).message).toMatch(/\(1 problem\)$/);
+  });
+
+  it('a problem the schema and the checks beyond it both find is reported once', () => {
+    const doc = { ...BASE, rules: [{ name: 'r', match: { package: '*' }, sourceRepository: 'not a url' }] };
+    expect(rejection(doc).problems.map((p) => p.path)).toEqual(['/rules/0/sourceRepository']);
+  });
+
+  it('a document with `version`, or with neither `version` nor `policy`, is checked as the rules format beyond the schema', () => {
+    const badRange = [{ name: 'r', match: { package: '*', version: 'not a range' } }];
+    expect(problemPaths({ version: 1, policy: {}, enforcement: 'strict', rules: badRange })).toEqual(['/policy', '/rules/0/match/version']);
+    expect(problemPaths({ enforcement: 'strict', rules: badRange })).toEqual(['/rules/0/match/version', '/version']);
+  });
+});

@@ -45,6 +45,12 @@ describe('toRegistryKeys: which shape an entry is read as', () => {
     expect(refusedField({ keys: [entry] })).toBe('keys[0]');
   });
 
+  it('an npm key that also carries a publicKey object is still read as an npm key (a TUF entry needs a keyId)', () => {
+    const [key] = toRegistryKeys({ keys: [{ ...NPM, publicKey: { rawBytes: SPKI } }] });
+    expect(key?.keyid).toBe('SHA256:npm');
+    expect([...key!.usage]).toEqual(['npm:signatures', 'npm:attestations']);
+  });
+
   it('an npm key with the right keytype and another scheme is refused', () => {
     expect(refusedField({ keys: [{ ...NPM, scheme: 'ecdsa-sha2-nistp384' }] })).toBe('keys[0]');
   });
@@ -73,6 +79,29 @@ describe('toRegistryKeys: which shape an entry is read as', () => {
     expect(isKeyValidAt(key!, new Date('2024-01-01T00:00:00Z'))).toBe(false);
   });
 
+  it.each([
+    ['not base64', 'not base64!'],
+    ['an Ed25519 key', generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64')],
+    ['an RSA key', generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64')],
+  ])('an npm key that is %s is refused at its key field', (_, key) => {
+    expect(refusedField({ keys: [{ ...NPM, key }] })).toBe('keys[0].key');
+  });
+
+  it.each([
+    ['an npm key whose expiry is not a time', { ...NPM, expires: 'soon' }, 'keys[0].expires'],
+    ['a TUF key for another usage', { ...tuf({ start: '2024-01-01T00:00:00Z' }), keyUsage: 'npm:other' }, 'keys[0].keyUsage'],
+    ['a TUF key of another type', { ...tuf({ start: '2024-01-01T00:00:00Z' }), publicKey: { ...tuf({ start: '2024-01-01T00:00:00Z' }).publicKey, keyDetails: 'PKIX_ED25519' } }, 'keys[0].publicKey.keyDetails'],
+    ['a TUF key without a start', tuf({} as never), 'keys[0].publicKey.validFor.start'],
+    ['a TUF key without validity', { ...tuf({ start: '2024-01-01T00:00:00Z' }), publicKey: { ...tuf({ start: '2024-01-01T00:00:00Z' }).publicKey, validFor: undefined } }, 'keys[0].publicKey.validFor.start'],
+  ])('%s is refused at that field', (_, entry, field) => {
+    expect(refusedField({ keys: [entry] })).toBe(field);
+  });
+
+  it('a TUF key whose bytes are not a P-256 key is refused at its rawBytes field', () => {
+    const entry = tuf({ start: '2024-01-01T00:00:00Z' });
+    expect(refusedField({ keys: [{ ...entry, publicKey: { ...entry.publicKey, rawBytes: 'AAAA' } }] })).toBe('keys[0].publicKey.rawBytes');
+  });
+
   it('a P-384 key is refused at its key field', () => {
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
     expect(refusedField({ keys: [{ ...NPM, key: p384 }] })).toBe('keys[0].key');
@@ -80,6 +109,17 @@ describe('toRegistryKeys: which shape an entry is read as', () => {
 });
 
 describe('toRegistryKeyIndex', () => {
+  it('refuses one keyid listed twice for one usage, naming the keys list', () => {
+    const keys = toRegistryKeys({ keys: [tuf({ start: '2024-01-01T00:00:00Z' }), tuf({ start: '2025-01-01T00:00:00Z' })] });
+    try {
+      toRegistryKeyIndex(keys);
+      expect.unreachable('expected the keys to be refused');
+    } catch (err) {
+      expect(err).toBeInstanceOf(TrustMaterialError);
+      expect([(err as TrustMaterialError).code, (err as TrustMaterialError).field]).toEqual(['REGISTRY_KEYS_INVALID', 'keys']);
+    }
+  });
+
   it('skips a usage it does not index', () => {
     const index = toRegistryKeyIndex([{ keyid: 'k', publicKey: TEST_SIGNING.publicKey, usage: new Set(['npm:other' as never]) }]);
     expect([...index.keys()]).toEqual(['npm:signatures', 'npm:attestations']);

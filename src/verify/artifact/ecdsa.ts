@@ -16,11 +16,12 @@ export const ECDSA_CURVES: ReadonlySet<string> = new Set(Object.keys(CURVES));
 // not EC keys on a supported curve. High-S signatures are accepted, as Node's own verify does.
 export function verifyEcdsaDigest(key: KeyObject, digest: Uint8Array, signature: Uint8Array): boolean {
   if (key.type !== 'public' || key.asymmetricKeyType !== 'ec') return false;
-  const jwk = key.export({ format: 'jwk' });
-  const curve = typeof jwk.crv === 'string' ? CURVES[jwk.crv as keyof typeof CURVES] : undefined;
-  if (curve === undefined || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') return false;
-  const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
   try {
+    // Inside the try: Node cannot write every EC curve as a JWK (brainpool, for one) and throws.
+    const jwk = key.export({ format: 'jwk' });
+    const curve = typeof jwk.crv === 'string' ? CURVES[jwk.crv as keyof typeof CURVES] : undefined;
+    if (curve === undefined || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') return false;
+    const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
     return curve.verify(signature, digest, point, { prehash: false, lowS: false, format: 'der' });
   } catch {
     return false;

@@ -44,7 +44,8 @@ export interface ArtifactBundleResult {
 }
 
 // Verifies `input.bundle` over `input.artifact`, signed by `input.identity`, against `trust` at
-// `now`. Throws TypeError only for a caller's mistake (a malformed digest or SAN pattern).
+// `now`. Throws only for a caller's mistake: TypeError for a malformed digest, SyntaxError for a
+// SAN pattern that does not compile.
 export function verifyArtifactBundle(input: ArtifactBundleInput, trust: Trust, now: Date): ArtifactBundleResult {
   const artifact = toArtifact(input.artifact);
   if ('sanPattern' in input.identity) {

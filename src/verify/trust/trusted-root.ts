@@ -19,7 +19,9 @@ const MEDIA_TYPES = new Set([
 ]);
 
 // The key types a log can use, by their protobuf-specs name (sigstore_common PublicKeyDetails).
-// Only these are accepted; toTrustMaterial reads the enum value to tell PKCS#1 RSA keys from SPKI ones.
+// Only these are accepted; toTrustMaterial reads the enum value to tell PKCS#1 RSA keys from SPKI
+// ones. Maps, not object literals: a name such as "constructor" or "toString" must not find an
+// inherited property and pass as a known type.
 const KEY_DETAILS = enumValues(PublicKeyDetails, [
   'PKCS1_RSA_PKCS1V5',
   'PKIX_RSA_PKCS1V5',
@@ -35,8 +37,8 @@ const KEY_DETAILS = enumValues(PublicKeyDetails, [
 const HASH_ALGORITHMS = enumValues(HashAlgorithm, ['SHA2_256', 'SHA2_384', 'SHA2_512']);
 
 // Name → value for the accepted members of a protobuf-specs enum (its numbers are the library's).
-function enumValues<E extends Record<string, string | number>>(members: E, accepted: (keyof E & string)[]): Record<string, number> {
-  return Object.fromEntries(accepted.map((name) => [name, members[name] as number]));
+function enumValues<E extends Record<string, string | number>>(members: E, accepted: (keyof E & string)[]): Map<unknown, number> {
+  return new Map(accepted.map((name) => [name, members[name] as number]));
 }
 
 // Parses a trusted root, throwing TrustMaterialError(TRUSTED_ROOT_INVALID) on anything missing,
@@ -74,7 +76,7 @@ function toTLog(value: unknown, field: string): TLogInstance {
   if (typeof baseUrl !== 'string' || baseUrl.length === 0) {
     throw invalid(`${field}.baseUrl`, 'expected a URL');
   }
-  const hashAlgorithm = typeof value.hashAlgorithm === 'string' ? HASH_ALGORITHMS[value.hashAlgorithm] : undefined;
+  const hashAlgorithm = HASH_ALGORITHMS.get(value.hashAlgorithm);
   if (hashAlgorithm === undefined) {
     throw invalid(`${field}.hashAlgorithm`, `expected SHA2_256/384/512, got ${JSON.stringify(value.hashAlgorithm)}`);
   }
@@ -86,7 +88,7 @@ function toTLog(value: unknown, field: string): TLogInstance {
   if (rawBytes === undefined) {
     throw invalid(`${field}.publicKey.rawBytes`, 'expected base64 DER');
   }
-  const keyDetails = typeof pk.keyDetails === 'string' ? KEY_DETAILS[pk.keyDetails] : undefined;
+  const keyDetails = KEY_DETAILS.get(pk.keyDetails);
   if (keyDetails === undefined) {
     throw invalid(`${field}.publicKey.keyDetails`, `unsupported key type ${JSON.stringify(pk.keyDetails)}`);
   }
