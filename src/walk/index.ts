@@ -2,7 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { PACKAGE_SOURCES, type Inventory, type OmitType, type PackageRef, type PackageSource } from '../types.js';
 import { assertPackageJsonParses, assertProjectDir, findLockfile, locateTreeSource, MAX_ARBORIST_ENTRIES, MAX_LOCKFILE_ENTRIES, type TreeSource } from './lockfile.js';
-import { loadLockfileNodes } from './lockfile-tree.js';
+import { loadLockfileNodes, type LockfileName } from './lockfile-tree.js';
 import { classifySource, registryHostOf } from './source.js';
 import type { WalkNode } from './walk-node.js';
 import { findWorkspaceRoot, selectWorkspaces, workspaceDependencySet } from './workspaces.js';
@@ -120,8 +120,15 @@ function isInside(dir: string, path: string): boolean {
 async function loadTree(projectDir: string, treeSource: TreeSource, arboristTree: boolean): Promise<{ nodes: WalkNode[]; outOfSync?: string }> {
   const fromLockfile = treeSource.kind === 'npm-shrinkwrap.json' || treeSource.kind === 'package-lock.json';
   try {
-    const read = fromLockfile && !arboristTree ? await loadLockfileNodes(projectDir) : undefined;
+    const read = fromLockfile && !arboristTree ? await loadLockfileNodes(projectDir, treeSource.kind as LockfileName) : undefined;
     if (read !== undefined) return read;
+    // Arborist 10 (npm 12) reads package-lock.json only; npm 11 still installs from this file.
+    if (treeSource.kind === 'npm-shrinkwrap.json') {
+      throw new InputError('LOCKFILE_UNSUPPORTED', `${resolve(projectDir, treeSource.relPath)}: an npm-shrinkwrap.json that only arborist could read (lockfileVersion 1, or a v2/v3 file with an override of a direct dependency or a link without its target); npm 12 no longer reads npm-shrinkwrap.json at all`, {
+        file: resolve(projectDir, treeSource.relPath),
+        hint: 'Rename it to package-lock.json and run `npm install --package-lock-only`, then commit it.',
+      });
+    }
     // Security: loadVirtual grows quadratically; past this a hostile lockfile would stall the gate.
     if (fromLockfile && (treeSource.entries ?? 0) > MAX_ARBORIST_ENTRIES) {
       throw new InputError('INPUT_TOO_LARGE', `${resolve(projectDir, treeSource.relPath)}: packages: expected at most ${MAX_ARBORIST_ENTRIES} entries for a lockfile only arborist can read (an override of a direct dependency, a link without its target), got ${treeSource.entries} (INPUT_TOO_LARGE)`, {

@@ -8,7 +8,8 @@
 // records it (and said so). Anything unusual (v1 lockfile, an override of a direct dependency, a
 // link without its target) returns undefined, and the caller uses arborist's tree.
 // test/walk/lockfile-tree.test.ts checks that both give the same inventory on every fixture.
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import Arborist from '@npmcli/arborist';
 import mapWorkspaces from '@npmcli/map-workspaces';
 import nameFromFolder from '@npmcli/name-from-folder';
@@ -44,6 +45,18 @@ interface LockEntry {
 // the published types).
 interface ShrinkwrapLoader {
   load(options: { path: string }): Promise<{ loadedFromDisk: boolean; originalLockfileVersion: number; ancientLockfile: boolean; data: { packages: Record<string, unknown> } }>;
+}
+
+type LoadedLockfile = Awaited<ReturnType<ShrinkwrapLoader['load']>>;
+export type LockfileName = 'npm-shrinkwrap.json' | 'package-lock.json';
+
+// An npm-shrinkwrap.json, which npm 11 installs from (before package-lock.json) but arborist 10
+// no longer reads: the same format, so the same fields read from the file itself.
+async function readShrinkwrapFile(projectDir: string): Promise<LoadedLockfile> {
+  const data = JSON.parse((await readFile(join(projectDir, 'npm-shrinkwrap.json'), 'utf8')).replace(/^\uFEFF/, '')) as { lockfileVersion?: unknown; packages?: unknown };
+  const version = typeof data.lockfileVersion === 'number' ? data.lockfileVersion : 1;
+  const packages = data.packages !== null && typeof data.packages === 'object' ? (data.packages as Record<string, unknown>) : undefined;
+  return { loadedFromDisk: packages !== undefined, originalLockfileVersion: version, ancientLockfile: packages === undefined, data: { ...data, packages: packages ?? {} } };
 }
 
 // One lockfile location, with what arborist's Node would say of it.
@@ -115,8 +128,8 @@ export interface LockfileNodes {
 }
 
 // The nodes of the lockfile at `projectDir`, or undefined when arborist's tree must be used instead.
-export async function loadLockfileNodes(projectDir: string): Promise<LockfileNodes | undefined> {
-  const shrinkwrap = await (Arborist.Shrinkwrap as unknown as ShrinkwrapLoader).load({ path: projectDir });
+export async function loadLockfileNodes(projectDir: string, lockfileName: LockfileName = 'package-lock.json'): Promise<LockfileNodes | undefined> {
+  const shrinkwrap = lockfileName === 'npm-shrinkwrap.json' ? await readShrinkwrapFile(projectDir) : await (Arborist.Shrinkwrap as unknown as ShrinkwrapLoader).load({ path: projectDir });
   if (!shrinkwrap.loadedFromDisk || !(shrinkwrap.originalLockfileVersion >= 2) || shrinkwrap.ancientLockfile) return undefined;
   const packages = shrinkwrap.data.packages as Record<string, LockEntry>;
   const lockRoot = packages[''] ?? {};

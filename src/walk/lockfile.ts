@@ -65,7 +65,7 @@ export async function assertPackageJsonParses(dir: string): Promise<void> {
   }
 }
 
-// The lockfile npm would install from in `dir`, if any (npm-shrinkwrap.json first).
+// The lockfile npm would install from in `dir`, if any (npm-shrinkwrap.json first, as npm 11 reads them).
 export async function findLockfile(dir: string): Promise<'npm-shrinkwrap.json' | 'package-lock.json' | undefined> {
   for (const name of ['npm-shrinkwrap.json', 'package-lock.json'] as const) if (await isFile(join(dir, name))) return name;
   return undefined;
@@ -75,6 +75,15 @@ export async function findLockfile(dir: string): Promise<'npm-shrinkwrap.json' |
 // shape (at most `maxEntries` entries).
 export async function locateTreeSource(dir: string, maxEntries = MAX_LOCKFILE_ENTRIES): Promise<TreeSource> {
   const name = await findLockfile(dir);
+  if (name === 'npm-shrinkwrap.json' && (await isFile(join(dir, 'package-lock.json')))) {
+    // npm 11 installs from npm-shrinkwrap.json, npm 12 ignores it and installs package-lock.json:
+    // checking either one would let the other, unchecked, be what some npm installs.
+    const path = join(dir, 'npm-shrinkwrap.json');
+    throw new InputError('LOCKFILE_UNSUPPORTED', `${path}: beside a package-lock.json (npm 11 installs from npm-shrinkwrap.json, npm 12 from package-lock.json; expected one lockfile)`, {
+      file: path,
+      hint: 'Keep one lockfile: delete npm-shrinkwrap.json (npm 12 no longer reads it), or package-lock.json.',
+    });
+  }
   if (name !== undefined) {
     const path = join(dir, name);
     await assertInsideProject(dir, path);

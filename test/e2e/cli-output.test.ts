@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ssri from 'ssri';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,11 @@ describe('the command line', () => {
 
     const shrinkwrapped = await projectWithLockfile({ 'node_modules/beta': { version: '1.0.0', integrity: integrity(1) } });
     await writeFile(join(shrinkwrapped, 'npm-shrinkwrap.json'), await readFile(join(shrinkwrapped, 'package-lock.json')));
+    // Both at once: npm 11 would install the one, npm 12 the other.
+    const both = await runCli(['inventory', shrinkwrapped]);
+    expect(both.code).toBe(2);
+    expect(errorCode(both.stderr)).toBe('LOCKFILE_UNSUPPORTED');
+    await rm(join(shrinkwrapped, 'package-lock.json'));
     const shrinkwrap = await runCli(['check', join(shrinkwrapped, 'npm-shrinkwrap.json'), '--offline', '--cache', join(shrinkwrapped, 'cache'), '--now', NOW]);
     expect(shrinkwrap.code).toBe(3);
     expect((await readReport(join(shrinkwrapped, 'verify-deps-report.json'))).lockfile.path).toBe('npm-shrinkwrap.json');

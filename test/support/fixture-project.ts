@@ -1,4 +1,5 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,10 +32,13 @@ export const LOCKFILE_FIXTURES = [
 export type LockfileFixture = (typeof LOCKFILE_FIXTURES)[number];
 
 // Copies a fixture project into a fresh temp dir, so no test can alter the shared copy.
-export async function copyFixtureProject(name: LockfileFixture): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+// A fixture's npm-shrinkwrap.json is renamed package-lock.json unless `keepShrinkwrap`: npm 12
+// reads no other name, and this one (overrides of direct dependencies) only arborist can read.
+export async function copyFixtureProject(name: LockfileFixture, { keepShrinkwrap = false } = {}): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const base = await mkdtemp(join(tmpdir(), 'verify-deps-'));
   const dir = join(base, name);
   await cp(join(LOCKFILES_DIR, name), dir, { recursive: true });
+  if (!keepShrinkwrap && existsSync(join(dir, 'npm-shrinkwrap.json'))) await rename(join(dir, 'npm-shrinkwrap.json'), join(dir, 'package-lock.json'));
   return { dir, cleanup: () => rm(base, { recursive: true, force: true }) };
 }
 

@@ -19,6 +19,15 @@ async function walkFixture(name: LockfileFixture, omit?: Array<'dev' | 'optional
 }
 
 describe('walkTree', () => {
+  it('an npm-shrinkwrap.json npm 11 installs from: read when the linear reader can, else refused with the rename to package-lock.json (npm 12 reads no shrinkwrap)', async () => {
+    // The real firebase-tools shrinkwrap overrides direct dependencies: only arborist could read it.
+    const { dir, cleanup } = await copyFixtureProject('firebase-tools-shrinkwrap', { keepShrinkwrap: true });
+    cleanups.push(cleanup);
+    await expect(walkTree(dir, {})).rejects.toMatchObject({ code: 'LOCKFILE_UNSUPPORTED', file: join(dir, 'npm-shrinkwrap.json') });
+    const renamed = await walkFixture('firebase-tools-shrinkwrap');
+    expect(renamed.result.packages.length).toBeGreaterThan(100);
+  });
+
   it('reports an alias under its real name, keeping the name it is installed under', async () => {
     const { result } = await walkFixture('npm-cli-10.9.0');
     const aliased = result.packages.filter((p) => p.aliases.length > 0);

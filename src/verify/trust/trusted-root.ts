@@ -61,9 +61,11 @@ export function toTrustedRoot(doc: unknown): TrustedRoot {
       toCertificateAuthority(c, `timestampAuthorities[${i}]`),
     ),
   };
-  // A root with no log or no CA could verify nothing; it is a broken download, not a policy.
-  if (root.tlogs.length === 0 || root.certificateAuthorities.length === 0) {
-    throw invalid('$', 'expected at least one transparency log and one certificate authority');
+  // A root with no log could verify nothing; it is a broken download, not a policy.
+  // A root without a CA is a managed key's (it can verify key-signed bundles only: a certificate
+  // then chains to nothing and fails).
+  if (root.tlogs.length === 0) {
+    throw invalid('$', 'expected at least one transparency log');
   }
   return root;
 }
