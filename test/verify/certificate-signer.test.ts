@@ -24,7 +24,7 @@ function certificate(extensions: CertExtension[]): X509Certificate {
     issuerKey: KEY,
     extensions,
   });
-  return X509Certificate.parse(bytes);
+  return X509Certificate.parse(Buffer.from(bytes));
 }
 
 const GITHUB = githubActionsIdentity();
