@@ -13,19 +13,32 @@ import { buildCertificate, rawExtension, subjectAltName, utf8Extension, type Cer
 const KEY = generateEcKey('P-256');
 const NAME = der.name([[der.OID.commonName, 'test']]);
 
+const NOT_BEFORE = new Date('2026-01-01T00:00:00Z');
+const NOT_AFTER = new Date('2026-01-01T00:10:00Z');
+
 function certificate(extensions: CertExtension[]): X509Certificate {
-  const bytes = buildCertificate({
-    serial: 1n,
-    issuer: NAME,
-    subject: der.sequence(),
-    notBefore: new Date('2026-01-01T00:00:00Z'),
-    notAfter: new Date('2026-01-01T00:10:00Z'),
-    subjectKey: KEY,
-    issuerKey: KEY,
-    extensions,
-  });
+  const bytes = buildCertificate({ serial: 1n, issuer: NAME, subject: der.sequence(), notBefore: NOT_BEFORE, notAfter: NOT_AFTER, subjectKey: KEY, issuerKey: KEY, extensions });
   return X509Certificate.parse(Buffer.from(bytes));
 }
+
+// A certificate whose extension list holds these DER items as they are (an extension need not be
+// well formed); its signature is not checked here, so it is zeros.
+function certificateWithRawExtensions(extensions: Buffer[]): X509Certificate {
+  const algorithm = der.sequence(der.oid(der.OID.ecdsaWithSha256));
+  const tbs = der.sequence(
+    der.explicit(0, der.integer(2)),
+    der.integer(1n),
+    algorithm,
+    NAME,
+    der.sequence(der.x509Time(NOT_BEFORE), der.x509Time(NOT_AFTER)),
+    der.sequence(),
+    KEY.spki,
+    der.explicit(3, der.sequence(...extensions)),
+  );
+  return X509Certificate.parse(Buffer.from(der.sequence(tbs, algorithm, der.bitString(Buffer.alloc(8)))));
+}
+
+const extension = (ext: CertExtension): Buffer => der.sequence(der.oid(ext.oid), der.octetString(ext.value));
 
 const GITHUB = githubActionsIdentity();
 
@@ -118,5 +131,11 @@ describe('getCertificateSigner', () => {
       ]),
     );
     expect(signer).toStrictEqual({ kind: 'certificate', extensions: {} });
+  });
+
+  it('an extension without an OID is skipped, not thrown on', () => {
+    // Placed after the SAN and the Fulcio extension, which @sigstore/core's lookup finds first.
+    const cert = certificateWithRawExtensions([extension(subjectAltName(GITHUB.san)), extension(utf8Extension(FULCIO_OID.buildTrigger, 'push')), der.sequence()]);
+    expect(getCertificateSigner(cert)).toStrictEqual({ kind: 'certificate', subjectAlternativeName: GITHUB.san, extensions: { buildTrigger: 'push' } });
   });
 });
