@@ -292,6 +292,14 @@ export interface GithubIdentity {
      * The ref the workflow ran for (`refs/heads/main`, `refs/tags/v*`).
      */
     ref: string;
+    /**
+     * GitHub's numeric id of the repository (Fulcio certificate extension 1.3.6.1.4.1.57264.1.15). When set, the certificate must carry this id: a repository deleted and recreated under the same name gets another one.
+     */
+    repositoryId?: string;
+    /**
+     * GitHub's numeric id of the repository's owner (Fulcio certificate extension 1.3.6.1.4.1.57264.1.17). When set, the certificate must carry this id: an account name given up and registered again by someone else gets another one.
+     */
+    ownerId?: string;
   };
 }
 /**
