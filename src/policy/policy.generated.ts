@@ -183,7 +183,7 @@ export interface RulesPolicy {
     remote?: 'allow' | 'warn' | 'deny';
   };
   /**
-   * Path of the identity lock (`verify-deps policy learn` writes it), relative to this policy file. When set, a locked package whose verified provenance names another source repository, build configuration or issuer fails with IDENTITY_CHANGED.
+   * Path of the identity lock (`verify-deps policy learn` writes it), relative to this policy file. When set, a locked package whose verified provenance names another source repository, build configuration or issuer, or whose certificate carries another repository or owner id than the lock records (a repository recreated under the same name), fails with IDENTITY_CHANGED.
    */
   identityLock?: string;
   /**
