@@ -5,9 +5,9 @@
 
 import type { RawFinding, CertificateIdentity } from './evidence.js';
 import { sourceRepositoryOf } from './evidence.js';
-import { signerMatches } from './identity.js';
+import { repositoryIdsMatch, signerMatches } from './identity.js';
 import { normalizeRepositoryUrl } from './repository-url.js';
-import type { NormalizedRule, PolicySubject } from './types.js';
+import type { NormalizedRule, PolicySubject, SignerMatcher } from './types.js';
 
 // Checks every verified provenance identity against the rule's signer constraints.
 export function checkSigner(subject: PolicySubject, identities: readonly CertificateIdentity[], rule: NormalizedRule): RawFinding[] {
@@ -21,20 +21,34 @@ export function checkSigner(subject: PolicySubject, identities: readonly Certifi
 }
 
 // Any listed identity may match; the SAN is tested against the anchored pattern, so a SAN that
-// merely contains the expected one does not.
+// merely contains the expected one does not, and the repository and owner ids a github identity
+// pins must be the certificate's too.
 function checkIdentity(identity: CertificateIdentity, rule: NormalizedRule): RawFinding[] {
   const signers = rule.signers;
-  if (signers === null || signers.some((s) => signerMatches(s, identity.issuer, identity.san))) return [];
-  const expected = signers.map((s) => s.expected).join(' or ');
+  if (signers === null || signers.some((s) => signerMatches(s, identity.issuer, identity.san) && repositoryIdsMatch(s, identity.extensions))) return [];
+  const expected = signers.map((s) => `${s.expected}${describeIds(s)}`).join(' or ');
   const issuers = [...new Set(signers.map((s) => s.issuer))];
   const issuerNote = identity.issuer !== undefined && issuers.includes(identity.issuer) ? '' : ` (issuer ${identity.issuer ?? 'none'}, expected ${issuers.join(' or ')})`;
+  // The ids are named only when the policy pins some: other findings keep their shape.
+  const pinsIds = signers.some((s) => s.repositoryId !== undefined || s.ownerId !== undefined);
+  const ext = identity.extensions;
+  const gotIds = pinsIds ? { repositoryId: ext.sourceRepositoryIdentifier ?? null, ownerId: ext.sourceRepositoryOwnerIdentifier ?? null } : {};
+  const idsNote = pinsIds ? ` (repository id ${gotIds.repositoryId ?? 'none'}, owner id ${gotIds.ownerId ?? 'none'})` : '';
   return [
     {
       code: 'UNTRUSTED_SIGNER',
-      detail: `expected ${expected}, got ${identity.san ?? 'no subject alternative name'}${issuerNote}`,
-      details: { expected: signers.map((s) => ({ issuer: s.issuer, san: s.expected })), got: { issuer: identity.issuer ?? null, san: identity.san ?? null } },
+      detail: `expected ${expected}, got ${identity.san ?? 'no subject alternative name'}${idsNote}${issuerNote}`,
+      details: {
+        expected: signers.map((s) => ({ issuer: s.issuer, san: s.expected, ...(s.repositoryId === undefined ? {} : { repositoryId: s.repositoryId }), ...(s.ownerId === undefined ? {} : { ownerId: s.ownerId }) })),
+        got: { issuer: identity.issuer ?? null, san: identity.san ?? null, ...gotIds },
+      },
     },
   ];
+}
+
+function describeIds(signer: SignerMatcher): string {
+  const parts = [signer.repositoryId === undefined ? '' : `repository id ${signer.repositoryId}`, signer.ownerId === undefined ? '' : `owner id ${signer.ownerId}`].filter(Boolean);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
 function checkSourceRepository(subject: PolicySubject, identity: CertificateIdentity, rule: NormalizedRule): RawFinding[] {

@@ -4,7 +4,9 @@
 import { PolicyError, type PolicyProblem } from './errors.js';
 import type { IdentityLock, IdentityLockEntry } from './types.js';
 
-const ENTRY_KEYS: ReadonlySet<string> = new Set(['sourceRepositoryURI', 'buildConfigURI', 'buildSignerURI', 'issuer', 'san']);
+const ENTRY_KEYS: ReadonlySet<string> = new Set(['sourceRepositoryURI', 'repositoryId', 'ownerId', 'buildConfigURI', 'buildSignerURI', 'issuer', 'san']);
+// The forge's numeric ids, as Fulcio writes them: digits only, so a hand edit cannot blur them.
+const ID_KEYS: ReadonlySet<string> = new Set(['repositoryId', 'ownerId']);
 
 // Parses an identity lock; throws PolicyError (IDENTITY_LOCK_INVALID, exit 2) listing every problem.
 export function parseIdentityLock(text: string, file: string): IdentityLock {
@@ -35,6 +37,7 @@ export function parseIdentityLock(text: string, file: string): IdentityLock {
         for (const [key, field] of Object.entries(entry)) {
           if (!ENTRY_KEYS.has(key)) problems.push({ path: `${here}/${key}`, message: 'is not allowed here' });
           else if (typeof field !== 'string' || field === '') problems.push({ path: `${here}/${key}`, message: 'must be a non-empty string' });
+          else if (ID_KEYS.has(key) && !/^[0-9]+$/.test(field)) problems.push({ path: `${here}/${key}`, message: `must be a string of digits, got ${JSON.stringify(field)}` });
         }
       });
       packages.set(name, list as IdentityLockEntry[]);

@@ -12,6 +12,7 @@
 import type { GithubIdentity, GitlabIdentity, SanIdentity, SignerIdentity } from './policy.generated.js';
 import { escapeRegExp, refGlobPattern } from './patterns.js';
 import type { SignerMatcher } from './types.js';
+import type { FulcioExtensions } from '../verify/types.js';
 
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 export const GITLAB_ISSUER = 'https://gitlab.com';
@@ -20,9 +21,10 @@ const GITLAB_DEFAULT_CONFIG = '.gitlab-ci.yml';
 // Expands one identity of a rule's `signer` list to the matcher evaluation tests.
 export function expandIdentity(identity: SignerIdentity): SignerMatcher {
   if (isGithub(identity)) {
-    const { repo, workflow, ref } = identity.github;
+    const { repo, workflow, ref, repositoryId, ownerId } = identity.github;
     const prefix = `https://github.com/${repo}/${workflow}@`;
-    return { form: 'github', issuer: GITHUB_ACTIONS_ISSUER, sanPattern: `^${escapeRegExp(prefix)}${refGlobPattern(ref)}$`, expected: `${prefix}${ref}` };
+    const ids = { ...(repositoryId === undefined ? {} : { repositoryId }), ...(ownerId === undefined ? {} : { ownerId }) };
+    return { form: 'github', issuer: GITHUB_ACTIONS_ISSUER, sanPattern: `^${escapeRegExp(prefix)}${refGlobPattern(ref)}$`, expected: `${prefix}${ref}`, ...ids };
   }
   if (isGitlab(identity)) {
     const { project, ref, configPath = GITLAB_DEFAULT_CONFIG } = identity.gitlab;
@@ -45,6 +47,14 @@ export function signerMatches(matcher: SignerMatcher, issuer: string | undefined
   if (issuer !== matcher.issuer) return false;
   if (matcher.sanPattern === null) return true;
   return san !== undefined && new RegExp(matcher.sanPattern).test(san);
+}
+
+// Whether a certificate carries the repository and owner ids a matcher pins (Fulcio extensions
+// .15 and .17). The names in the SAN survive a repository deleted and recreated, or an owner name
+// registered again by someone else; the numeric ids do not. A certificate without them fails.
+export function repositoryIdsMatch(matcher: SignerMatcher, extensions: FulcioExtensions): boolean {
+  if (matcher.repositoryId !== undefined && extensions.sourceRepositoryIdentifier !== matcher.repositoryId) return false;
+  return matcher.ownerId === undefined || extensions.sourceRepositoryOwnerIdentifier === matcher.ownerId;
 }
 
 function isGithub(identity: SignerIdentity): identity is GithubIdentity {

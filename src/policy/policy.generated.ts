@@ -183,7 +183,7 @@ export interface RulesPolicy {
     remote?: 'allow' | 'warn' | 'deny';
   };
   /**
-   * Path of the identity lock (`verify-deps policy learn` writes it), relative to this policy file. When set, a locked package whose verified provenance names another source repository, build configuration or issuer fails with IDENTITY_CHANGED.
+   * Path of the identity lock (`verify-deps policy learn` writes it), relative to this policy file. When set, a locked package whose verified provenance names another source repository, build configuration or issuer, or whose certificate carries another repository or owner id than the lock records (a repository recreated under the same name), fails with IDENTITY_CHANGED.
    */
   identityLock?: string;
   /**
@@ -292,6 +292,14 @@ export interface GithubIdentity {
      * The ref the workflow ran for (`refs/heads/main`, `refs/tags/v*`).
      */
     ref: string;
+    /**
+     * GitHub's numeric id of the repository (Fulcio certificate extension 1.3.6.1.4.1.57264.1.15). When set, the certificate must carry this id: a repository deleted and recreated under the same name gets another one.
+     */
+    repositoryId?: string;
+    /**
+     * GitHub's numeric id of the repository's owner (Fulcio certificate extension 1.3.6.1.4.1.57264.1.17). When set, the certificate must carry this id: an account name given up and registered again by someone else gets another one.
+     */
+    ownerId?: string;
   };
 }
 /**

@@ -36,6 +36,9 @@ export interface SignerMatcher {
   sanPattern: string | null;
   // The identity as a person reads it, for messages.
   expected: string;
+  // The github form's numeric repository and owner ids, when the policy pins them.
+  repositoryId?: string;
+  ownerId?: string;
 }
 
 export interface NormalizedRule {
@@ -86,10 +89,15 @@ export interface NormalizedPolicy {
 }
 
 // What `verify-deps policy learn` records per package: the Fulcio identity of its verified
-// provenance. IDENTITY_CHANGED compares sourceRepositoryURI, buildConfigURI (without its `@ref`,
-// which changes with every tagged release) and issuer; the rest is recorded for people.
+// provenance. IDENTITY_CHANGED compares sourceRepositoryURI, repositoryId, ownerId, buildConfigURI
+// (without its `@ref`, which changes with every tagged release) and issuer; the rest is recorded
+// for people.
 export interface IdentityLockEntry {
   sourceRepositoryURI?: string;
+  // The forge's numeric ids of the repository and its owner (Fulcio extensions 1.3.6.1.4.1.57264.1.15
+  // and .17): a repository deleted and recreated under the same name gets new ones.
+  repositoryId?: string;
+  ownerId?: string;
   buildConfigURI?: string;
   buildSignerURI?: string;
   issuer?: string;

@@ -20,6 +20,8 @@ const RESIGNED: Record<string, CiIdentity | null> = {
   'lrn-repo': githubActionsIdentity({ repository: 'org/other', ref: 'refs/tags/v1.0.0' }),
   'lrn-workflow': githubActionsIdentity({ repository: 'org/repo', workflowPath: '.github/workflows/evil.yml', ref: 'refs/tags/v1.0.0' }),
   'lrn-ref': githubActionsIdentity({ repository: 'org/repo', ref: 'refs/tags/v1.0.1' }),
+  // The same names from a repository deleted and recreated by someone else: a new numeric id.
+  'lrn-recreated': githubActionsIdentity({ repository: 'org/repo', ref: 'refs/tags/v1.0.0', repositoryId: '555000555' }),
   'lrn-dropped': null,
 };
 const LEARNED = Object.keys(RESIGNED);
@@ -100,11 +102,13 @@ describe('policy learn, then check against the identity lock (the real CLI)', ()
   });
 
   it('learn exits 0 and locks the identity of every package with verified provenance (not lrn-plain)', () => {
-    expect(learn.stderr).toContain('the signer identities of 4 packages with verified provenance');
+    expect(learn.stderr).toContain('the signer identities of 5 packages with verified provenance');
     expect(learn.code).toBe(0);
     expect(Object.keys(lock.packages)).toEqual([...LEARNED].sort());
     expect(lock.packages['lrn-repo']).toEqual({
       sourceRepositoryURI: 'https://github.com/org/repo',
+      repositoryId: ORIGINAL.repositoryId,
+      ownerId: ORIGINAL.ownerId,
       buildConfigURI: ORIGINAL.san,
       buildSignerURI: ORIGINAL.san,
       issuer: GITHUB_ISSUER,
@@ -137,6 +141,11 @@ describe('policy learn, then check against the identity lock (the real CLI)', ()
   it('re-signed by another workflow of the same repository → IDENTITY_CHANGED (buildConfigURI)', () => {
     expect(codes(changed.report, 'lrn-workflow')).toEqual(['IDENTITY_CHANGED']);
     expect(changed.report?.packages.find((p) => p.name === 'lrn-workflow')?.findings[0]?.details).toMatchObject({ changed: ['buildConfigURI'] });
+  });
+
+  it('re-signed by a repository recreated under the same name (another repository id) → IDENTITY_CHANGED (repositoryId)', () => {
+    expect(codes(changed.report, 'lrn-recreated')).toEqual(['IDENTITY_CHANGED']);
+    expect(changed.report?.packages.find((p) => p.name === 'lrn-recreated')?.findings[0]?.details).toMatchObject({ changed: ['repositoryId'], got: { sourceRepositoryURI: 'https://github.com/org/repo', repositoryId: '555000555' } });
   });
 
   it('served without provenance → IDENTITY_CHANGED', () => {

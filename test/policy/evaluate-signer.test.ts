@@ -56,6 +56,50 @@ describe('a pinned GitHub identity', () => {
   });
 });
 
+describe('a pinned GitHub identity with its repository and owner ids (Fulcio extensions .15 and .17)', () => {
+  const PINNED = { github: { ...RELEASE.github, repositoryId: '495574555', ownerId: '71096353' } };
+  const withIds = (repositoryId?: string, ownerId?: string) => githubSigner('sigstore/sigstore-js', '.github/workflows/release.yml', 'refs/heads/main', { sourceRepositoryIdentifier: repositoryId, sourceRepositoryOwnerIdentifier: ownerId });
+  const findingOf = (decision: ReturnType<typeof judge>) => decision.packages[0]?.findings[0];
+
+  it('accepts a certificate with the same ids', () => {
+    expect(codes(judge({ signer: [PINNED] }, withIds('495574555', '71096353')))).toEqual([]);
+  });
+
+  it('a repository recreated under the same name (another repository id): UNTRUSTED_SIGNER naming both ids', () => {
+    const decision = judge({ signer: [PINNED] }, withIds('1', '71096353'));
+    expect(codes(decision)).toEqual(['UNTRUSTED_SIGNER']);
+    expect(findingOf(decision)?.details).toStrictEqual({
+      expected: [{ issuer: GITHUB_ISSUER, san: EXPECTED_SAN, repositoryId: '495574555', ownerId: '71096353' }],
+      got: { issuer: GITHUB_ISSUER, san: EXPECTED_SAN, repositoryId: '1', ownerId: '71096353' },
+    });
+  });
+
+  it('an owner name registered again by someone else (another owner id): UNTRUSTED_SIGNER', () => {
+    expect(codes(judge({ signer: [PINNED] }, withIds('495574555', '2')))).toEqual(['UNTRUSTED_SIGNER']);
+    expect(codes(judge({ signer: [{ github: { ...RELEASE.github, ownerId: '71096353' } }] }, withIds('9', '2')))).toEqual(['UNTRUSTED_SIGNER']);
+    expect(codes(judge({ signer: [{ github: { ...RELEASE.github, ownerId: '71096353' } }] }, withIds('9', '71096353')))).toEqual([]);
+  });
+
+  it('a certificate without the ids cannot show them: UNTRUSTED_SIGNER', () => {
+    const decision = judge({ signer: [PINNED] }, withIds(undefined, undefined));
+    expect(codes(decision)).toEqual(['UNTRUSTED_SIGNER']);
+    expect(findingOf(decision)?.details?.got).toStrictEqual({ issuer: GITHUB_ISSUER, san: EXPECTED_SAN, repositoryId: null, ownerId: null });
+  });
+
+  it('a policy without ids ignores the certificate\'s, and its findings do not name them', () => {
+    expect(codes(judge({ signer: [RELEASE] }, withIds('1', '2')))).toEqual([]);
+    const other = judge({ signer: [RELEASE] }, githubSigner('sigstore/sigstore-python', '.github/workflows/release.yml', 'refs/heads/main', { sourceRepositoryIdentifier: '1' }));
+    expect(findingOf(other)?.details?.got).toStrictEqual({ issuer: GITHUB_ISSUER, san: 'https://github.com/sigstore/sigstore-python/.github/workflows/release.yml@refs/heads/main' });
+  });
+
+  it('another listed identity without ids may still match', () => {
+    const publish = { github: { ...RELEASE.github, workflow: '.github/workflows/publish.yml' } };
+    expect(codes(judge({ signer: [PINNED, publish] }, withIds('1', '2')))).toEqual(['UNTRUSTED_SIGNER']);
+    const signedByPublish = githubSigner('sigstore/sigstore-js', '.github/workflows/publish.yml', 'refs/heads/main', { sourceRepositoryIdentifier: '1' });
+    expect(codes(judge({ signer: [PINNED, publish] }, signedByPublish))).toEqual([]);
+  });
+});
+
 describe('a pinned GitLab identity', () => {
   const gitlabSigner = (project: string, gitRef = 'refs/heads/main') => withSan(`https://gitlab.com/${project}//.gitlab-ci.yml@${gitRef}`, 'https://gitlab.com');
   const pipeline = { gitlab: { project: 'group/project', ref: 'refs/heads/main' } };

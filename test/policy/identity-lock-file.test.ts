@@ -129,3 +129,22 @@ describe('writing an identity lock', () => {
     expect(problemPaths(text)).toEqual(['/packages/a']);
   });
 });
+
+describe('the repository and owner ids in the lock file', () => {
+  it('round-trip: written after the source repository, read back as written', () => {
+    const entry = { sourceRepositoryURI: REPO, repositoryId: '123456789', ownerId: '987654321', buildConfigURI: 'bc', issuer: ISSUER };
+    const text = serializeIdentityLock({ version: 1, packages: { a: [{ issuer: ISSUER, ownerId: '987654321', buildConfigURI: 'bc', repositoryId: '123456789', sourceRepositoryURI: REPO }] } });
+    expect(Object.keys(JSON.parse(text).packages.a)).toEqual(['sourceRepositoryURI', 'repositoryId', 'ownerId', 'buildConfigURI', 'issuer']);
+    expect(parseIdentityLock(text, 'lock.json').packages.a).toStrictEqual([entry]);
+  });
+
+  it('an id that is not a string of digits is refused at its path', () => {
+    const bad = (repositoryId: unknown, ownerId: unknown = '1') => lockText({ version: 1, packages: { a: [{ issuer: ISSUER }, { sourceRepositoryURI: REPO, repositoryId, ownerId }] } });
+    expect(problemPaths(bad('12a'))).toEqual(['/packages/a/1/repositoryId']);
+    expect(problemPaths(bad(' 12'))).toEqual(['/packages/a/1/repositoryId']);
+    expect(problemPaths(bad('12\n'))).toEqual(['/packages/a/1/repositoryId']);
+    expect(problemPaths(bad('1', '-5'))).toEqual(['/packages/a/1/ownerId']);
+    expect(problemPaths(bad(12, '1.5'))).toEqual(['/packages/a/1/repositoryId', '/packages/a/1/ownerId']);
+    expect(problemPaths(bad(''))).toEqual(['/packages/a/1/repositoryId']);
+  });
+});

@@ -158,12 +158,12 @@ describe('checking a package against the identity lock', () => {
 
   it('a name a hand-built lock holds without identities is still locked: every field counts as changed', () => {
     const findings = judged(signedBy('a', '1.1.0', githubSigner('org/a')), lockOf({ a: undefined as unknown as [] }));
-    expect(findings.map((f) => [f.code, f.details?.changed])).toEqual([['IDENTITY_CHANGED', ['sourceRepositoryURI', 'buildConfigURI', 'issuer']]]);
+    expect(findings.map((f) => [f.code, f.details?.changed])).toEqual([['IDENTITY_CHANGED', ['sourceRepositoryURI', 'buildConfigURI', 'issuer', 'repositoryId', 'ownerId']]]);
   });
 
   it('an empty list of identities locks the name to nothing: every field counts as changed', () => {
     const findings = judged(signedBy('a', '1.1.0', githubSigner('org/a')), lockOf({ a: [] }));
-    expect(findings.map((f) => [f.code, f.details?.changed])).toEqual([['IDENTITY_CHANGED', ['sourceRepositoryURI', 'buildConfigURI', 'issuer']]]);
+    expect(findings.map((f) => [f.code, f.details?.changed])).toEqual([['IDENTITY_CHANGED', ['sourceRepositoryURI', 'buildConfigURI', 'issuer', 'repositoryId', 'ownerId']]]);
   });
 
   it('only the build configuration drops its @ref: a repository or issuer differing after an @ is a change', () => {
@@ -195,5 +195,62 @@ describe('checking a package against the identity lock', () => {
     expect(judged(bare, locked)).toStrictEqual([{ code: 'IDENTITY_CHANGED', details: { installedAs: 'a' } }]);
     // Locked under its own name: no installedAs.
     expect(judged(signedBy('a', '1.0.0', githubSigner('attacker/a')), locked)[0]?.details).not.toHaveProperty('installedAs');
+  });
+});
+
+describe('the repository and owner ids (Fulcio extensions .15 and .17)', () => {
+  const IDS = { sourceRepositoryIdentifier: '123456789', sourceRepositoryOwnerIdentifier: '987654321' };
+  const withIds = (repositoryId: string, ownerId: string) => githubSigner('org/a', RELEASE, 'refs/heads/main', { sourceRepositoryIdentifier: repositoryId, sourceRepositoryOwnerIdentifier: ownerId });
+  const original = withIds(IDS.sourceRepositoryIdentifier, IDS.sourceRepositoryOwnerIdentifier);
+  const locked = learnIdentityLock([signedBy('a', '1.0.0', original)]);
+  const withoutIds = githubSigner('org/a');
+
+  it('learn records them with the identity', () => {
+    expect(locked.packages.a).toMatchObject([{ sourceRepositoryURI: 'https://github.com/org/a', repositoryId: '123456789', ownerId: '987654321' }]);
+  });
+
+  it('the same ids pass', () => {
+    expect(check(signedBy('a', '1.1.0', withIds('123456789', '987654321')), locked)).toEqual([]);
+  });
+
+  it('a repository recreated under the same name (another repository id): IDENTITY_CHANGED with both ids in its details', () => {
+    const recreated = withIds('555', '987654321');
+    expect(judged(signedBy('a', '1.1.0', recreated), locked)).toStrictEqual([
+      {
+        code: 'IDENTITY_CHANGED',
+        details: { changed: ['repositoryId'], locked: locked.packages.a, got: { sourceRepositoryURI: 'https://github.com/org/a', buildConfigURI: recreated.san, issuer: GITHUB_ISSUER, repositoryId: '555', ownerId: '987654321' } },
+      },
+    ]);
+  });
+
+  it('an owner name registered again by someone else (another owner id): IDENTITY_CHANGED', () => {
+    expect(judged(signedBy('a', '1.1.0', withIds('123456789', '1')), locked).map((f) => [f.code, f.details?.changed])).toEqual([['IDENTITY_CHANGED', ['ownerId']]]);
+  });
+
+  it('a certificate without ids against a lock with them: IDENTITY_CHANGED (the ids cannot be confirmed)', () => {
+    expect(judged(signedBy('a', '1.1.0', withoutIds), locked).map((f) => [f.code, f.details?.changed])).toEqual([['IDENTITY_CHANGED', ['repositoryId', 'ownerId']]]);
+  });
+
+  it('a lock learned without ids (an older lock) still passes any ids, and learning again records them', () => {
+    const old = learnIdentityLock([signedBy('a', '1.0.0', withoutIds)]);
+    expect(old.packages.a?.[0]).not.toHaveProperty('repositoryId');
+    expect(check(signedBy('a', '1.1.0', original), old)).toEqual([]);
+    expect(learnIdentityLock([signedBy('a', '1.1.0', original)]).packages.a?.[0]).toMatchObject({ repositoryId: '123456789', ownerId: '987654321' });
+  });
+
+  it('one version signed before the ids existed beside one with them: both are learned, and today\'s tree passes', () => {
+    const lock = learnIdentityLock([signedBy('a', '1.0.0', withoutIds), signedBy('a', '2.0.0', original)]);
+    expect(lock.packages.a).toHaveLength(2);
+    expect(learnIdentityLock([signedBy('a', '2.0.0', original), signedBy('a', '1.0.0', withoutIds)])).toStrictEqual(lock);
+    expect(check(signedBy('a', '1.0.0', withoutIds), lock)).toEqual([]);
+    expect(check(signedBy('a', '2.0.0', original), lock)).toEqual([]);
+  });
+
+  it('the entry without ids does not let a recreated repository through beside its sibling with ids', () => {
+    const lock = learnIdentityLock([signedBy('a', '1.0.0', withoutIds), signedBy('a', '2.0.0', original)]);
+    expect(judged(signedBy('a', '3.0.0', withIds('555', '987654321')), lock).map((f) => [f.code, f.details?.changed])).toEqual([['IDENTITY_CHANGED', ['repositoryId']]]);
+    // Beside an entry of another repository with ids, it still vouches for its own.
+    const other = learnIdentityLock([signedBy('a', '1.0.0', withoutIds), signedBy('a', '2.0.0', { ...githubSigner('org/b'), extensions: { ...githubSigner('org/b').extensions, ...IDS } })]);
+    expect(check(signedBy('a', '3.0.0', withIds('555', '1')), other)).toEqual([]);
   });
 });

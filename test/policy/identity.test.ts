@@ -20,6 +20,14 @@ describe('expanding a signer identity', () => {
     });
   });
 
+  it('a GitHub workflow with its repository and owner ids keeps them, each only when given', () => {
+    const github = { repo: 'org/a', workflow: '.github/workflows/release.yml', ref: 'refs/heads/main' };
+    const san = 'https://github.com/org/a/.github/workflows/release.yml@refs/heads/main';
+    expect(expandIdentity({ github: { ...github, repositoryId: '12', ownerId: '34' } })).toMatchObject({ expected: san, repositoryId: '12', ownerId: '34' });
+    expect(expandIdentity({ github: { ...github, ownerId: '34' } })).not.toHaveProperty('repositoryId');
+    expect(expandIdentity({ github: { ...github, repositoryId: '12' } })).not.toHaveProperty('ownerId');
+  });
+
   it('a GitLab project: two slashes before the configuration, .gitlab-ci.yml unless another is named', () => {
     expect(expandIdentity({ gitlab: { project: 'g/p', ref: 'refs/heads/main' } })).toStrictEqual({
       form: 'gitlab',

@@ -80,6 +80,12 @@ describe('broken policies: every problem, at its JSON path', () => {
     ]);
   });
 
+  it('a github identity\'s repository or owner id that is not a string of digits', () => {
+    const github = (ids: Record<string, unknown>) => ({ github: { repo: 'org/a', workflow: '.github/workflows/release.yml', ref: 'refs/heads/main', ...ids } });
+    const doc = { ...BASE, rules: [{ name: 'r', match: { package: '*' }, signer: [github({ repositoryId: '12a' }), github({ ownerId: 12 }), github({ repositoryId: '' }), github({ repositoryId: '1', ownerId: '2' })] }] };
+    expect(problemPaths(doc)).toEqual(['/rules/0/signer/0/github/repositoryId', '/rules/0/signer/1/github/ownerId', '/rules/0/signer/2/github/repositoryId']);
+  });
+
   it('a sanRegex that does not compile', () => {
     const doc = { ...BASE, rules: [{ name: 'r', match: { package: '*' }, signer: [{ oidcIssuer: 'https://issuer.example', sanRegex: '^https://(unclosed$' }] }] };
     expect(problemPaths(doc)).toEqual(['/rules/0/signer/0/sanRegex']);

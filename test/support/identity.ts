@@ -41,6 +41,8 @@ export interface CiIdentity {
   runInvocationUri: string;
   runnerEnvironment: string; // github-hosted, self-hosted, gitlab-hosted
   builderId: string; // SLSA runDetails.builder.id
+  repositoryId: string; // the forge's numeric repository id (extension .15)
+  ownerId: string; // the forge's numeric owner id (extension .17)
 }
 
 // Options shared by both identity makers.
@@ -52,6 +54,8 @@ export interface IdentityOptions {
   trigger?: string;
   runId?: number;
   runnerEnvironment?: string;
+  repositoryId?: string;
+  ownerId?: string;
 }
 
 // A GitHub Actions identity (token.actions.githubusercontent.com).
@@ -73,6 +77,8 @@ export function githubActionsIdentity(o: IdentityOptions = {}): CiIdentity {
     runInvocationUri: `${repositoryUri}/actions/runs/${o.runId ?? 1000001}/attempts/1`,
     runnerEnvironment: o.runnerEnvironment ?? 'github-hosted',
     builderId: 'https://github.com/actions/runner/github-hosted',
+    repositoryId: o.repositoryId ?? '123456789',
+    ownerId: o.ownerId ?? '987654321',
   };
 }
 
@@ -96,6 +102,8 @@ export function gitlabCiIdentity(o: IdentityOptions = {}): CiIdentity {
     runInvocationUri: `${repositoryUri}/-/jobs/${runId}`,
     runnerEnvironment: o.runnerEnvironment ?? 'gitlab-hosted',
     builderId: `${repositoryUri}/-/runners/12345`,
+    repositoryId: o.repositoryId ?? '123456789',
+    ownerId: o.ownerId ?? '987654321',
   };
 }
 
@@ -122,9 +130,9 @@ export function fulcioExtensions(id: CiIdentity): CertExtension[] {
     utf8Extension(FULCIO_OID.sourceRepositoryUri, id.repositoryUri),
     utf8Extension(FULCIO_OID.sourceRepositoryDigest, id.sha),
     utf8Extension(FULCIO_OID.sourceRepositoryRef, id.ref),
-    utf8Extension(FULCIO_OID.sourceRepositoryIdentifier, '123456789'),
+    utf8Extension(FULCIO_OID.sourceRepositoryIdentifier, id.repositoryId),
     utf8Extension(FULCIO_OID.sourceRepositoryOwnerUri, ownerUri),
-    utf8Extension(FULCIO_OID.sourceRepositoryOwnerIdentifier, '987654321'),
+    utf8Extension(FULCIO_OID.sourceRepositoryOwnerIdentifier, id.ownerId),
     utf8Extension(FULCIO_OID.buildConfigUri, id.san),
     utf8Extension(FULCIO_OID.buildConfigDigest, id.sha),
     utf8Extension(FULCIO_OID.buildTrigger, id.trigger),
