@@ -12,7 +12,8 @@ const require = createRequire(import.meta.url);
 const NPM_KEYS_TARGET = 'registry.npmjs.org/keys.json';
 
 // Where the run's Sigstore trusted root and npm's registry keys came from, for the report.
-export type TrustOrigin = 'file' | 'tuf-refreshed' | 'tuf-embedded';
+// tuf-cached: the last copy a TUF refresh verified, still within its metadata's expiry.
+export type TrustOrigin = 'file' | 'tuf-refreshed' | 'tuf-cached' | 'tuf-embedded';
 // npm's keys come only from Sigstore's TUF repository (--registry-keys replaces them instead).
 export type NpmKeysOrigin = Exclude<TrustOrigin, 'file'>;
 
@@ -36,8 +37,9 @@ export interface TrustSourceOptions {
 }
 
 // Loads the trust material: the file given, else a fresh copy through Sigstore's TUF repository
-// when it answers in time, else the copy embedded in @sigstore/tuf (offline, possibly older:
-// trust roots rotate, so a refresh is preferred whenever it is reachable).
+// when it answers in time, else the last copy a refresh verified (its cached timestamp, snapshot
+// and targets metadata checked again, unexpired), else the copy embedded in @sigstore/tuf
+// (offline, possibly older: trust roots rotate, so a refresh is preferred whenever reachable).
 export async function loadTrustSource(options: TrustSourceOptions): Promise<TrustSource> {
   const embedded = getSeedTargets(JSON.parse(await readFile(require.resolve('@sigstore/tuf/seeds.json'), 'utf8')));
   let trustedRoot = embedded.trustedRoot;
@@ -48,11 +50,18 @@ export async function loadTrustSource(options: TrustSourceOptions): Promise<Trus
 
   if (options.refresh) {
     try {
-      const refreshed = await withTimeout(refreshFromTuf(options), options.refreshTimeoutMs);
+      const refreshed = await withTimeout(refreshFromTuf(options, false), options.refreshTimeoutMs);
       ({ trustedRoot, npmKeys } = refreshed);
       trustedRootOrigin = npmKeysOrigin = 'tuf-refreshed';
     } catch (error) {
       refreshError = (error as Error).message.split('\n')[0];
+      try {
+        const cached = await withTimeout(refreshFromTuf(options, true), options.refreshTimeoutMs);
+        ({ trustedRoot, npmKeys } = cached);
+        trustedRootOrigin = npmKeysOrigin = 'tuf-cached';
+      } catch {
+        // No verified, unexpired cache either: the embedded copy stays, with the refresh's error.
+      }
     }
   }
   if (options.trustedRootFile !== undefined) {
@@ -75,7 +84,10 @@ export async function readTrustFile(path: string, code: 'TRUSTED_ROOT_INVALID' |
   }
 }
 
-async function refreshFromTuf(options: TrustSourceOptions): Promise<{ trustedRoot: Buffer; npmKeys: Buffer }> {
+// forceCache: tuf-js takes the cached timestamp, snapshot and targets metadata when they verify
+// against the cached root and have not expired. A cache holding only the root @sigstore/tuf
+// starts from (no timestamp: never refreshed) fails here, unless the mirror answers after all.
+async function refreshFromTuf(options: TrustSourceOptions, forceCache: boolean): Promise<{ trustedRoot: Buffer; npmKeys: Buffer }> {
   // Loaded only to refresh (~0.1 s of start-up otherwise).
   const { initTUF } = await import('@sigstore/tuf');
   const tuf = await initTUF({
@@ -83,6 +95,7 @@ async function refreshFromTuf(options: TrustSourceOptions): Promise<{ trustedRoo
     cachePath: join(options.tufCacheDir, 'tuf'),
     retry: false,
     timeout: options.refreshTimeoutMs,
+    forceCache,
   });
   const [trustedRoot, npmKeys] = await Promise.all([tuf.getTarget('trusted_root.json'), tuf.getTarget(NPM_KEYS_TARGET)]);
   return { trustedRoot: Buffer.from(trustedRoot), npmKeys: Buffer.from(npmKeys) };
