@@ -108,6 +108,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     ...(options.tufMirror === undefined ? {} : { tufMirror: options.tufMirror }),
     refresh: !options.offline && options.trustedRootFile === undefined,
     tufCacheDir: cacheDir,
+    npm: settings.flat,
     // The refresh is part of the run: it may not outlast the run's deadline.
     refreshTimeoutMs: Math.min(options.refreshTimeoutMs, options.deadlineMs ?? Number.POSITIVE_INFINITY),
   });

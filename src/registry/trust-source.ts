@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { getSeedTargets } from '../verify/index.js';
-import { SIGSTORE_TUF_MIRROR } from '../verify/trust/seeds.js';
+import { getSeedRoot, SIGSTORE_TUF_MIRROR } from '../verify/trust/seeds.js';
+import type { NpmFlatOptions } from './npm-config.js';
+import { getTufTargets } from './tuf-client.js';
 
 export { SIGSTORE_TUF_MIRROR };
 
@@ -34,6 +36,8 @@ export interface TrustSourceOptions {
   tufCacheDir: string;
   tufMirror?: string;
   refreshTimeoutMs: number;
+  // npm's options (.npmrc's proxy, noproxy, cafile/ca, strict-ssl) for the refresh's fetches.
+  npm?: NpmFlatOptions;
 }
 
 // Loads the trust material: the file given, else a fresh copy through Sigstore's TUF repository
@@ -41,7 +45,8 @@ export interface TrustSourceOptions {
 // and targets metadata checked again, unexpired), else the copy embedded in @sigstore/tuf
 // (offline, possibly older: trust roots rotate, so a refresh is preferred whenever reachable).
 export async function loadTrustSource(options: TrustSourceOptions): Promise<TrustSource> {
-  const embedded = getSeedTargets(JSON.parse(await readFile(require.resolve('@sigstore/tuf/seeds.json'), 'utf8')));
+  const seeds: unknown = JSON.parse(await readFile(require.resolve('@sigstore/tuf/seeds.json'), 'utf8'));
+  const embedded = getSeedTargets(seeds);
   let trustedRoot = embedded.trustedRoot;
   let trustedRootOrigin: TrustOrigin = 'tuf-embedded';
   let npmKeys = embedded.registryKeys;
@@ -50,13 +55,13 @@ export async function loadTrustSource(options: TrustSourceOptions): Promise<Trus
 
   if (options.refresh) {
     try {
-      const refreshed = await withTimeout(refreshFromTuf(options, false), options.refreshTimeoutMs);
+      const refreshed = await withTimeout(refreshFromTuf(options, seeds, true), options.refreshTimeoutMs);
       ({ trustedRoot, npmKeys } = refreshed);
       trustedRootOrigin = npmKeysOrigin = 'tuf-refreshed';
     } catch (error) {
       refreshError = (error as Error).message.split('\n')[0];
       try {
-        const cached = await withTimeout(refreshFromTuf(options, true), options.refreshTimeoutMs);
+        const cached = await withTimeout(refreshFromTuf(options, seeds, false), options.refreshTimeoutMs);
         ({ trustedRoot, npmKeys } = cached);
         trustedRootOrigin = npmKeysOrigin = 'tuf-cached';
       } catch {
@@ -84,21 +89,23 @@ export async function readTrustFile(path: string, code: 'TRUSTED_ROOT_INVALID' |
   }
 }
 
-// forceCache: tuf-js takes the cached timestamp, snapshot and targets metadata when they verify
-// against the cached root and have not expired. A cache holding only the root @sigstore/tuf
-// starts from (no timestamp: never refreshed) fails here, unless the mirror answers after all.
-async function refreshFromTuf(options: TrustSourceOptions, forceCache: boolean): Promise<{ trustedRoot: Buffer; npmKeys: Buffer }> {
-  // Loaded only to refresh (~0.1 s of start-up otherwise).
-  const { initTUF } = await import('@sigstore/tuf');
-  const tuf = await initTUF({
-    mirrorURL: options.tufMirror ?? SIGSTORE_TUF_MIRROR,
-    cachePath: join(options.tufCacheDir, 'tuf'),
-    retry: false,
-    timeout: options.refreshTimeoutMs,
-    forceCache,
-  });
-  const [trustedRoot, npmKeys] = await Promise.all([tuf.getTarget('trusted_root.json'), tuf.getTarget(NPM_KEYS_TARGET)]);
-  return { trustedRoot: Buffer.from(trustedRoot), npmKeys: Buffer.from(npmKeys) };
+// Online: a TUF refresh over npm's agent. Offline: the cached timestamp, snapshot and targets
+// metadata alone, taken only when they verify and have not expired; a cache holding just the
+// starting root (never refreshed) has no timestamp, so it fails here.
+async function refreshFromTuf(options: TrustSourceOptions, seeds: unknown, online: boolean): Promise<{ trustedRoot: Buffer; npmKeys: Buffer }> {
+  const mirrorUrl = options.tufMirror ?? SIGSTORE_TUF_MIRROR;
+  const startingRoot = getSeedRoot(seeds, mirrorUrl);
+  const [trustedRoot, npmKeys] = await getTufTargets(
+    {
+      mirrorUrl,
+      cacheDir: join(options.tufCacheDir, 'tuf'),
+      ...(startingRoot === undefined ? {} : { startingRoot }),
+      ...(online ? { npm: options.npm ?? { registry: 'https://registry.npmjs.org/' } } : {}),
+      timeoutMs: options.refreshTimeoutMs,
+    },
+    ['trusted_root.json', NPM_KEYS_TARGET],
+  );
+  return { trustedRoot: trustedRoot as Buffer, npmKeys: npmKeys as Buffer };
 }
 
 // Never hang on an unreachable CDN: `npm audit signatures` waits ~70 s and dies where it is blocked.
