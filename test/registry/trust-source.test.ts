@@ -2,11 +2,14 @@
 // (unexpired), else the copy embedded in @sigstore/tuf. Against a TUF mirror on 127.0.0.1.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTrustSource } from '../../src/registry/trust-source.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadNpmSettings } from '../../src/registry/npm-config.js';
+import { loadTrustSource, SIGSTORE_TUF_MIRROR } from '../../src/registry/trust-source.js';
+import { createTlsServerIdentity } from '../bench/tls-ca.js';
+import { startTufProxy, type TufProxy } from '../bench/tuf-proxy.js';
 import { createTestPki } from '../support/index.js';
 import { makeTempDir } from '../support/fixture-project.js';
-import { createTufRepo, type TufRepo } from '../support/tuf-repo.js';
+import { createTufRepo, SIGSTORE_TUF_HOST, type TufRepo } from '../support/tuf-repo.js';
 import { TufMirror } from '../support/tuf-mirror.js';
 
 describe('loadTrustSource', () => {
@@ -89,5 +92,68 @@ describe('loadTrustSource', () => {
     const freshDir = cacheDir();
     writeRefreshedCache(other, freshDir, fresh);
     expect((await load(other, freshDir)).trustedRootOrigin).toBe('tuf-cached');
+  });
+});
+
+// The refresh of Sigstore's own repository (https://tuf-repo-cdn.sigstore.dev) goes where npm's
+// fetches go: through .npmrc's https-proxy, trusting its cafile. The proxy on 127.0.0.1 answers
+// CONNECT for that host only and terminates TLS with a certificate of a test CA: the run can
+// reach the repository through it alone (the test process may not leave 127.0.0.1).
+describe("loadTrustSource with .npmrc's proxy and CA", () => {
+  const pki = createTestPki();
+  const repo = createTufRepo({ 'trusted_root.json': pki.trustedRoot(), 'registry.npmjs.org/keys.json': pki.tufKeys() });
+  const identity = createTlsServerIdentity(SIGSTORE_TUF_HOST);
+  const saved = { ...process.env };
+  let proxy: TufProxy;
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let count = 0;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+    proxy = await startTufProxy(SIGSTORE_TUF_HOST, repo, identity);
+    writeFileSync(join(dir, 'ca.pem'), identity.caPem);
+  });
+  // Only the project's .npmrc speaks; npm's loader exports what it read into the environment.
+  beforeEach(() => {
+    process.env = { ...saved, npm_config_userconfig: join(dir, 'no-user-npmrc'), npm_config_globalconfig: join(dir, 'no-global-npmrc') };
+    for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy']) delete process.env[name];
+    proxy.resetLog();
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await proxy.close();
+    await cleanup();
+  });
+
+  // A project with this .npmrc and a cache that starts from the test repository's root.
+  const refresh = async (npmrc: string[]) => {
+    const project = join(dir, `project-${++count}`);
+    const repoDir = join(project, 'cache', 'tuf', encodeURIComponent(SIGSTORE_TUF_HOST));
+    mkdirSync(repoDir, { recursive: true });
+    writeFileSync(join(repoDir, 'root.json'), repo.metadata.get('root.json') as Buffer);
+    writeFileSync(join(project, '.npmrc'), npmrc.map((line) => `${line}\n`).join(''));
+    const settings = await loadNpmSettings(project);
+    return loadTrustSource({ refresh: true, tufCacheDir: join(project, 'cache'), refreshTimeoutMs: 5_000, npm: settings.flat });
+  };
+
+  it('refreshes through https-proxy, trusting cafile, and sends no registry token to the TUF host', async () => {
+    const source = await refresh([`https-proxy=${proxy.url}/`, `cafile=${join(dir, 'ca.pem')}`, `//${SIGSTORE_TUF_HOST}/:_authToken=never-sent`, '_authToken=never-sent']);
+    expect([source.trustedRootOrigin, source.npmKeysOrigin, source.refreshError]).toEqual(['tuf-refreshed', 'tuf-refreshed', undefined]);
+    expect(JSON.parse(source.npmKeys.toString('utf8'))).toEqual(pki.tufKeys());
+    expect(proxy.served).toEqual(expect.arrayContaining(['/timestamp.json', '/snapshot.json', '/targets.json']));
+    expect(proxy.authorizations).toEqual([]);
+    expect(SIGSTORE_TUF_MIRROR).toBe(`https://${SIGSTORE_TUF_HOST}`);
+  });
+
+  it("does not trust the proxied host without the cafile (strict-ssl is npm's default)", async () => {
+    const source = await refresh([`https-proxy=${proxy.url}/`]);
+    expect(source.trustedRootOrigin).toBe('tuf-embedded');
+    expect(proxy.served).toEqual([]);
+  });
+
+  it('takes strict-ssl=false from .npmrc when the user set it', async () => {
+    const source = await refresh([`https-proxy=${proxy.url}/`, 'strict-ssl=false']);
+    expect(source.trustedRootOrigin).toBe('tuf-refreshed');
   });
 });
