@@ -76,6 +76,15 @@ export class InputError extends VerifyDepsError<InputErrorCode> {
 
 export type ConfigErrorCode = 'NPM_CONFIG_INVALID' | 'REGISTRY_URL_INVALID' | 'REGISTRY_KEYS_INVALID' | 'TRUSTED_ROOT_INVALID';
 
+// --require-fresh-trust, and Sigstore's TUF repository gave no trust material this run or from a
+// still-valid verified cache: the run stops before verifying anything (exit 3, as a run that
+// could not complete; a rerun once the repository answers may pass).
+export class TrustNotFreshError extends VerifyDepsError<'TRUST_NOT_FRESH'> {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('TRUST_NOT_FRESH', message, EXIT.incomplete, details);
+  }
+}
+
 // The configuration (npm's, or a trust file we were pointed at) cannot be used.
 export class ConfigError extends VerifyDepsError<ConfigErrorCode> {
   constructor(code: ConfigErrorCode, message: string, details: ErrorDetails = {}, cause?: unknown) {

@@ -16,7 +16,7 @@ export type { NormalizedPolicy, PolicyDecision, PolicyFinding, PolicyInput, Poli
 export type * from './report/report.generated.js';
 
 // Every error a run can throw carries a stable `code` and the CLI's `exitCode`.
-export { VerifyDepsError, UsageError, InputError, ConfigError, EXIT, type ExitCode, type ErrorDetails, type UsageErrorCode, type InputErrorCode, type ConfigErrorCode } from './errors.js';
+export { VerifyDepsError, UsageError, InputError, ConfigError, TrustNotFreshError, EXIT, type ExitCode, type ErrorDetails, type UsageErrorCode, type InputErrorCode, type ConfigErrorCode } from './errors.js';
 export { PolicyError, type PolicyErrorCode } from './policy/index.js';
 export { TrustMaterialError, type TrustErrorCode } from './verify/index.js';
 export { OutputError, type OutputErrorCode } from './report/atomic-write.js';

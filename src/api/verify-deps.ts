@@ -23,6 +23,8 @@ export interface VerifyDepsOptions {
   cacheDir?: string;
   // Only the cache: anything missing fails closed (verdict incomplete).
   offline?: boolean;
+  // Stop (TRUST_NOT_FRESH) when only the trust material embedded in @sigstore/tuf can be had.
+  requireFreshTrust?: boolean;
   now?: Date;
   concurrency?: number;
   // One request's timeout, milliseconds.
@@ -58,7 +60,7 @@ export async function verifyDeps(options: VerifyDepsOptions = {}): Promise<Verif
     // As the CLI: a Sigstore TUF refresh slower than this falls back to the embedded trust root.
     refreshTimeoutMs: 5_000,
     rehash: options.rehash ?? false,
-    ...pick(options, ['policyFile', 'mode', 'registry', 'attestationsRegistry', 'registryKeysFile', 'trustedRootFile', 'cacheDir']),
+    ...pick(options, ['policyFile', 'mode', 'registry', 'attestationsRegistry', 'registryKeysFile', 'trustedRootFile', 'cacheDir', 'requireFreshTrust']),
   };
   const result = await runGate(gate);
   const report = buildReport(result, { toolVersion: TOOL_VERSION, projectDir: dir });

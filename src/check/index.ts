@@ -9,6 +9,7 @@ import { defaultStateDir, loadResultKey } from '../registry/result-key.js';
 import { getPackageNameProblem } from '../registry/package-name.js';
 import { loadTrustSource, type TrustSource } from '../registry/trust-source.js';
 import type { PackageRef } from '../types.js';
+import { assertFreshTrust, assertFreshTrustAllowed } from './fresh-trust.js';
 import { toRegistryKeys, verifyPackageEvidence, type PackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
 import type { EvidenceSources } from '../registry/evidence.js';
 import { checkPackage } from './package.js';
@@ -43,6 +44,9 @@ export interface CheckOptions {
   now: Date;
   tufMirror?: string;
   refreshTimeoutMs: number;
+  // --require-fresh-trust: stop (TRUST_NOT_FRESH) unless the trust material came from a TUF
+  // refresh, a TUF-verified cache or --trusted-root, never from the embedded copy alone.
+  requireFreshTrust?: boolean;
   // Whether the judge reads this package's earlier versions; fetched only then.
   wantsHistory?: (ref: PackageRef, facts: PackageFacts) => boolean;
   // Hash every tarball and compare it with the lockfile's integrity (TARBALL_DIGEST_MISMATCH).
@@ -98,14 +102,17 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     retries: options.retries,
     ...(deadline === undefined ? {} : { signal: deadline }),
   });
+  assertFreshTrustAllowed(options);
   const trustSource = await loadTrustSource({
     ...(options.trustedRootFile === undefined ? {} : { trustedRootFile: options.trustedRootFile }),
     ...(options.tufMirror === undefined ? {} : { tufMirror: options.tufMirror }),
     refresh: !options.offline && options.trustedRootFile === undefined,
     tufCacheDir: cacheDir,
+    npm: settings.flat,
     // The refresh is part of the run: it may not outlast the run's deadline.
     refreshTimeoutMs: Math.min(options.refreshTimeoutMs, options.deadlineMs ?? Number.POSITIVE_INFINITY),
   });
+  if (options.requireFreshTrust) assertFreshTrust(trustSource, options);
 
   const fromRegistry = inventory.packages.filter((ref) => ref.source === 'registry' && !ref.bundled);
   // A name npm cannot parse is never fetched (no registry path or scope can be trusted from it):

@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { assertFreshTrustAllowed } from '../check/fresh-trust.js';
 import { UsageError } from '../errors.js';
 import type { OmitType } from '../types.js';
 import { MAX_LOCKFILE_ENTRIES } from '../walk/index.js';
@@ -56,6 +57,7 @@ export interface CliArgs {
   runTimeoutMs?: number;
   now?: Date;
   tufMirror?: string;
+  requireFreshTrust: boolean;
 }
 
 const OMIT_TYPES: readonly OmitType[] = ['dev', 'optional', 'peer'];
@@ -81,6 +83,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   now: { type: 'string' },
   'tuf-mirror': { type: 'string' },
+  'require-fresh-trust': { type: 'boolean' },
   policy: { type: 'string' },
   mode: { type: 'string' },
   report: { type: 'string' },
@@ -167,7 +170,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     ...optional('runTimeoutMs', values.timeout === undefined ? undefined : parseInteger('--timeout', values.timeout, 0, 1, 86_400) * 1000),
     ...optional('now', values.now === undefined ? undefined : parseNow(values.now)),
     ...optional('tufMirror', values['tuf-mirror']),
+    requireFreshTrust: parseRequireFreshTrust(values['require-fresh-trust'] ?? false, values.offline ?? false),
   };
+}
+
+function parseRequireFreshTrust(requireFreshTrust: boolean, offline: boolean): boolean {
+  assertFreshTrustAllowed({ requireFreshTrust, offline });
+  return requireFreshTrust;
 }
 
 // The outputs a `check` command line names, when it names them unambiguously: every option known

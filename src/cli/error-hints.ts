@@ -22,6 +22,7 @@ export const ERROR_HINTS: Readonly<Record<string, string>> = {
   NPM_CONFIG_INVALID: 'Check the .npmrc files npm reads (`npm config ls -l`).',
   REGISTRY_URL_INVALID: 'Pass an http(s) URL, e.g. --registry https://registry.npmjs.org/.',
   REGISTRY_KEYS_INVALID: "Pass npm's /-/npm/v1/keys document or the TUF keys.json target.",
+  TRUST_NOT_FRESH: "Let the run reach Sigstore's TUF repository (or --tuf-mirror) once, pass --trusted-root, or drop --require-fresh-trust.",
   TRUSTED_ROOT_INVALID: 'Pass a Sigstore trusted_root.json (every log, CA and TSA needs validFor.start).',
   REPORT_INVALID: 'This is a bug in verify-deps; rerun with --debug and report it.',
   OUTPUT_UNWRITABLE: 'Pass an output path in a writable folder (missing folders are created).',

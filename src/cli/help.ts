@@ -54,6 +54,8 @@ Options of check:
   --registry-keys <file>       registry keys (npm's /-/npm/v1/keys or the TUF keys.json shape)
   --trusted-root <file>        Sigstore trusted_root.json (default: the public-good root)
   --tuf-mirror <url>           Sigstore TUF repository to refresh trust from (default: Sigstore's)
+  --require-fresh-trust        stop (TRUST_NOT_FRESH, exit 3) unless Sigstore's trust root and npm's
+                               keys come from a TUF refresh, its verified cache or --trusted-root
   --cache <dir>                evidence cache (default: <npm cache>/_verify-deps)
   --offline                    use only the cache; anything missing fails closed (exit 3)
   --concurrency <n>            requests in flight at once (default 32)

@@ -93,7 +93,10 @@ function describeInputs({ check, policy }: GateResult, { counts, notVerified, op
     const count = check.packages.filter((o) => o.registry === registry.registry).length;
     lines.push(`  ${count} checked against ${registry.registry} (signing keys: ${describeKeys(registry.keysOrigin)}${describeNpmKeys(registry)})`);
   }
-  if (check.trust.refreshError) lines.push(`  Sigstore trust root: embedded copy (refresh failed: ${check.trust.refreshError})`);
+  if (check.trust.refreshError) {
+    const copy = check.trust.trustedRootOrigin === 'tuf-cached' ? 'the last copy verified through TUF, from the cache' : 'embedded copy';
+    lines.push(`  Sigstore trust root: ${copy} (refresh failed: ${check.trust.refreshError})`);
+  }
   lines.push(`  verified: ${plural(counts.verified, 'package')} (${countVerifiedEvidence(counts)})`);
   const unverified: UnverifiedPackage[] = notVerified;
   lines.push(`  ${renderUnverifiedLine(unverified)}`, ...renderUnverifiedExamples(unverified).map((line) => `    ${line}`));
@@ -143,18 +146,24 @@ const VERDICT_LINES: Record<GateResult['decision']['verdict'], string> = {
 // npm's keys accepted beside a registry's own: said so, since a proxy's signatures verify with them.
 function describeNpmKeys(registry: RegistryTrust): string {
   if (registry.npmKeysOrigin === undefined) return '';
-  const where = registry.npmKeysOrigin === 'tuf-refreshed' ? "Sigstore's TUF repository" : 'the Sigstore TUF copy embedded in @sigstore/tuf';
+  const where = describeTufCopy(registry.npmKeysOrigin);
   return registry.publishesKeys
     ? `; also npm's keys from ${where}, for signatures that carry npm's key ids`
     : `; npm's keys from ${where} for the signatures it passes through that carry npm's key ids`;
 }
 
+function describeTufCopy(origin: 'tuf-refreshed' | 'tuf-cached' | 'tuf-embedded'): string {
+  if (origin === 'tuf-refreshed') return "Sigstore's TUF repository";
+  if (origin === 'tuf-cached') return "the last copy verified through Sigstore's TUF repository (cached)";
+  return 'the Sigstore TUF copy embedded in @sigstore/tuf';
+}
+
 function describeKeys(origin: string): string {
   switch (origin) {
     case 'tuf-embedded':
-      return "npm's keys from the Sigstore TUF copy embedded in @sigstore/tuf";
     case 'tuf-refreshed':
-      return "npm's keys from Sigstore's TUF repository";
+    case 'tuf-cached':
+      return `npm's keys from ${describeTufCopy(origin)}`;
     case 'file':
       return '--registry-keys';
     case 'registry':

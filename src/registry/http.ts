@@ -1,6 +1,6 @@
-import { getAgent } from '@npmcli/agent';
 import npmFetch from 'npm-registry-fetch';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { getNpmAgent } from './npm-agent.js';
 import { assertRegistryUrl, type NpmFlatOptions } from './npm-config.js';
 import { FetchError, redactUrl } from './fetch-error.js';
 import { getOnce, TransportError, type RawResponse } from './transport.js';
@@ -57,7 +57,7 @@ export class RegistryHttp {
   readonly #limit: LimitFunction;
   readonly #options: HttpOptions;
   readonly #registries = new Map<string, string>();
-  readonly #agents = new Map<string, ReturnType<typeof getAgent>>();
+  readonly #agents = new Map<string, ReturnType<typeof getNpmAgent>>();
   readonly #auth = new Map<string, { headers: Record<string, string>; tls: { cert?: unknown; key?: unknown } }>();
   #credentialPrefixes: string[] | undefined;
 
@@ -192,22 +192,7 @@ export class RegistryHttp {
 
   #newAgent(url: URL, tls: { cert?: unknown; key?: unknown }) {
     const npm = this.#options.npm;
-    const strictSSL = npm.strictSSL;
-    const agent = getAgent(url, {
-      ca: npm.ca,
-      cert: tls.cert ?? npm.cert,
-      key: tls.key ?? npm.key,
-      rejectUnauthorized: strictSSL === undefined || strictSSL === null ? process.env.NODE_TLS_REJECT_UNAUTHORIZED !== '0' : strictSSL !== false,
-      proxy: npm.httpsProxy || npm.proxy,
-      noProxy: npm.noProxy,
-      localAddress: npm.localAddress,
-      maxSockets: this.#options.concurrency,
-      timeout: this.#options.timeoutMs,
-    });
-    // Node's ClientRequest reads agent.protocol on every request; agent-base answers by reading
-    // a stack trace unless the protocol was set (these agents serve one origin, one protocol).
-    if (agent) Object.assign(agent, { protocol: url.protocol, defaultPort: url.protocol === 'https:' ? 443 : 80 });
-    return agent;
+    return getNpmAgent(url, npm, { cert: tls.cert ?? npm.cert, key: tls.key ?? npm.key, maxSockets: this.#options.concurrency, timeoutMs: this.#options.timeoutMs });
   }
 
   // npm's registry for a package name (`@scope:registry`, else `registry`); it depends only on

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Config from '@npmcli/config';
 import { ConfigError } from '../errors.js';
+import { findNpmInstallDir } from './npm-install-dir.js';
 
 const require = createRequire(import.meta.url);
 const { definitions, flatten, shorthands } = require('@npmcli/config/lib/definitions') as {
@@ -27,7 +28,9 @@ export interface NpmSettings {
 // .npmrc, npm_config_* environment), with `--registry` taking precedence over all of them.
 export async function loadNpmSettings(projectDir: string, overrides: { registry?: string; attestationsRegistry?: string } = {}): Promise<NpmSettings> {
   const config = new Config({
-    npmPath: dirname(require.resolve('@npmcli/config/package.json')),
+    // npm's builtin config is <npm's folder>/npmrc. Without an npm found, @npmcli/config still
+    // needs a folder: its own holds no npmrc, so no builtin config is read.
+    npmPath: findNpmInstallDir({ env: process.env, execPath: process.execPath, platform: process.platform }) ?? dirname(require.resolve('@npmcli/config/package.json')),
     definitions,
     shorthands,
     flatten,

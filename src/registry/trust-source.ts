@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { getSeedTargets } from '../verify/index.js';
-import { SIGSTORE_TUF_MIRROR } from '../verify/trust/seeds.js';
+import { getSeedRoot, SIGSTORE_TUF_MIRROR } from '../verify/trust/seeds.js';
+import type { NpmFlatOptions } from './npm-config.js';
+import { getTufTargets } from './tuf-client.js';
 
 export { SIGSTORE_TUF_MIRROR };
 
@@ -12,7 +14,8 @@ const require = createRequire(import.meta.url);
 const NPM_KEYS_TARGET = 'registry.npmjs.org/keys.json';
 
 // Where the run's Sigstore trusted root and npm's registry keys came from, for the report.
-export type TrustOrigin = 'file' | 'tuf-refreshed' | 'tuf-embedded';
+// tuf-cached: the last copy a TUF refresh verified, still within its metadata's expiry.
+export type TrustOrigin = 'file' | 'tuf-refreshed' | 'tuf-cached' | 'tuf-embedded';
 // npm's keys come only from Sigstore's TUF repository (--registry-keys replaces them instead).
 export type NpmKeysOrigin = Exclude<TrustOrigin, 'file'>;
 
@@ -33,13 +36,17 @@ export interface TrustSourceOptions {
   tufCacheDir: string;
   tufMirror?: string;
   refreshTimeoutMs: number;
+  // npm's options (.npmrc's proxy, noproxy, cafile/ca, strict-ssl) for the refresh's fetches.
+  npm?: NpmFlatOptions;
 }
 
 // Loads the trust material: the file given, else a fresh copy through Sigstore's TUF repository
-// when it answers in time, else the copy embedded in @sigstore/tuf (offline, possibly older:
-// trust roots rotate, so a refresh is preferred whenever it is reachable).
+// when it answers in time, else the last copy a refresh verified (its cached timestamp, snapshot
+// and targets metadata checked again, unexpired), else the copy embedded in @sigstore/tuf
+// (offline, possibly older: trust roots rotate, so a refresh is preferred whenever reachable).
 export async function loadTrustSource(options: TrustSourceOptions): Promise<TrustSource> {
-  const embedded = getSeedTargets(JSON.parse(await readFile(require.resolve('@sigstore/tuf/seeds.json'), 'utf8')));
+  const seeds: unknown = JSON.parse(await readFile(require.resolve('@sigstore/tuf/seeds.json'), 'utf8'));
+  const embedded = getSeedTargets(seeds);
   let trustedRoot = embedded.trustedRoot;
   let trustedRootOrigin: TrustOrigin = 'tuf-embedded';
   let npmKeys = embedded.registryKeys;
@@ -48,11 +55,18 @@ export async function loadTrustSource(options: TrustSourceOptions): Promise<Trus
 
   if (options.refresh) {
     try {
-      const refreshed = await withTimeout(refreshFromTuf(options), options.refreshTimeoutMs);
+      const refreshed = await withTimeout(refreshFromTuf(options, seeds, true), options.refreshTimeoutMs);
       ({ trustedRoot, npmKeys } = refreshed);
       trustedRootOrigin = npmKeysOrigin = 'tuf-refreshed';
     } catch (error) {
       refreshError = (error as Error).message.split('\n')[0];
+      try {
+        const cached = await withTimeout(refreshFromTuf(options, seeds, false), options.refreshTimeoutMs);
+        ({ trustedRoot, npmKeys } = cached);
+        trustedRootOrigin = npmKeysOrigin = 'tuf-cached';
+      } catch {
+        // No verified, unexpired cache either: the embedded copy stays, with the refresh's error.
+      }
     }
   }
   if (options.trustedRootFile !== undefined) {
@@ -75,17 +89,23 @@ export async function readTrustFile(path: string, code: 'TRUSTED_ROOT_INVALID' |
   }
 }
 
-async function refreshFromTuf(options: TrustSourceOptions): Promise<{ trustedRoot: Buffer; npmKeys: Buffer }> {
-  // Loaded only to refresh (~0.1 s of start-up otherwise).
-  const { initTUF } = await import('@sigstore/tuf');
-  const tuf = await initTUF({
-    mirrorURL: options.tufMirror ?? SIGSTORE_TUF_MIRROR,
-    cachePath: join(options.tufCacheDir, 'tuf'),
-    retry: false,
-    timeout: options.refreshTimeoutMs,
-  });
-  const [trustedRoot, npmKeys] = await Promise.all([tuf.getTarget('trusted_root.json'), tuf.getTarget(NPM_KEYS_TARGET)]);
-  return { trustedRoot: Buffer.from(trustedRoot), npmKeys: Buffer.from(npmKeys) };
+// Online: a TUF refresh over npm's agent. Offline: the cached timestamp, snapshot and targets
+// metadata alone, taken only when they verify and have not expired; a cache holding just the
+// starting root (never refreshed) has no timestamp, so it fails here.
+async function refreshFromTuf(options: TrustSourceOptions, seeds: unknown, online: boolean): Promise<{ trustedRoot: Buffer; npmKeys: Buffer }> {
+  const mirrorUrl = options.tufMirror ?? SIGSTORE_TUF_MIRROR;
+  const startingRoot = getSeedRoot(seeds, mirrorUrl);
+  const [trustedRoot, npmKeys] = await getTufTargets(
+    {
+      mirrorUrl,
+      cacheDir: join(options.tufCacheDir, 'tuf'),
+      ...(startingRoot === undefined ? {} : { startingRoot }),
+      ...(online ? { npm: options.npm ?? { registry: 'https://registry.npmjs.org/' } } : {}),
+      timeoutMs: options.refreshTimeoutMs,
+    },
+    ['trusted_root.json', NPM_KEYS_TARGET],
+  );
+  return { trustedRoot: trustedRoot as Buffer, npmKeys: npmKeys as Buffer };
 }
 
 // Never hang on an unreachable CDN: `npm audit signatures` waits ~70 s and dies where it is blocked.

@@ -133,9 +133,9 @@ export interface ComplianceReport {
    */
   trustedRoot: {
     /**
-     * file: --trusted-root. tuf-refreshed: fetched through Sigstore's TUF repository. tuf-embedded: the copy embedded in @sigstore/tuf.
+     * file: --trusted-root. tuf-refreshed: fetched through Sigstore's TUF repository. tuf-cached: the repository did not answer; the last copy a refresh verified, its cached TUF metadata verified again and unexpired. tuf-embedded: the copy embedded in @sigstore/tuf.
      */
-    origin: 'file' | 'tuf-refreshed' | 'tuf-embedded';
+    origin: 'file' | 'tuf-refreshed' | 'tuf-cached' | 'tuf-embedded';
     /**
      * A sha256 digest, lower-case hex.
      */
@@ -150,17 +150,17 @@ export interface ComplianceReport {
      */
     url: string;
     /**
-     * Where its signing keys came from: file (--registry-keys), tuf-refreshed or tuf-embedded (npm's keys from Sigstore's TUF repository), registry (its /-/npm/v1/keys), none.
+     * Where its signing keys came from: file (--registry-keys), tuf-refreshed, tuf-cached or tuf-embedded (npm's keys from Sigstore's TUF repository), registry (its /-/npm/v1/keys), none.
      */
-    keysOrigin: 'file' | 'tuf-refreshed' | 'tuf-embedded' | 'registry' | 'none';
+    keysOrigin: 'file' | 'tuf-refreshed' | 'tuf-cached' | 'tuf-embedded' | 'registry' | 'none';
     /**
      * False when the registry publishes no signing keys: then it cannot sign, and a missing signature is not a finding; a package with no verified attestation either fails (NO_EVIDENCE) unless the policy accepts the registry unsigned (registries.unsigned).
      */
     publishesKeys: boolean;
     /**
-     * Present when npm's keys (registry.npmjs.org's, from Sigstore's TUF repository: tuf-refreshed or tuf-embedded) are accepted beside the registry's own, for the signatures it passes through that carry npm's key ids: a proxy or mirror of registry.npmjs.org. Absent for registry.npmjs.org itself (its keys are npm's) and with --registry-keys.
+     * Present when npm's keys (registry.npmjs.org's, from Sigstore's TUF repository: tuf-refreshed, tuf-cached or tuf-embedded) are accepted beside the registry's own, for the signatures it passes through that carry npm's key ids: a proxy or mirror of registry.npmjs.org. Absent for registry.npmjs.org itself (its keys are npm's) and with --registry-keys.
      */
-    npmKeysOrigin?: 'tuf-refreshed' | 'tuf-embedded';
+    npmKeysOrigin?: 'tuf-refreshed' | 'tuf-cached' | 'tuf-embedded';
   }[];
   /**
    * The CI run, from GitHub Actions' or GitLab CI's standard environment variables; absent outside CI.

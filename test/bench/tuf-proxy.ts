@@ -13,6 +13,8 @@ export class TufProxy {
   // Paths served (e.g. /timestamp.json) and CONNECT targets refused, since the last resetLog().
   readonly served: string[] = [];
   readonly refused: string[] = [];
+  // Authorization headers received on the TUF host (none is expected: it is no registry).
+  readonly authorizations: string[] = [];
   private readonly sockets = new ServerSockets();
   private server: http.Server | null = null;
   private port = 0;
@@ -58,6 +60,7 @@ export class TufProxy {
   resetLog(): void {
     this.served.length = 0;
     this.refused.length = 0;
+    this.authorizations.length = 0;
   }
 
   async close(): Promise<void> {
@@ -70,6 +73,7 @@ export class TufProxy {
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
     this.served.push(path);
+    if (req.headers.authorization !== undefined) this.authorizations.push(req.headers.authorization);
     const name = path.slice(1);
     const body = name.startsWith('targets/') ? this.repo.targets.get(name.slice('targets/'.length)) : name === '1.root.json' ? this.repo.metadata.get('root.json') : this.repo.metadata.get(name);
     if (!body) {

@@ -1,5 +1,5 @@
 // The attestations registry as npm's configuration names it: the flag first, else .npmrc.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
@@ -46,5 +46,39 @@ describe('the attestations registry setting', () => {
     const error = await loadNpmSettings(await withNpmrc(npmrc), overrides).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).code).toBe('REGISTRY_URL_INVALID');
+  });
+});
+
+// npm's builtin config (<npm's folder>/npmrc) is read as npm reads it: below every .npmrc.
+describe("npm's builtin config", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await cleanup();
+  });
+
+  it("is read from the folder of the npm that runs us (npm_execpath)", async () => {
+    const npm = join(dir, 'npm');
+    await mkdir(join(npm, 'bin'), { recursive: true });
+    await writeFile(join(npm, 'package.json'), JSON.stringify({ name: 'npm', version: '11.0.0' }));
+    await writeFile(join(npm, 'npmrc'), 'registry=https://builtin.example/npm/\n');
+    const project = join(dir, 'project');
+    await mkdir(project);
+    // npm's loader exports what it read as npm_config_*: each load starts from a clean environment.
+    const load = async () => {
+      process.env = { ...saved, npm_config_userconfig: join(dir, 'no-user-npmrc'), npm_config_globalconfig: join(dir, 'no-global-npmrc'), npm_execpath: join(npm, 'bin', 'npm-cli.js') };
+      delete process.env.npm_config_registry;
+      delete process.env.NPM_CONFIG_REGISTRY;
+      return (await loadNpmSettings(project)).flat.registry;
+    };
+    expect(await load()).toBe('https://builtin.example/npm/');
+    await writeFile(join(project, '.npmrc'), 'registry=https://project.example/\n');
+    expect(await load()).toBe('https://project.example/');
   });
 });

@@ -20,8 +20,8 @@ export interface TufRepo {
   targets: Map<string, Buffer>;
 }
 
-// Builds the repository; every role expires in a year.
-export function createTufRepo(targets: Record<string, unknown>): TufRepo {
+// Builds the repository; every role expires in a year, the timestamp at `timestampExpires` if given.
+export function createTufRepo(targets: Record<string, unknown>, options: { timestampExpires?: Date } = {}): TufRepo {
   const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
   const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
   const keyID = crypto.createHash('sha256').update(raw).digest('hex');
@@ -46,7 +46,7 @@ export function createTufRepo(targets: Record<string, unknown>): TufRepo {
   const targetsJson = serialize(targetsRole);
   const snapshotJson = serialize(new Snapshot({ ...common, meta: { 'targets.json': new MetaFile({ version: 1 }) } }));
   const timestampJson = serialize(
-    new Timestamp({ ...common, snapshotMeta: new MetaFile({ version: 1, length: snapshotJson.length, hashes: hashes(snapshotJson) }) }),
+    new Timestamp({ ...common, ...(options.timestampExpires ? { expires: options.timestampExpires.toISOString().replace(/\.\d+Z$/, 'Z') } : {}), snapshotMeta: new MetaFile({ version: 1, length: snapshotJson.length, hashes: hashes(snapshotJson) }) }),
   );
   const metadata = new Map([
     ['root.json', serialize(root)],

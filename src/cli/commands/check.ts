@@ -166,6 +166,7 @@ export function toGateOptions(args: CliArgs, clockAtStart: Date): GateOptions {
     ...(args.trustedRoot === undefined ? {} : { trustedRootFile: args.trustedRoot }),
     ...(args.cache === undefined ? {} : { cacheDir: args.cache }),
     ...(args.tufMirror === undefined ? {} : { tufMirror: args.tufMirror }),
+    ...(args.requireFreshTrust ? { requireFreshTrust: true } : {}),
     ...(args.policy === undefined ? {} : { policyFile: args.policy }),
     ...(args.mode === undefined ? {} : { mode: args.mode }),
     rehash: args.rehash,

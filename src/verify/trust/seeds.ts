@@ -37,3 +37,9 @@ function toTarget(targets: Record<string, unknown>, name: string, mirror: string
   }
   return bytes;
 }
+
+// The TUF root a mirror's seed starts from (base64 `root.json`), when seeds.json has that mirror.
+export function getSeedRoot(seeds: unknown, mirror: string): Buffer | undefined {
+  const seed = isRecord(seeds) ? seeds[mirror] : undefined;
+  return isRecord(seed) ? toBytesFromBase64(seed['root.json']) : undefined;
+}
