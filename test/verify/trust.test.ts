@@ -49,12 +49,17 @@ describe('toTrustedRoot', () => {
     ['non-base64 key bytes', (r: any) => (r.tlogs[0].publicKey.rawBytes = 'not base64!')],
     ['a certificate that is not DER', (r: any) => (r.certificateAuthorities[0].certChain.certificates[0].rawBytes = 'AAAA')],
     ['an end before the start', (r: any) => (r.tlogs[0].publicKey.validFor.end = '2000-01-01T00:00:00Z')],
-    ['no certificate authorities', (r: any) => (r.certificateAuthorities = [])],
     ['tlogs not an array', (r: any) => (r.tlogs = {})],
   ])('rejects %s', (_, edit) => {
     const r = root();
     edit(r);
     expect(codeOf(() => toTrustedRoot(r))).toBe('TRUSTED_ROOT_INVALID');
+  });
+
+  it('reads a root without a certificate authority (a managed key\'s): a certificate then chains to nothing', () => {
+    const r = root();
+    r.certificateAuthorities = [];
+    expect(toTrustedRoot(r).certificateAuthorities).toEqual([]);
   });
 
   it('names the field in the error', () => {

@@ -131,7 +131,6 @@ describe('toTrustedRoot: the field each refusal names', () => {
     ['certificate authorities missing', (r: any) => delete r.certificateAuthorities, 'certificateAuthorities'],
     ['timestamp authorities not an array', (r: any) => (r.timestampAuthorities = {}), 'timestampAuthorities'],
     ['no transparency log', (r: any) => (r.tlogs = []), '$'],
-    ['no certificate authority', (r: any) => (r.certificateAuthorities = []), '$'],
     ['a log that is not an object', (r: any) => (r.tlogs[1] = 'log'), 'tlogs[1]'],
     ['a CT log that is not an object', (r: any) => (r.ctlogs[1] = null), 'ctlogs[1]'],
     ['a log without a URL', (r: any) => delete r.tlogs[0].baseUrl, 'tlogs[0].baseUrl'],
