@@ -7,7 +7,7 @@ import { crypto as sigstoreCrypto, type X509Certificate } from '@sigstore/core';
 import { VerificationError, toSignedEntity, type SignedEntity, type Signer } from '@sigstore/verify';
 import { toFinding } from '../findings.js';
 import { getVerifiedTimestamps, verifyCertificateWindow, type VerifiedTimestamp } from '../timestamp/index.js';
-import type { Trust } from '../trust/index.js';
+import { EncodedCertificate, type Trust } from '../trust/index.js';
 import type { Finding } from '../types.js';
 
 export type SigstoreResult =
@@ -27,7 +27,11 @@ export function verifyBundle(bundle: Bundle, trust: Trust): SigstoreResult {
   try {
     // Parses the certificate and RFC 3161 timestamps; a failure here is a malformed bundle.
     entity = toSignedEntity(bundle);
-    if (entity.key.$case === 'certificate') readCertificateFields(entity.key.certificate);
+    if (entity.key.$case === 'certificate') {
+      readCertificateFields(entity.key.certificate);
+      // Checked against its issuer once per timestamp and bundle: encoded once.
+      entity = { ...entity, key: { $case: 'certificate', certificate: new EncodedCertificate(Buffer.from(entity.key.certificate.root.toDER())) } };
+    }
   } catch (err) {
     return { ok: false, findings: [toFinding('BUNDLE_MALFORMED', `expected a bundle with a parseable certificate and timestamps, got: ${(err as Error).message}`)] };
   }

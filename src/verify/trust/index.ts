@@ -7,11 +7,13 @@ import { TrustMaterialError } from '../errors.js';
 import { toParsedDocument } from '../encoding.js';
 import type { KeyUsage, RegistryKey, TrustDigests } from '../types.js';
 import { isKeyValidAt, toRegistryKeyIndex, toRegistryKeys, type RegistryKeyIndex } from './registry-keys.js';
+import { withTrustedCertificates } from './encoded-certificate.js';
 import { toTrustedRoot } from './trusted-root.js';
 
 export { getSeedTargets, type SeedTargets } from './seeds.js';
 export { isKeyValidAt, toRegistryKeys, toRegistryKeyIndex, type RegistryKeyIndex } from './registry-keys.js';
 export { toTrustedRoot, type TrustedRoot } from './trusted-root.js';
+export { EncodedCertificate } from './encoded-certificate.js';
 
 export interface Trust {
   readonly material: TrustMaterial;
@@ -56,13 +58,13 @@ export function createTrust(input: TrustInput): Trust {
 
   // Only npm:attestations keys can sign a bundle: a key published for registry signatures is not
   // thereby trusted to vouch for a publish attestation. Keys are looked up, never re-parsed.
-  const material = toTrustMaterial(toTrustedRoot(root.value), (hint: string) => {
+  const material = withTrustedCertificates(toTrustMaterial(toTrustedRoot(root.value), (hint: string) => {
     const key = attestationKeys.get(hint);
     if (key === undefined) {
       throw new VerificationError({ code: 'PUBLIC_KEY_ERROR', message: `key not found: ${hint}` });
     }
     return { publicKey: key.publicKey, validFor: (date: Date) => isKeyValidAt(key, date) };
-  });
+  }));
 
   // Thresholds spelled out, not left to the library's defaults: one verified tlog entry, one SCT
   // and one verified timestamp per bundle are the minimum this tool accepts.
