@@ -30,6 +30,11 @@ describe('normalizeRepositoryUrl', () => {
     ['https://git.example.com/org/my%20repo', 'https://git.example.com/org/my repo'],
     ['https://git.example.com/org/repo.git//', 'https://git.example.com/org/repo'],
     ['https://git.example.com/org/repo//.git', 'https://git.example.com/org/repo'],
+    // Read as npm's hosted-git-info reads them: a GitHub page of the repository names the
+    // repository, GitLab groups nest.
+    ['https://github.com/org/repo/tree/main/packages/x', 'https://github.com/org/repo'],
+    ['https://gitlab.com/Group/Sub/Project.git', 'https://gitlab.com/group/sub/project'],
+    ['gitlab:group/sub/project', 'https://gitlab.com/group/sub/project'],
     // Only a leading `git+` and a final `.git` are dropped.
     ['https://git.example.com/org/git+repo', 'https://git.example.com/org/git+repo'],
     ['https://git.example.com/org/repo.github', 'https://git.example.com/org/repo.github'],
