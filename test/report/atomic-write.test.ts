@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutputError, removeIfExists, writeFileAtomic, writeFileExclusive } from '../../src/report/atomic-write.js';
 
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+// The built modules (npm test builds dist/ first), plain ESM a child `node` can import.
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 let dir: string;
 
 beforeEach(async () => {
@@ -60,7 +60,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('concurrent writers in several processes: the final file is one complete payload', async () => {
-    const moduleUrl = await transpileAtomicWrite(join(dir, 'build'));
+    const moduleUrl = pathToFileURL(join(DIST, 'report/atomic-write.js')).href;
     const outDir = join(dir, 'out');
     await mkdir(outDir);
     const target = join(outDir, 'report.json');
@@ -136,16 +136,3 @@ describe('removeIfExists', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 });
-
-// atomic-write.ts and errors.ts as plain ESM a child `node` can import.
-async function transpileAtomicWrite(outDir: string): Promise<string> {
-  for (const file of ['errors.ts', 'report/atomic-write.ts']) {
-    const source = await readFile(join(SRC, file), 'utf8');
-    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-    const out = join(outDir, file.replace(/\.ts$/, '.js'));
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, outputText);
-  }
-  await writeFile(join(outDir, 'package.json'), '{"type":"module"}');
-  return pathToFileURL(join(outDir, 'report/atomic-write.js')).href;
-}

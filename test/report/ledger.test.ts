@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, sha256Hex } from '../../src/canonical-json.js';
 import { appendToLedger, LedgerError, verifyLedger, type LedgerRecord } from '../../src/report/ledger.js';
 import { buildRecord, toRecordFileName } from '../../src/report/ledger-record.js';
 
-const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+// The built modules (npm test builds dist/ first), plain ESM a child `node` can import.
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 let dir: string;
 
 beforeEach(async () => {
@@ -113,7 +113,7 @@ describe('appendToLedger', () => {
   });
 
   it('concurrent appends from several processes form one valid chain', async () => {
-    const moduleUrl = await transpileLedger(join(dirname(dir), 'build'));
+    const moduleUrl = pathToFileURL(join(DIST, 'report/ledger.js')).href;
     const script = `
       import { appendToLedger } from ${JSON.stringify(moduleUrl)};
       const id = process.argv[1];
@@ -225,17 +225,3 @@ describe('verifyLedger', () => {
     expect(await verifyLedger(dir)).toEqual({ ok: true, records: 3 });
   });
 });
-
-// The ledger modules as plain ESM a child `node` can import (node builtins only, no packages).
-async function transpileLedger(outDir: string): Promise<string> {
-  const files = ['errors.ts', 'report/atomic-write.ts', 'canonical-json.ts', 'report/ledger.ts', 'report/ledger-errors.ts', 'report/ledger-files.ts', 'report/ledger-record.ts', 'report/ledger-verify.ts'];
-  for (const file of files) {
-    const source = await readFile(join(SRC, file), 'utf8');
-    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-    const out = join(outDir, file.replace(/\.ts$/, '.js'));
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, outputText);
-  }
-  await writeFile(join(outDir, 'package.json'), '{"type":"module"}');
-  return pathToFileURL(join(outDir, 'report/ledger.js')).href;
-}
