@@ -51,6 +51,14 @@ export interface PackageRef {
 
 export type OmitType = 'dev' | 'optional' | 'peer';
 
+// npm's release cooldown as its configuration sets it (`min-release-age`, in days, and
+// `min-release-age-exclude`, package names or minimatch globs), for the policy to apply when it
+// sets none of its own.
+export interface NpmReleaseAge {
+  days: number;
+  exclude: string[];
+}
+
 // The workspaces whose dependencies were read, out of the workspace root's lockfile.
 export interface WorkspaceSelection {
   // The workspace root, relative to the project directory ('.' when it is the root).

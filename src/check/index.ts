@@ -8,7 +8,7 @@ import { loadNpmSettings, withTrailingSlash } from '../registry/npm-config.js';
 import { defaultStateDir, loadResultKey } from '../registry/result-key.js';
 import { getPackageNameProblem } from '../registry/package-name.js';
 import { loadTrustSource, type TrustSource } from '../registry/trust-source.js';
-import type { PackageRef } from '../types.js';
+import type { NpmReleaseAge, PackageRef } from '../types.js';
 import { assertFreshTrust, assertFreshTrustAllowed } from './fresh-trust.js';
 import { toRegistryKeys, verifyPackageEvidence, type PackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
 import type { EvidenceSources } from '../registry/evidence.js';
@@ -47,8 +47,9 @@ export interface CheckOptions {
   // --require-fresh-trust: stop (TRUST_NOT_FRESH) unless the trust material came from a TUF
   // refresh, a TUF-verified cache or --trusted-root, never from the embedded copy alone.
   requireFreshTrust?: boolean;
-  // Whether the judge reads this package's earlier versions; fetched only then.
-  wantsHistory?: (ref: PackageRef, facts: PackageFacts) => boolean;
+  // Whether the judge reads this package's earlier versions or its registry publish time (npm's
+  // release cooldown, from its configuration, given); fetched only then.
+  wantsHistory?: (ref: PackageRef, facts: PackageFacts, npmReleaseAge: NpmReleaseAge | undefined) => boolean;
   // Hash every tarball and compare it with the lockfile's integrity (TARBALL_DIGEST_MISMATCH).
   rehash?: boolean;
   // Told how far the run is: after the walk (done 0) and after each package is checked.
@@ -147,7 +148,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     evidenceSources: toEvidenceSources(settings.attestationsRegistry, trustSource),
     offline: options.offline,
     now: options.now,
-    wantsHistory: options.wantsHistory ?? (() => false),
+    wantsHistory: (ref: PackageRef, facts: PackageFacts) => options.wantsHistory?.(ref, facts, settings.releaseAge) ?? false,
     rehash: options.rehash ?? false,
     tarballs: pLimit(TARBALLS_IN_FLIGHT),
     npmCacheDir: settings.npmCacheDir,
@@ -198,6 +199,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     signatureStrippingRegistries: findSignatureStrippingRegistries(outcomes, registries),
     warnings: [...new Set(warnings)],
     requests: http.stats.requests,
+    ...(settings.releaseAge === undefined ? {} : { npmReleaseAge: settings.releaseAge }),
   };
 }
 

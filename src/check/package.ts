@@ -21,7 +21,8 @@ export interface PackageCheckDeps {
   evidenceSources?: EvidenceSources;
   offline: boolean;
   now: Date;
-  // Whether the judge will read this package's earlier versions (trust-downgrade rule).
+  // Whether the judge will read this package's earlier versions (trust-downgrade rule) or its
+  // registry publish time (release cooldown).
   wantsHistory: (ref: PackageRef, facts: PackageFacts) => boolean;
   // --rehash: hash the tarball's bytes and compare them with the lockfile's integrity.
   rehash: boolean;

@@ -1,5 +1,5 @@
 import type { Finding as VerifyFinding, PackageFacts } from '../verify/types.js';
-import type { PackageRef } from '../types.js';
+import type { NpmReleaseAge, PackageRef } from '../types.js';
 import type { WalkResult } from '../walk/index.js';
 import type { VersionHistory } from '../registry/history.js';
 import type { NpmKeysOrigin, TrustOrigin } from '../registry/trust-source.js';
@@ -68,4 +68,6 @@ export interface CheckResult {
   warnings: string[];
   // HTTP requests made (retries excluded).
   requests: number;
+  // npm's release cooldown from its configuration, for the policy to apply when it sets none.
+  npmReleaseAge?: NpmReleaseAge;
 }

@@ -50,6 +50,8 @@ export const FINDING_HINTS: Readonly<Record<PolicyFindingCode, string>> = {
   SOURCE_UNVERIFIABLE: 'Replace it with a registry package, or allow the source deliberately.',
   TLOG_NOT_PINNED: 'Investigate the log; update the pin if the log rotated.',
   TRUST_DOWNGRADE: 'A sign of a hijacked maintainer account: do not update.',
+  RELEASE_TOO_NEW: 'Wait out the cooldown before updating to it, or add a reviewed exception for an urgent fix.',
+  RELEASE_AGE_UNKNOWN: 'The registry lists no publish time for it: investigate, or add a reviewed exception.',
   IDENTITY_CHANGED: 'Confirm the move with the maintainers, then run `verify-deps policy learn`.',
   NO_MATCHING_RULE: 'End the policy rules with a catch-all rule matching package "*".',
   EXCEPTION_EXPIRED: 'Review the exception: renew it with a new date, or remove it.',

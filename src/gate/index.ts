@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { readProjectTree, runCheck, type CheckOptions, type CheckResult, type ProjectTree, type TreeOptions } from '../check/index.js';
 import type { OmitType } from '../types.js';
-import { evaluatePolicy, needsHistory, type Enforcement, type NormalizedPolicy, type PolicyDecision } from '../policy/index.js';
+import { evaluatePolicy, needsHistory, needsReleaseTime, type Enforcement, type NormalizedPolicy, type PolicyDecision } from '../policy/index.js';
 import { loadPolicy, type LoadedPolicy } from './policy-source.js';
 import { toPolicyInput } from './subjects.js';
 
@@ -38,7 +38,11 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const policy = options.mode === undefined ? loaded.policy : withEnforcement(loaded.policy, options.mode);
   const tree = await readProjectTree(options.dir, { ...options.treeOptions, omit: options.omit });
   options.onInputs?.({ ...tree, policy: { ...loaded, policy } });
-  const check = await runCheck({ ...options, tree, wantsHistory: (ref, facts) => needsHistory({ ref, facts }, policy) });
+  const check = await runCheck({
+    ...options,
+    tree,
+    wantsHistory: (ref, facts, npmReleaseAge) => needsHistory({ ref, facts }, policy) || needsReleaseTime({ ref, facts }, policy, npmReleaseAge),
+  });
   const decision = evaluatePolicy(toPolicyInput(check, loaded.identityLock), policy, options.now);
   return { check, policy: { ...loaded, policy }, decision };
 }

@@ -25,6 +25,7 @@ export function toPolicyInput(check: CheckResult, identityLock: PolicyInput['ide
     subjects: [...fetched, ...unfetched],
     trustedLogs: check.trustedLogs,
     ...(identityLock === undefined ? {} : { identityLock }),
+    ...(check.npmReleaseAge === undefined ? {} : { npmReleaseAge: check.npmReleaseAge }),
   };
 }
 

@@ -9,6 +9,7 @@
 import semver from 'semver';
 import type { PackageFacts } from '../verify/types.js';
 import { verifiedOf, type RawFinding } from './evidence.js';
+import { getJudgedTime, type JudgedTime } from './publish-time.js';
 import type { NormalizedPolicy, PolicySubject, VersionHistory, VersionHistoryEntry } from './types.js';
 
 // Whether evaluation would read this package's history: only a registry package that lacks
@@ -17,13 +18,6 @@ import type { NormalizedPolicy, PolicySubject, VersionHistory, VersionHistoryEnt
 export function needsHistory(subject: Pick<PolicySubject, 'ref' | 'facts'>, policy: NormalizedPolicy): boolean {
   if (policy.downgrade === 'off' || subject.ref.source !== 'registry' || subject.ref.bundled || subject.facts === undefined) return false;
   return verifiedOf(subject.facts, 'provenance').length === 0 || verifiedOf(subject.facts, 'publish').length === 0;
-}
-
-// When the judged version was published, and who says so.
-interface JudgedTime {
-  value: string;
-  at: number;
-  source: 'publish-attestation' | 'packument';
 }
 
 // How an earlier version was found to be earlier: by the registry's publish times, or, without
@@ -39,7 +33,7 @@ const LOST = [
 export function checkDowngrade(subject: PolicySubject, facts: PackageFacts, policy: NormalizedPolicy): RawFinding[] {
   if (policy.downgrade === 'off' || subject.history === undefined) return [];
   const { name, version } = subject.ref;
-  const judged = judgedTime(facts, subject.history);
+  const judged = getJudgedTime(facts, subject.history);
   // pnpm's rule: a release is not judged by prereleases (a CI-built beta does not commit the
   // release line to CI); a prerelease is judged by every earlier version.
   const isRelease = semver.prerelease(version) === null;
@@ -64,18 +58,6 @@ export function checkDowngrade(subject: PolicySubject, facts: PackageFacts, poli
     });
   }
   return findings;
-}
-
-// The signed log time of the judged version's publish attestation when it verified; else the
-// registry's `time` for it (unsigned), from the history or, failing that, from its evidence.
-function judgedTime(facts: PackageFacts, history: VersionHistory): JudgedTime | undefined {
-  if (facts.publishTime?.signed === true) {
-    const at = Date.parse(facts.publishTime.value);
-    if (Number.isFinite(at)) return { value: facts.publishTime.value, at, source: 'publish-attestation' };
-  }
-  const claimed = history.publishedAt ?? facts.publishTime?.value;
-  const at = claimed === undefined ? Number.NaN : Date.parse(claimed);
-  return claimed !== undefined && Number.isFinite(at) ? { value: claimed, at, source: 'packument' } : undefined;
 }
 
 // The version published last before the judged one; by version order only when no candidate is

@@ -5,6 +5,7 @@ import { checkRuleCoverage } from './check-coverage.js';
 import { checkDowngrade } from './check-downgrade.js';
 import { checkEvidence } from './check-evidence.js';
 import { checkOrigin } from './check-origin.js';
+import { checkReleaseAge } from './check-release-age.js';
 import { checkRequirements } from './check-requirements.js';
 import { checkSigner } from './check-signer.js';
 import { checkTransparencyLogs } from './check-tlog.js';
@@ -30,7 +31,7 @@ export function isIncompleteCode(code: string): boolean {
 // each (NO_MATCHING_RULE). Verification findings are failures unless waived (a missing signature
 // from a registry that publishes no keys excepted: there NO_EVIDENCE judges whether anything
 // verified); every applying rule adds its requirements and signer constraints; the policy its
-// registry, evidence, source, log, downgrade and identity-lock checks. incomplete when evidence is
+// registry, evidence, source, log, downgrade, release-cooldown and identity-lock checks. incomplete when evidence is
 // missing or verification could not run under strict enforcement, else fail when any strict
 // finding stands, else pass. Each package's decision also says whether it is verified
 // (getVerification), the one answer every output uses. Throws PolicyError (IDENTITY_LOCK_MISSING) when
@@ -80,6 +81,7 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
           judged.push(...raw.map((r) => ({ raw: names.includes(name) ? r : underInstalledName(r, rule, names), rule, enforcement: rule.enforcement })));
         }
         judged.push(...own([...checkEvidence(subject, facts, policy), ...checkTransparencyLogs(facts, policy, input.trustedLogs), ...checkDowngrade(subject, facts, policy)]));
+        judged.push(...own(checkReleaseAge(subject, facts, applied.map((a) => a.rule), policy, input.npmReleaseAge, now)));
         if (input.identityLock !== undefined) judged.push(...own(checkIdentityLock(subject, facts, input.identityLock)));
       }
     }

@@ -36,6 +36,8 @@ export function normalizeRules(doc: RulesPolicy): NormalizedPolicy {
     registriesUnsigned: (doc.registries?.unsigned ?? []).map((host) => normalizeHost(host)),
     sources: { ...DEFAULT_SOURCES, ...doc.sources },
     identityLock: doc.identityLock ?? null,
+    minReleaseAgeDays: doc.minReleaseAgeDays ?? null,
+    minReleaseAgeExclude: (doc.minReleaseAgeExclude ?? []).map(nameMatcher),
     rules: doc.rules.map((rule) => normalizeRule(rule, doc.enforcement)),
     exceptions: (doc.exceptions ?? []).map((e): NormalizedException => {
       const at = e.package.lastIndexOf('@');
@@ -76,6 +78,7 @@ export function normalizeIdentities(doc: IdentitiesPolicy): NormalizedPolicy {
       builder: null,
       runnerEnvironments: null,
       buildTriggers: null,
+      minReleaseAgeDays: null,
       enforcement,
     });
   }
@@ -89,6 +92,8 @@ export function normalizeIdentities(doc: IdentitiesPolicy): NormalizedPolicy {
     registriesUnsigned: (registries?.unsigned ?? []).map((host) => normalizeHost(host)),
     sources: { ...DEFAULT_SOURCES },
     identityLock: null,
+    minReleaseAgeDays: null,
+    minReleaseAgeExclude: [],
     rules: [...rules.values()],
     exceptions: [],
   };
@@ -116,6 +121,7 @@ function normalizeRule(rule: Rule, policyEnforcement: Enforcement): NormalizedRu
     builder: rule.builder === undefined ? null : { uri: rule.builder, pattern: builderPattern(rule.builder) },
     runnerEnvironments: runner === undefined ? null : typeof runner === 'string' ? [runner] : [...runner],
     buildTriggers: rule.buildTrigger === undefined ? null : [...rule.buildTrigger],
+    minReleaseAgeDays: rule.minReleaseAgeDays ?? null,
     // A policy-wide audit wins: under it nothing blocks.
     enforcement: policyEnforcement === 'audit' ? 'audit' : (rule.enforcement ?? policyEnforcement),
   };

@@ -101,6 +101,8 @@ export type WaivableCode =
   | 'TLOG_NOT_PINNED'
   | 'TRUST_DOWNGRADE'
   | 'IDENTITY_CHANGED'
+  | 'RELEASE_TOO_NEW'
+  | 'RELEASE_AGE_UNKNOWN'
   | 'NO_MATCHING_RULE';
 
 /**
@@ -131,6 +133,14 @@ export interface RulesPolicy {
    * What to do when a version of a package has no verified provenance (or publish attestation) though a version published before it had one, whatever their version numbers: publish order per the registry's packument `time` (unsigned registry metadata; the judged version's signed publish-attestation log time when it has one), version order where the times do not tell; a release is not judged by prereleases. `fail` (a finding under the rule's enforcement), `warn` (a finding under audit enforcement) or `off`. Default `fail`.
    */
   downgrade?: 'fail' | 'warn' | 'off';
+  /**
+   * The release cooldown: a registry package version published less than this many days before the run's clock (`--now`) fails (RELEASE_TOO_NEW under the rule's enforcement), as npm's `min-release-age` and pnpm's `minimumReleaseAge` keep such versions from being installed; a malicious release is usually caught and unpublished within days. The publish time is the publish attestation's signed transparency-log time where one verified, else the registry packument's `time` (unsigned registry metadata, named so in the finding). A version whose publish time cannot be had fails (RELEASE_AGE_UNKNOWN). `0` turns the check off. Absent: npm's `min-release-age` (.npmrc, `npm_config_min_release_age`) with its `min-release-age-exclude` list applies; with neither, no cooldown. A rule's own `minReleaseAgeDays` overrides this one.
+   */
+  minReleaseAgeDays?: number;
+  /**
+   * Package-name globs (`*` within one name segment, as in rules) exempt from the release cooldown, whoever sets it; matched against the real package name, never an npm: alias name. npm's `min-release-age-exclude` applies besides these only when the cooldown comes from npm's `min-release-age`.
+   */
+  minReleaseAgeExclude?: string[];
   /**
    * What to do with a registry package the lockfile pins with sha1 only (as npm 6 and earlier wrote for old packages, and later npm keeps): its tarball is downloaded, must match the sha1 pin, and its sha512 computed from the same bytes is what the registry signature and provenance are verified against; npm itself checks only the sha1 when it installs. `warn` (INTEGRITY_WEAK_PIN under audit enforcement) or `deny` (INTEGRITY_WEAK_PIN under the rule's enforcement). Default `warn`.
    */
@@ -263,6 +273,10 @@ export interface Rule {
    * @minItems 1
    */
   buildTrigger?: [string, ...string[]];
+  /**
+   * The release cooldown, in days, for the packages this rule matches (RELEASE_TOO_NEW); overrides the policy's `minReleaseAgeDays` and npm's `min-release-age`; `0` turns it off for them. Where several rules apply to a package (alias names, hosts), the longest cooldown stands.
+   */
+  minReleaseAgeDays?: number;
   /**
    * This rule's enforcement; default the policy's. `audit` here reports this rule's findings without failing; under a policy-wide `audit` it has no effect.
    */

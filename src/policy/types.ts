@@ -2,7 +2,7 @@
 // what evaluation takes in and what it gives back.
 
 import type { CheckFinding, CheckFindingCode } from '../check/types.js';
-import type { PackageRef, PackageSource } from '../types.js';
+import type { NpmReleaseAge, PackageRef, PackageSource } from '../types.js';
 import type { PackageFacts } from '../verify/types.js';
 import type { WaivableCode } from './policy.generated.js';
 
@@ -52,6 +52,8 @@ export interface NormalizedRule {
   builder: { uri: string; pattern: string } | null;
   runnerEnvironments: string[] | null;
   buildTriggers: string[] | null;
+  // The release cooldown in days for the packages it matches; null: the policy's.
+  minReleaseAgeDays: number | null;
   // The rule's effective enforcement (a policy-wide audit wins).
   enforcement: Enforcement;
 }
@@ -84,6 +86,10 @@ export interface NormalizedPolicy {
   sources: Record<NonRegistrySource, SourceAction>;
   // As written: relative to the policy file.
   identityLock: string | null;
+  // The release cooldown in days; null: npm's `min-release-age`, if set.
+  minReleaseAgeDays: number | null;
+  // Package-name globs exempt from the cooldown.
+  minReleaseAgeExclude: NameMatcher[];
   rules: NormalizedRule[];
   exceptions: NormalizedException[];
 }
@@ -153,6 +159,8 @@ export interface PolicyInput {
   subjects: PolicySubject[];
   trustedLogs: TrustedLog[];
   identityLock?: IdentityLock;
+  // npm's configured release cooldown, applied when the policy sets none.
+  npmReleaseAge?: NpmReleaseAge;
 }
 
 export interface PolicyFinding {

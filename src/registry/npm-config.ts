@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Config from '@npmcli/config';
 import { ConfigError } from '../errors.js';
+import type { NpmReleaseAge } from '../types.js';
 import { findNpmInstallDir } from './npm-install-dir.js';
 
 const require = createRequire(import.meta.url);
@@ -22,6 +23,8 @@ export interface NpmSettings {
   attestationsRegistry?: string;
   // npm's cache directory (`cache`), under which verify-deps keeps its own cache.
   npmCacheDir: string;
+  // npm's release cooldown (`min-release-age`, `min-release-age-exclude`); absent when unset.
+  releaseAge?: NpmReleaseAge;
 }
 
 // Reads npm's configuration exactly as npm does for this project (project, user and global
@@ -55,9 +58,11 @@ export async function loadNpmSettings(projectDir: string, overrides: { registry?
   const flat = { ...config.flat } as NpmFlatOptions;
   assertRegistryUrl(flat.registry, 'registry');
   const attestationsRegistry = getAttestationsRegistry(config, overrides.attestationsRegistry);
+  const releaseAge = getReleaseAge(config, flat);
   return {
     flat,
     ...(attestationsRegistry === undefined ? {} : { attestationsRegistry }),
+    ...(releaseAge === undefined ? {} : { releaseAge }),
     npmCacheDir: String(config.get('cache') ?? join(process.env.HOME ?? '.', '.npm')),
   };
 }
@@ -94,4 +99,20 @@ function getAttestationsRegistry(config: Config, flag: string | undefined): stri
 // A registry URL as npm joins paths to it: with one trailing slash.
 export function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
+}
+
+// npm's `min-release-age` (days; npm 11 defines it) and the exemptions npm flattens from
+// `min-release-age-exclude` (names or minimatch globs, comma lists split). A value npm would not
+// read as a number of days is an error: a cooldown silently dropped would let every release in.
+function getReleaseAge(config: Config, flat: NpmFlatOptions): NpmReleaseAge | undefined {
+  const value = config.get('min-release-age');
+  if (value === undefined || value === null || value === '') return undefined;
+  const days = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(days) || days < 0) {
+    throw new ConfigError('NPM_CONFIG_INVALID', `min-release-age: expected a number of days, got ${JSON.stringify(value)}`, {
+      hint: 'Check the .npmrc files npm reads (`npm config get min-release-age`).',
+    });
+  }
+  const exclude = Array.isArray(flat.minReleaseAgeExclude) ? flat.minReleaseAgeExclude.map(String) : [];
+  return { days, exclude };
 }
