@@ -20,6 +20,7 @@ const normalizedCatchAll = (enforcement: string) => ({
   builder: null,
   runnerEnvironments: null,
   buildTriggers: null,
+  minReleaseAgeDays: null,
   enforcement,
 });
 
@@ -35,6 +36,8 @@ describe('normalizeRules', () => {
       registriesUnsigned: [],
       sources: DEFAULT_SOURCES,
       identityLock: null,
+      minReleaseAgeDays: null,
+      minReleaseAgeExclude: [],
       rules: [normalizedCatchAll('strict')],
       exceptions: [],
     });
@@ -52,6 +55,8 @@ describe('normalizeRules', () => {
       registries: { allowed: ['Registry.NPMJS.org:443'], unsigned: ['NPM.Internal.example:443'] },
       sources: { git: 'deny', link: 'warn' },
       identityLock: 'verify-deps.identities.json',
+      minReleaseAgeDays: 2,
+      minReleaseAgeExclude: ['@scope/*', 'internal'],
       rules: [
         {
           name: 'pinned',
@@ -62,6 +67,7 @@ describe('normalizeRules', () => {
           builder,
           runnerEnvironment: 'github-hosted',
           buildTrigger: ['push', 'release'],
+          minReleaseAgeDays: 7.5,
           enforcement: 'audit',
         },
         { name: 'from package.json', match: { package: 'b' }, require: { provenance: true }, sourceRepository: 'package-json', runnerEnvironment: ['github-hosted', 'gitlab-hosted'] },
@@ -82,6 +88,8 @@ describe('normalizeRules', () => {
       registriesUnsigned: ['npm.internal.example'],
       sources: { ...DEFAULT_SOURCES, git: 'deny', link: 'warn' },
       identityLock: 'verify-deps.identities.json',
+      minReleaseAgeDays: 2,
+      minReleaseAgeExclude: [matcher('@scope/*'), matcher('internal')],
       rules: [
         {
           name: 'pinned',
@@ -93,6 +101,7 @@ describe('normalizeRules', () => {
           builder: { uri: builder, pattern: builderPattern(builder) },
           runnerEnvironments: ['github-hosted'],
           buildTriggers: ['push', 'release'],
+          minReleaseAgeDays: 7.5,
           enforcement: 'audit',
         },
         {
@@ -153,6 +162,7 @@ describe('normalizeIdentities', () => {
     builder: null,
     runnerEnvironments: null,
     buildTriggers: null,
+    minReleaseAgeDays: null,
     enforcement,
   });
 
@@ -181,6 +191,8 @@ describe('normalizeIdentities', () => {
       registriesUnsigned: ['npm.internal.example'],
       sources: DEFAULT_SOURCES,
       identityLock: null,
+      minReleaseAgeDays: null,
+      minReleaseAgeExclude: [],
       rules: [
         rule('npm:Registry.NPMJS.org/@scope/*', 'registry.npmjs.org', '@scope/*', [GITHUB_ISSUER, GITLAB_ISSUER], 'audit'),
         rule('npm:npm.corp.example:8443/*', 'npm.corp.example:8443', '*', [GITHUB_ISSUER], 'audit'),
