@@ -51,6 +51,13 @@ describe('the policies shipped in policies/', () => {
     expect(github.test('https://github.com.evil.example/org/repo/.github/workflows/release.yml@refs/heads/main')).toBe(false);
     expect(github.test('x https://github.com/org/repo/.github/workflows/release.yml@refs/heads/main')).toBe(false);
   });
+
+  it('strict.json and audit.json hold releases to a 2-day cooldown; default.json leaves it to npm\'s min-release-age', () => {
+    const cooldownOf = (file: string) => parsePolicy(readFileSync(new URL(file, POLICIES), 'utf8'), file).policy.minReleaseAgeDays;
+    expect(cooldownOf('strict.json')).toBe(2);
+    expect(cooldownOf('audit.json')).toBe(2);
+    expect(cooldownOf('default.json')).toBeNull();
+  });
 });
 
 describe('broken policies: every problem, at its JSON path', () => {
@@ -61,6 +68,14 @@ describe('broken policies: every problem, at its JSON path', () => {
     expect(error.file).toBe('broken.json');
     expect(error.message).toMatch(/^broken\.json .*\(2 problems\)$/);
     expect(error.details.split('\n').map((line) => line.split(': ')[0]).sort()).toEqual(['/enforcement', '/extra']);
+  });
+
+  it('a negative or non-numeric release cooldown, an empty exclusion glob', () => {
+    expect(problemPaths({ ...BASE, minReleaseAgeDays: -1, minReleaseAgeExclude: [''], rules: [{ name: 'r', match: { package: '*' }, minReleaseAgeDays: '2' }] })).toEqual([
+      '/minReleaseAgeDays',
+      '/minReleaseAgeExclude/0',
+      '/rules/0/minReleaseAgeDays',
+    ]);
   });
 
   it('wrong types', () => {
