@@ -82,3 +82,49 @@ describe("npm's builtin config", () => {
     expect(await load()).toBe('https://project.example/');
   });
 });
+
+// npm's release cooldown, as npm 11 reads it: `min-release-age` in days, and the names or globs
+// of `min-release-age-exclude` (each line of the list, comma lists split).
+describe("npm's release cooldown", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await makeTempDir());
+  });
+  beforeEach(() => {
+    process.env = { ...saved, npm_config_userconfig: join(dir, 'no-user-npmrc'), npm_config_globalconfig: join(dir, 'no-global-npmrc') };
+    delete process.env.npm_config_min_release_age;
+    delete process.env.npm_config_min_release_age_exclude;
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await cleanup();
+  });
+
+  const withNpmrc = async (text: string): Promise<string> => {
+    await writeFile(join(dir, '.npmrc'), text);
+    return dir;
+  };
+
+  it('is read from .npmrc with its exclusions', async () => {
+    const project = await withNpmrc('min-release-age=3\nmin-release-age-exclude[]=@corp/*\nmin-release-age-exclude[]=one,two\n');
+    expect((await loadNpmSettings(project)).releaseAge).toEqual({ days: 3, exclude: ['@corp/*', 'one', 'two'] });
+  });
+
+  it('is read from the environment, as npm reads npm_config_min_release_age', async () => {
+    process.env.npm_config_min_release_age = '1.5';
+    expect((await loadNpmSettings(await withNpmrc(''))).releaseAge).toEqual({ days: 1.5, exclude: [] });
+  });
+
+  it('is absent unless set', async () => {
+    expect((await loadNpmSettings(await withNpmrc(''))).releaseAge).toBeUndefined();
+  });
+
+  it('a negative number of days is NPM_CONFIG_INVALID: a cooldown dropped silently would let every release in', async () => {
+    const error = await loadNpmSettings(await withNpmrc('min-release-age=-2\n')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).code).toBe('NPM_CONFIG_INVALID');
+  });
+});
