@@ -34,10 +34,10 @@ interface ReportPackage {
   evidence?: { registrySignature?: { status?: string }; attestations?: Array<{ status?: string }> };
 }
 
-export async function runVerifyDeps(env: BenchEnvironment, o: { cache: string; report: string; sri: string; now: string; extraNodeArgs?: string[] }): Promise<ToolRun> {
+export async function runVerifyDeps(env: BenchEnvironment, o: { cache: string; report: string; sri: string; now: string; extraNodeArgs?: string[]; extraArgs?: string[]; extraEnv?: NodeJS.ProcessEnv }): Promise<ToolRun> {
   env.registry.resetLog();
-  const args = [...(o.extraNodeArgs ?? []), CLI_BIN, 'check', env.dir, '--registry', env.registry.url, '--trusted-root', env.trustedRoot, '--cache', o.cache, '--now', o.now, '--report', o.report, '--sri', o.sri];
-  const run = await measure(process.execPath, args, { cwd: env.dir, env: baseEnv() });
+  const args = [...(o.extraNodeArgs ?? []), CLI_BIN, 'check', env.dir, '--registry', env.registry.url, '--trusted-root', env.trustedRoot, '--cache', o.cache, '--now', o.now, '--report', o.report, '--sri', o.sri, ...(o.extraArgs ?? [])];
+  const run = await measure(process.execPath, args, { cwd: env.dir, env: { ...baseEnv(), ...o.extraEnv } });
   const requests = env.registry.requests.length;
   try {
     const report = JSON.parse(readFileSync(o.report, 'utf8')) as { verdict: string; counts: Record<string, number>; packages: ReportPackage[] };
