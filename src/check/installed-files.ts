@@ -5,6 +5,7 @@ import { constants } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import pLimit, { type LimitFunction } from 'p-limit';
 
 // What is at a package-relative posix path: a regular file and its sha512 (hex), or something
 // npm never extracts from a tarball (a symlink, a FIFO, a socket, a device).
@@ -21,27 +22,39 @@ export interface InstalledWalk {
 // Files this large or larger are hashed as a stream, smaller ones read whole (fewer calls).
 const STREAM_FROM_BYTES = 1024 * 1024;
 
+// Files of a package read at once: most are small, and each read waits on the disk, not the CPU.
+const FILES_IN_FLIGHT = 16;
+
 // Hashes every entry below a package directory, keyed by its package-relative posix path, except
 // the directories `isForeign` names. Throws when the directory cannot be read.
 export async function hashInstalledPackage(packageDir: string, walk: InstalledWalk): Promise<Map<string, InstalledEntry>> {
   const entries = new Map<string, InstalledEntry>();
-  await walkDirectory(packageDir, '', walk, entries);
+  await walkDirectory(packageDir, '', { ...walk, entries, limit: pLimit(FILES_IN_FLIGHT) });
   return entries;
 }
 
-async function walkDirectory(absDir: string, relDir: string, walk: InstalledWalk, entries: Map<string, InstalledEntry>): Promise<void> {
+interface Walk extends InstalledWalk {
+  entries: Map<string, InstalledEntry>;
+  limit: LimitFunction;
+}
+
+async function walkDirectory(absDir: string, relDir: string, walk: Walk): Promise<void> {
+  const pending: Array<Promise<void>> = [];
   for (const entry of await readdir(absDir, { withFileTypes: true })) {
     const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
     const abs = join(absDir, entry.name);
     if (entry.isDirectory()) {
-      if (!walk.isForeign(rel)) await walkDirectory(abs, rel, walk, entries);
+      if (!walk.isForeign(rel)) pending.push(walkDirectory(abs, rel, walk));
     } else if (entry.isFile()) {
-      entries.set(rel, await hashFile(abs));
-      walk.onFileHashed?.();
+      pending.push(walk.limit(async () => {
+        walk.entries.set(rel, await hashFile(abs));
+        walk.onFileHashed?.();
+      }));
     } else {
-      entries.set(rel, { kind: 'other' });
+      walk.entries.set(rel, { kind: 'other' });
     }
   }
+  await Promise.all(pending);
 }
 
 // Opened with O_NOFOLLOW: a file swapped for a symlink after readdir is not followed out of the
