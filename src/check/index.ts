@@ -12,6 +12,7 @@ import type { PackageRef } from '../types.js';
 import { assertFreshTrust, assertFreshTrustAllowed } from './fresh-trust.js';
 import { toRegistryKeys, verifyPackageEvidence, type PackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
 import type { EvidenceSources } from '../registry/evidence.js';
+import { FILES_IN_FLIGHT } from './installed-files.js';
 import { readLockfileLocations } from './installed.js';
 import { checkPackage, type PackageCheckDeps } from './package.js';
 import { prepareRegistry, type RegistryContext } from './registry-context.js';
@@ -212,7 +213,8 @@ async function toInstalledDeps(projectDir: string, tree: ProjectTree): Promise<N
   const lockfile = join(projectDir, tree.inventory.lockfile);
   const lockfileLocations = await readLockfileLocations(lockfile);
   for (const ref of tree.inventory.packages) for (const location of ref.locations) lockfileLocations.add(location);
-  return { rootDir: dirname(lockfile), lockfileLocations };
+  // One bound on the files read at once for the whole run, however many packages are in flight.
+  return { rootDir: dirname(lockfile), lockfileLocations, files: pLimit(FILES_IN_FLIGHT * 2) };
 }
 
 // The logs of the trusted root, by key id, so that a policy can pin a log by its base URL.

@@ -17,23 +17,26 @@ export interface InstalledWalk {
   isForeign: (relDir: string) => boolean;
   // Told after each file is hashed (the bench counts them).
   onFileHashed?: () => void;
+  // Bounds the files read at once across the run (every package in flight shares it); default
+  // FILES_IN_FLIGHT for this package alone.
+  limit?: LimitFunction;
 }
 
 // Files this large or larger are hashed as a stream, smaller ones read whole (fewer calls).
 const STREAM_FROM_BYTES = 1024 * 1024;
 
-// Files of a package read at once: most are small, and each read waits on the disk, not the CPU.
-const FILES_IN_FLIGHT = 16;
+// Files read at once: most are small, and each read waits on the disk, not the CPU.
+export const FILES_IN_FLIGHT = 16;
 
 // Hashes every entry below a package directory, keyed by its package-relative posix path, except
 // the directories `isForeign` names. Throws when the directory cannot be read.
 export async function hashInstalledPackage(packageDir: string, walk: InstalledWalk): Promise<Map<string, InstalledEntry>> {
   const entries = new Map<string, InstalledEntry>();
-  await walkDirectory(packageDir, '', { ...walk, entries, limit: pLimit(FILES_IN_FLIGHT) });
+  await walkDirectory(packageDir, '', { ...walk, entries, limit: walk.limit ?? pLimit(FILES_IN_FLIGHT) });
   return entries;
 }
 
-interface Walk extends InstalledWalk {
+interface Walk extends Omit<InstalledWalk, 'limit'> {
   entries: Map<string, InstalledEntry>;
   limit: LimitFunction;
 }

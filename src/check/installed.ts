@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { VersionManifest } from '../registry/manifest.js';
 import { rehashTarball, toSha512Integrity, toTarballDigestMismatch } from '../sri/index.js';
 import type { PackageRef } from '../types.js';
+import type { LimitFunction } from 'p-limit';
 import { hashInstalledPackage, type InstalledEntry } from './installed-files.js';
 import { getTarball, type TarballDeps } from './tarball.js';
 import { readTarballFiles, type TarballFiles } from './tarball-files.js';
@@ -17,6 +18,8 @@ export interface InstalledDeps extends TarballDeps {
   // Holds a tarball in memory only inside a slot (each up to MAX_TARBALL_BYTES until parsed).
   inTarballSlot: <T>(task: () => Promise<T>) => Promise<T>;
   onFileHashed?: () => void;
+  // Bounds the installed files read at once across the run (open file descriptors).
+  files?: LimitFunction;
 }
 
 // At most this many changed, added or removed files are named per location; one more finding
@@ -77,7 +80,11 @@ async function compareLocation(ref: PackageRef, location: string, expected: Tarb
   };
   let installed: Map<string, InstalledEntry>;
   try {
-    installed = await hashInstalledPackage(dir, { isForeign, ...(deps.onFileHashed === undefined ? {} : { onFileHashed: deps.onFileHashed }) });
+    installed = await hashInstalledPackage(dir, {
+      isForeign,
+      ...(deps.onFileHashed === undefined ? {} : { onFileHashed: deps.onFileHashed }),
+      ...(deps.files === undefined ? {} : { limit: deps.files }),
+    });
   } catch (error) {
     return [unverifiable(`expected to read the files installed at ${location}, got: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)];
   }

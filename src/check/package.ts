@@ -27,7 +27,7 @@ export interface PackageCheckDeps {
   // --rehash: hash the tarball's bytes and compare them with the lockfile's integrity.
   rehash: boolean;
   // --installed: where the lockfile's locations are, to compare each with the tarball.
-  installed?: Pick<InstalledDeps, 'rootDir' | 'lockfileLocations' | 'onFileHashed'>;
+  installed?: Pick<InstalledDeps, 'rootDir' | 'lockfileLocations' | 'onFileHashed' | 'files'>;
   // Bounds the tarballs held in memory at once (each up to MAX_TARBALL_BYTES until hashed).
   tarballs?: LimitFunction;
   npmCacheDir: string;
