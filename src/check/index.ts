@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { sha256Hex } from '../canonical-json.js';
 import { EvidenceCache } from '../registry/cache.js';
@@ -12,7 +12,9 @@ import type { NpmReleaseAge, PackageRef } from '../types.js';
 import { assertFreshTrust, assertFreshTrustAllowed } from './fresh-trust.js';
 import { toRegistryKeys, verifyPackageEvidence, type PackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
 import type { EvidenceSources } from '../registry/evidence.js';
-import { checkPackage } from './package.js';
+import { FILES_IN_FLIGHT } from './installed-files.js';
+import { readLockfileLocations } from './installed.js';
+import { checkPackage, type PackageCheckDeps } from './package.js';
 import { prepareRegistry, type RegistryContext } from './registry-context.js';
 import { findSignatureStrippingRegistries } from './stripping.js';
 import { VerifierPool } from './verifier-pool.js';
@@ -52,6 +54,9 @@ export interface CheckOptions {
   wantsHistory?: (ref: PackageRef, facts: PackageFacts, npmReleaseAge: NpmReleaseAge | undefined) => boolean;
   // Hash every tarball and compare it with the lockfile's integrity (TARBALL_DIGEST_MISMATCH).
   rehash?: boolean;
+  // --installed: compare every installed file of every registry package with its verified
+  // tarball (INSTALLED_TREE_MODIFIED, INSTALLED_PACKAGE_MISSING).
+  installed?: boolean;
   // Told how far the run is: after the walk (done 0) and after each package is checked.
   onProgress?: (progress: CheckProgress) => void;
   // Verify in worker threads (the default); false verifies on the main thread.
@@ -150,6 +155,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     now: options.now,
     wantsHistory: (ref: PackageRef, facts: PackageFacts) => options.wantsHistory?.(ref, facts, settings.releaseAge) ?? false,
     rehash: options.rehash ?? false,
+    ...(options.installed ? { installed: await toInstalledDeps(projectDir, options.tree) } : {}),
     tarballs: pLimit(TARBALLS_IN_FLIGHT),
     npmCacheDir: settings.npmCacheDir,
     warnings,
@@ -201,6 +207,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     requests: http.stats.requests,
     ...(settings.releaseAge === undefined ? {} : { npmReleaseAge: settings.releaseAge }),
   };
+}
+
+// Where the lockfile's locations are, and every location it records: the lockfile's own
+// entries (omitted and unselected ones too) and the walk's.
+async function toInstalledDeps(projectDir: string, tree: ProjectTree): Promise<NonNullable<PackageCheckDeps['installed']>> {
+  const lockfile = join(projectDir, tree.inventory.lockfile);
+  const lockfileLocations = await readLockfileLocations(lockfile);
+  for (const ref of tree.inventory.packages) for (const location of ref.locations) lockfileLocations.add(location);
+  // One bound on the files read at once for the whole run, however many packages are in flight.
+  return { rootDir: dirname(lockfile), lockfileLocations, files: pLimit(FILES_IN_FLIGHT * 2) };
 }
 
 // The logs of the trusted root, by key id, so that a policy can pin a log by its base URL.

@@ -10,6 +10,7 @@ import type { PackageFacts, Trust } from '../verify/index.js';
 import { beforeDeadline, DeadlineExpiredError, toDeadlineFinding } from './deadline.js';
 import { offlineMiss, toFetchFinding } from './fetch-finding.js';
 import type { RegistryContext } from './registry-context.js';
+import { checkInstalledPackage, type InstalledDeps } from './installed.js';
 import { rehashPackage } from './rehash.js';
 import { bindSha1Pin, toWeakPinFinding } from './weak-pin.js';
 import type { CheckFinding, PackageOutcome } from './types.js';
@@ -26,6 +27,8 @@ export interface PackageCheckDeps {
   wantsHistory: (ref: PackageRef, facts: PackageFacts) => boolean;
   // --rehash: hash the tarball's bytes and compare them with the lockfile's integrity.
   rehash: boolean;
+  // --installed: where the lockfile's locations are, to compare each with the tarball.
+  installed?: Pick<InstalledDeps, 'rootDir' | 'lockfileLocations' | 'onFileHashed' | 'files'>;
   // Bounds the tarballs held in memory at once (each up to MAX_TARBALL_BYTES until hashed).
   tarballs?: LimitFunction;
   npmCacheDir: string;
@@ -56,10 +59,10 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   // MAC vouches for (reusableFacts); --rehash wants the bytes hashed again, so it downloads.
   if (sha1Pin !== undefined && (deps.rehash || reused?.integrity.bound === undefined)) reused = undefined;
   // Evidence is read (or fetched) unless a verification result of it can be reused; --rehash
-  // needs the manifest's tarball path either way.
+  // and --installed need the manifest's tarball path either way.
   let evidence: FetchedEvidence | undefined;
   let fetched = false;
-  if (reused === undefined || deps.rehash) {
+  if (reused === undefined || deps.rehash || deps.installed !== undefined) {
     evidence = cached === undefined ? undefined : forPackage(await deps.cache.getEvidence(cached.evidence), ref);
     if (evidence === undefined) {
       if (deps.offline) return { ...base, fromCache: false, findings: [offlineMiss(`evidence of ${ref.name}@${ref.version}`)] };
@@ -113,6 +116,10 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     const { rehashed, finding } = await inTarballSlot(deps, () => rehashPackage(ref, manifest, deps));
     if (rehashed !== undefined) outcome.rehashed = rehashed;
     if (finding !== undefined) outcome.findings.push(finding);
+  }
+  if (deps.installed !== undefined && evidence !== undefined) {
+    const installedDeps: InstalledDeps = { ...deps, ...deps.installed, inTarballSlot: (task) => inTarballSlot(deps, task) };
+    outcome.findings.push(...(await checkInstalledPackage(ref, evidence.manifest, facts.integrity.bound, installedDeps)));
   }
   if (deps.wantsHistory(ref, facts)) {
     const history = await getHistory(ref, registry, deps);

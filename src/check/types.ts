@@ -8,7 +8,17 @@ import type { NpmKeysOrigin, TrustOrigin } from '../registry/trust-source.js';
 // check stage also reports the verify stage's INPUT_TOO_LARGE, for a registry response past its
 // size limit (src/registry/http.ts). PACKAGE_NAME_INVALID: a name npm cannot parse, never fetched.
 // INTEGRITY_WEAK_PIN: the lockfile pins sha1 only; verified through the downloaded tarball.
-export type CheckFindingCode = VerifyFinding['code'] | 'FETCH_FAILED' | 'OFFLINE_CACHE_MISS' | 'TARBALL_DIGEST_MISMATCH' | 'PACKAGE_NAME_INVALID' | 'INTEGRITY_WEAK_PIN';
+// INSTALLED_TREE_MODIFIED, INSTALLED_PACKAGE_MISSING (--installed): node_modules does not hold
+// exactly the verified tarball's files at a location of the package.
+export type CheckFindingCode =
+  | VerifyFinding['code']
+  | 'FETCH_FAILED'
+  | 'OFFLINE_CACHE_MISS'
+  | 'TARBALL_DIGEST_MISMATCH'
+  | 'PACKAGE_NAME_INVALID'
+  | 'INTEGRITY_WEAK_PIN'
+  | 'INSTALLED_TREE_MODIFIED'
+  | 'INSTALLED_PACKAGE_MISSING';
 
 export interface CheckFinding {
   code: CheckFindingCode;

@@ -25,6 +25,8 @@ export interface CliArgs {
   sri?: string;
   sriFiles: string[];
   rehash: boolean;
+  // --installed: compare node_modules with the verified tarballs.
+  installed: boolean;
   vsa?: string;
   ledger?: string;
   gitlabReport?: string;
@@ -90,6 +92,7 @@ const OPTIONS = {
   sri: { type: 'string' },
   'sri-files': { type: 'string', multiple: true },
   rehash: { type: 'boolean' },
+  installed: { type: 'boolean' },
   vsa: { type: 'string' },
   ledger: { type: 'string' },
   'gitlab-report': { type: 'string' },
@@ -144,6 +147,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     ...optional('sri', values.sri),
     sriFiles: values['sri-files'] ?? [],
     rehash: values.rehash ?? false,
+    installed: values.installed ?? false,
     ...optional('vsa', values.vsa),
     ...optional('ledger', values.ledger),
     ...optional('gitlabReport', values['gitlab-report']),

@@ -36,6 +36,8 @@ export const FINDING_HINTS: Readonly<Record<PolicyFindingCode, string>> = {
   FETCH_FAILED: 'Check the URL the finding names and rerun, or use --offline with a warm cache.',
   OFFLINE_CACHE_MISS: 'Run once online with the same --cache.',
   TARBALL_DIGEST_MISMATCH: 'Tampering or a corrupt npm cache (`npm cache verify`): do not install.',
+  INSTALLED_TREE_MODIFIED: 'node_modules is not what was verified: delete it, reinstall with `npm ci --ignore-scripts`, and find out what wrote there.',
+  INSTALLED_PACKAGE_MISSING: 'Install before checking (`npm ci --ignore-scripts`), with the same --omit as the check.',
   PACKAGE_NAME_INVALID: 'Regenerate the lockfile and find out how the entry got there.',
   PROVENANCE_MISSING: 'Ask the maintainers to publish with provenance, or add a reviewed exception.',
   PUBLISH_ATTESTATION_MISSING: 'Ask the maintainers to publish from a registry that attests, or add a reviewed exception.',

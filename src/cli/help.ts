@@ -35,6 +35,8 @@ Options of check:
   --sri-files <glob>           also hash these files of each verified installed package (repeatable)
   --rehash                     hash every tarball and compare it with the lockfile's integrity
                                (recorded in the report: options.rehash, each package's evidence.rehashed)
+  --installed                  after npm ci --ignore-scripts: compare every file in node_modules
+                               of each registry package with its verified tarball
   --vsa <file>                 also write a SLSA verification summary attestation (unsigned)
   --ledger <dir>               append the report to a hash-chained, append-only ledger
   --omit <dev|optional|peer>   leave out these dependency types, as npm does (repeatable)

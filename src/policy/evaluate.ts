@@ -123,7 +123,9 @@ function underInstalledName(raw: RawFinding, rule: NormalizedRule, names: readon
 // (FETCH_FAILED, OFFLINE_CACHE_MISS, INPUT_TOO_LARGE, VERIFICATION_ERROR) alone; one with neither
 // facts nor a finding fails closed as FETCH_FAILED: judged on no evidence, it would otherwise pass.
 // A sha1-only pin verified through its tarball (INTEGRITY_WEAK_PIN) is a warning unless the
-// policy denies weak pins (weakIntegrity).
+// policy denies weak pins (weakIntegrity). An optional package that is not installed
+// (INSTALLED_PACKAGE_MISSING: npm skips one built for another platform) is a warning: no byte
+// of it is on disk to be unverified.
 function passThrough(subject: PolicySubject, policy: NormalizedPolicy): RawFinding[] {
   const findings: RawFinding[] = subject.verificationFindings
     .filter((f) => subject.registryPublishesKeys || f.code !== 'SIGNATURE_MISSING')
@@ -132,6 +134,7 @@ function passThrough(subject: PolicySubject, policy: NormalizedPolicy): RawFindi
       detail: f.message,
       ...(f.details === undefined ? {} : { details: f.details }),
       ...(f.code === 'INTEGRITY_WEAK_PIN' && policy.weakIntegrity === 'warn' ? { audit: true } : {}),
+      ...(f.code === 'INSTALLED_PACKAGE_MISSING' && f.details?.optional === true ? { audit: true } : {}),
     }));
   const evidenceExpected = subject.ref.source === 'registry' && !subject.ref.bundled;
   if (evidenceExpected && subject.facts === undefined && subject.verificationFindings.length === 0) {

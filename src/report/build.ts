@@ -15,7 +15,7 @@ export interface ReportContext {
   projectDir: string;
   ci?: CiContext;
   // The run's options that change what was checked (--rehash, --omit); default neither.
-  options?: { rehash: boolean; omit: readonly OmitType[] };
+  options?: { rehash: boolean; installed?: boolean; omit: readonly OmitType[] };
 }
 
 // Why a run stopped: the error's stable code (INTERNAL_ERROR for a bug) and its one line.
@@ -105,7 +105,7 @@ export function buildFailedRunReport(inputs: GateInputs, now: Date, error: RunEr
 }
 
 function toOptions(context: ReportContext): NonNullable<ComplianceReport['options']> {
-  return { rehash: context.options?.rehash ?? false, omit: [...(context.options?.omit ?? [])] };
+  return { rehash: context.options?.rehash ?? false, ...(context.options?.installed ? { installed: true as const } : {}), omit: [...(context.options?.omit ?? [])] };
 }
 
 // How many packages --omit left out, when it was given.

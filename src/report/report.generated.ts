@@ -200,6 +200,10 @@ export interface ComplianceReport {
      */
     rehash: boolean;
     /**
+     * --installed: every file installed in node_modules for a registry package was compared with its verified tarball (INSTALLED_TREE_MODIFIED, INSTALLED_PACKAGE_MISSING). Absent when not asked for.
+     */
+    installed?: true;
+    /**
      * --omit: the dependency types left out of the tree (counts.omitted says how many packages).
      */
     omit: ('dev' | 'optional' | 'peer')[];

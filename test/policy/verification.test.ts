@@ -122,3 +122,23 @@ describe('a lockfile pin of sha1 only, bound through the downloaded tarball', ()
     expect(verification.reasons).toEqual([{ kind: 'findings-standing', codes: ['TRUST_DOWNGRADE'] }]);
   });
 });
+
+describe('--installed findings', () => {
+  const installed = (code: 'INSTALLED_TREE_MODIFIED' | 'INSTALLED_PACKAGE_MISSING', details: Record<string, unknown>) =>
+    subject('a', '1.0.0', [], { verificationFindings: [{ code, message: code, details }] });
+
+  it('a file of node_modules that is not the tarball\'s fails the gate, the package unverified', () => {
+    const decision = evaluatePolicy({ subjects: [installed('INSTALLED_TREE_MODIFIED', { location: 'node_modules/a', path: 'index.js', kind: 'changed' })], trustedLogs: [REKOR] }, oneRule({}), NOW);
+    expect(decision.verdict).toBe('fail');
+    expect(decision.packages[0]?.findings.map((f) => [f.code, f.enforcement])).toEqual([['INSTALLED_TREE_MODIFIED', 'strict']]);
+    expect(decision.packages[0]?.verification.verified).toBe(false);
+  });
+
+  it('a package not installed fails the gate; an optional one (npm skips those built for another platform) is a warning', () => {
+    const required = evaluatePolicy({ subjects: [installed('INSTALLED_PACKAGE_MISSING', { location: 'node_modules/a', optional: false })], trustedLogs: [REKOR] }, oneRule({}), NOW);
+    expect(required.verdict).toBe('fail');
+    const optional = evaluatePolicy({ subjects: [installed('INSTALLED_PACKAGE_MISSING', { location: 'node_modules/a', optional: true })], trustedLogs: [REKOR] }, oneRule({}), NOW);
+    expect(optional.verdict).toBe('pass');
+    expect(optional.packages[0]?.findings.map((f) => [f.code, f.enforcement])).toEqual([['INSTALLED_PACKAGE_MISSING', 'audit']]);
+  });
+});

@@ -75,12 +75,14 @@ export interface SyntheticPackageSpec {
   name: string;
   version: string;
   manifest?: Record<string, unknown>;
+  // Files of the tarball besides package/package.json, by package-relative path.
+  files?: Record<string, string>;
 }
 
 // Scenario of generated packages with real tarballs and their true integrity.
 export function syntheticScenario(pki: TestPki, specs: SyntheticPackageSpec[], o: ScenarioOptions = {}): BuiltScenario {
   const shells = specs.map((s): ScenarioPackage => {
-    const tarball = makeTarball({ name: s.name, version: s.version, ...s.manifest });
+    const tarball = makeTarball({ name: s.name, version: s.version, ...s.manifest }, s.files);
     return { name: s.name, version: s.version, integrity: sha512Integrity(tarball), tarball, manifest: s.manifest ?? {} };
   });
   return dress(pki, shells, o);

@@ -44,7 +44,7 @@ export async function runCheckCommand(args: CliArgs, io: CliIo, clockAtStart: Da
     toolVersion: TOOL_VERSION,
     projectDir: paths.projectDir,
     ...(ci === undefined ? {} : { ci }),
-    options: { rehash: args.rehash, omit: args.omit },
+    options: { rehash: args.rehash, installed: args.installed, omit: args.omit },
   };
   // --quiet: not even the start line.
   const progress = new ProgressReporter(args.quiet ? () => undefined : io.stderr, interactive);
@@ -170,6 +170,7 @@ export function toGateOptions(args: CliArgs, clockAtStart: Date): GateOptions {
     ...(args.policy === undefined ? {} : { policyFile: args.policy }),
     ...(args.mode === undefined ? {} : { mode: args.mode }),
     rehash: args.rehash,
+    installed: args.installed,
     ...(args.runTimeoutMs === undefined ? {} : { deadlineMs: args.runTimeoutMs }),
   };
 }

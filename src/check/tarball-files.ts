@@ -1,0 +1,57 @@
+// The files a registry tarball puts on disk when npm installs it, each with the sha512 of its
+// bytes: what node_modules must hold for the package. Read with node-tar's parser, the library
+// npm (pacote) extracts with, following the rules pacote gives it.
+
+import { createHash } from 'node:crypto';
+import { basename, posix } from 'node:path';
+import { Parser, type ReadEntry } from 'tar';
+
+// Package-relative posix path → sha512 (hex) of the bytes npm writes there.
+export type TarballFiles = Map<string, string>;
+
+// Hashes every file a tarball installs, streaming each entry through sha512. Mirrors pacote's
+// extraction (lib/fetcher.js #tarxOptions): the first path component ("package/") is stripped,
+// links are not extracted, only regular files are written, a `.gitignore` becomes `.npmignore`
+// unless an `.npmignore` beside it came first, a path with `..` is refused and a leading `/`
+// dropped, and a later entry for the same path replaces an earlier one. Where this model and
+// npm could differ, the installed file is reported, never accepted unseen. Entries npm would
+// skip with a warning are skipped; rejects when the bytes are not a gzipped (or plain) tar archive.
+export function readTarballFiles(bytes: Uint8Array): Promise<TarballFiles> {
+  const files: TarballFiles = new Map();
+  const sawIgnores = new Set<string>();
+  return new Promise((resolve, reject) => {
+    const parser = new Parser({
+      onReadEntry: (entry: ReadEntry) => {
+        const path = toInstalledPath(entry, sawIgnores);
+        if (path === undefined) {
+          entry.resume();
+          return;
+        }
+        const hash = createHash('sha512');
+        entry.on('data', (chunk: Buffer) => hash.update(chunk));
+        entry.on('end', () => files.set(path, hash.digest('hex')));
+      },
+    });
+    parser.on('error', reject);
+    parser.on('end', () => resolve(files));
+    parser.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  });
+}
+
+// Where npm writes an entry, relative to the package directory; undefined when it writes none.
+function toInstalledPath(entry: ReadEntry, sawIgnores: Set<string>): string | undefined {
+  if (!/File$/.test(entry.type)) return undefined;
+  let path = entry.path;
+  const base = basename(path);
+  if (base === '.npmignore') sawIgnores.add(path);
+  else if (base === '.gitignore') {
+    const renamed = path.replace(/\.gitignore$/, '.npmignore');
+    if (sawIgnores.has(renamed)) return undefined;
+    path = renamed;
+  }
+  const parts = path.split('/').slice(1);
+  if (parts.includes('..')) return undefined;
+  const stripped = parts.join('/').replace(/^\/+/, '');
+  const normal = posix.normalize(stripped);
+  return normal === '' || normal === '.' || normal.endsWith('/') ? undefined : normal;
+}
