@@ -38,7 +38,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const policy = options.mode === undefined ? loaded.policy : withEnforcement(loaded.policy, options.mode);
   const tree = await readProjectTree(options.dir, { ...options.treeOptions, omit: options.omit });
   options.onInputs?.({ ...tree, policy: { ...loaded, policy } });
-  const check = await runCheck({ ...options, tree, wantsHistory: (ref, facts) => needsHistory({ ref, facts }, policy) });
+  const check = await runCheck({ ...options, tree, wantsHistory: (ref, facts) => needsHistory({ ref, facts }, policy, options.now) });
   const decision = evaluatePolicy(toPolicyInput(check, loaded.identityLock), policy, options.now);
   return { check, policy: { ...loaded, policy }, decision };
 }

@@ -6,6 +6,7 @@ export { evaluatePolicy, isIncompleteCode } from './evaluate.js';
 export { getVerification, isPassedUnverified } from './verification.js';
 export { unsignedOptIn } from './check-evidence.js';
 export { needsHistory } from './check-downgrade.js';
+export { getPublishingEvidence, type PublishingEvidence } from './publishing.js';
 export { learnIdentityLock } from './identity-lock.js';
 export { parseIdentityLock, serializeIdentityLock } from './identity-lock-file.js';
 export { normalizeRepositoryUrl } from './repository-url.js';
