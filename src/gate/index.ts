@@ -41,7 +41,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
   const check = await runCheck({
     ...options,
     tree,
-    wantsHistory: (ref, facts, npmReleaseAge) => needsHistory({ ref, facts }, policy) || needsReleaseTime({ ref, facts }, policy, npmReleaseAge),
+    wantsHistory: (ref, facts, npmReleaseAge) => needsHistory({ ref, facts }, policy, options.now) || needsReleaseTime({ ref, facts }, policy, npmReleaseAge),
   });
   const decision = evaluatePolicy(toPolicyInput(check, loaded.identityLock), policy, options.now);
   return { check, policy: { ...loaded, policy }, decision };

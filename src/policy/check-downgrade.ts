@@ -4,20 +4,32 @@
 // from a laptop instead of CI, whatever version number it picks: `0.9.1` published after `1.0.0`
 // adopted provenance is as much a downgrade as `1.0.1`. Publish time supersedes version order,
 // which also flagged a release older than the provenance it was compared with (a later backport
-// to an older line); version order decides only where the times cannot.
+// to an older line); version order decides only where the times cannot. Above provenance, pnpm's
+// ranking of how a version was published (publishing.ts): a token publish after a trusted
+// publisher's, or a trusted publisher's after a staged publish a person approved, is a downgrade
+// too, per the packument's unsigned `_npmUser` claims.
 
 import semver from 'semver';
 import type { PackageFacts } from '../verify/types.js';
 import { verifiedOf, type RawFinding } from './evidence.js';
 import { getJudgedTime, type JudgedTime } from './publish-time.js';
+import { getEarlierLevel, getJudgedLevel, PUBLISHING_RANK, toPublishedBy, type PublishingLevel } from './publishing.js';
 import type { NormalizedPolicy, PolicySubject, VersionHistory, VersionHistoryEntry } from './types.js';
 
-// Whether evaluation would read this package's history: only a registry package that lacks
-// verified provenance or a verified publish attestation can be a downgrade. Lets the caller
-// fetch the (large) packument only when it matters.
-export function needsHistory(subject: Pick<PolicySubject, 'ref' | 'facts'>, policy: NormalizedPolicy): boolean {
+// Whether evaluation would read this package's history: a registry package, unless its signed
+// publish time puts it outside the policy's ignore window. Every other one can be a downgrade:
+// only the packument says whether it was a staged publish (the one level nothing outranks), so
+// it is fetched even for a version with verified provenance and publish attestation.
+export function needsHistory(subject: Pick<PolicySubject, 'ref' | 'facts'>, policy: NormalizedPolicy, now: Date): boolean {
   if (policy.downgrade === 'off' || subject.ref.source !== 'registry' || subject.ref.bundled || subject.facts === undefined) return false;
-  return verifiedOf(subject.facts, 'provenance').length === 0 || verifiedOf(subject.facts, 'publish').length === 0;
+  const signed = subject.facts.publishTime?.signed === true ? Date.parse(subject.facts.publishTime.value) : Number.NaN;
+  return !(Number.isFinite(signed) && isPastWindow(signed, policy, now));
+}
+
+// pnpm's `trustPolicyIgnoreAfter`: a version published longer ago than the window is not judged.
+function isPastWindow(publishedAt: number, policy: NormalizedPolicy, now: Date): boolean {
+  const minutes = policy.downgradeIgnoreAfterMinutes;
+  return minutes !== null && now.getTime() - publishedAt > minutes * 60_000;
 }
 
 // How an earlier version was found to be earlier: by the registry's publish times, or, without
@@ -29,11 +41,13 @@ const LOST = [
   { key: 'publishAttestation', role: 'publish', what: 'a publish attestation' },
 ] as const;
 
-// Checks the history for a downgrade; none when the history was not fetched.
-export function checkDowngrade(subject: PolicySubject, facts: PackageFacts, policy: NormalizedPolicy): RawFinding[] {
+// Checks the history for a downgrade; none when the history was not fetched, or when the judged
+// version was published before the ignore window (a version without a known time is judged).
+export function checkDowngrade(subject: PolicySubject, facts: PackageFacts, policy: NormalizedPolicy, now: Date): RawFinding[] {
   if (policy.downgrade === 'off' || subject.history === undefined) return [];
   const { name, version } = subject.ref;
   const judged = getJudgedTime(facts, subject.history);
+  if (judged !== undefined && isPastWindow(judged.at, policy, now)) return [];
   // pnpm's rule: a release is not judged by prereleases (a CI-built beta does not commit the
   // release line to CI); a prerelease is judged by every earlier version.
   const isRelease = semver.prerelease(version) === null;
@@ -57,7 +71,62 @@ export function checkDowngrade(subject: PolicySubject, facts: PackageFacts, poli
       ...(policy.downgrade === 'warn' ? { audit: true } : {}),
     });
   }
+  const publishing = checkPublishingDowngrade(subject, facts, subject.history, candidates, judged);
+  if (publishing !== undefined) findings.push({ ...publishing, ...(policy.downgrade === 'warn' ? { audit: true } : {}) });
   return findings;
+}
+
+const LOST_PUBLISHING = {
+  'staged-publish': { key: 'stagedPublish', what: 'a staged publish approved by a person' },
+  'trusted-publisher': { key: 'trustedPublisher', what: 'trusted publishing' },
+} as const;
+
+// The levels above provenance (provenance itself is judged above): the strongest level an earlier
+// version claims above the judged version's, and the version published last with it.
+function checkPublishingDowngrade(subject: PolicySubject, facts: PackageFacts, history: VersionHistory, candidates: VersionHistoryEntry[], judged: JudgedTime | undefined): RawFinding | undefined {
+  const { name, version } = subject.ref;
+  const own = getJudgedLevel(facts, history.publishing);
+  let strongest: PublishingLevel | undefined;
+  for (const entry of candidates) {
+    const level = getEarlierLevel(entry);
+    if (PUBLISHING_RANK[level] >= PUBLISHING_RANK['trusted-publisher'] && PUBLISHING_RANK[level] > PUBLISHING_RANK[strongest ?? own]) strongest = level;
+  }
+  if (strongest !== 'staged-publish' && strongest !== 'trusted-publisher') return undefined;
+  const last = lastEarlier(candidates.filter((h) => getEarlierLevel(h) === strongest), version, judged);
+  if (last === undefined) return undefined;
+  const { entry, order } = last;
+  const { key, what } = LOST_PUBLISHING[strongest];
+  return {
+    code: 'TRUST_DOWNGRADE',
+    detail: `expected ${what} as ${name}@${entry.version} had (per the registry's unsigned metadata), got ${describeLevel(own)}; ${describeOrder(name, version, entry, order, judged)}`,
+    details: {
+      lost: key,
+      order,
+      earlierVersion: entry.version,
+      earlierEvidence: strongest,
+      ...(entry.publishedAt === undefined ? {} : { earlierPublishedAt: entry.publishedAt }),
+      evidence: own,
+      publishedBy: toPublishedBy(history.publishing),
+      ...(judged === undefined ? {} : { publishedAt: judged.value, publishedAtSource: judged.source }),
+      // Whether each version was published by a trusted publisher or staged is the packument's
+      // `_npmUser`, which nothing signs; only the judged version's provenance was verified.
+      publishingSource: 'packument',
+      publishingSigned: false,
+    },
+  };
+}
+
+function describeLevel(level: PublishingLevel): string {
+  switch (level) {
+    case 'trusted-publisher':
+      return 'trusted publishing';
+    case 'provenance':
+      return 'provenance (verified) published with a token';
+    case 'none':
+      return 'neither provenance nor trusted publishing';
+    default:
+      return 'a staged publish';
+  }
 }
 
 // The version published last before the judged one; by version order only when no candidate is

@@ -80,7 +80,7 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
           const raw = [...checkRequirements(subject, facts, rule), ...checkSigner(subject, provenanceIdentities(facts), rule)];
           judged.push(...raw.map((r) => ({ raw: names.includes(name) ? r : underInstalledName(r, rule, names), rule, enforcement: rule.enforcement })));
         }
-        judged.push(...own([...checkEvidence(subject, facts, policy), ...checkTransparencyLogs(facts, policy, input.trustedLogs), ...checkDowngrade(subject, facts, policy)]));
+        judged.push(...own([...checkEvidence(subject, facts, policy), ...checkTransparencyLogs(facts, policy, input.trustedLogs), ...checkDowngrade(subject, facts, policy, now)]));
         judged.push(...own(checkReleaseAge(subject, facts, applied.map((a) => a.rule), policy, input.npmReleaseAge, now)));
         if (input.identityLock !== undefined) judged.push(...own(checkIdentityLock(subject, facts, input.identityLock)));
       }

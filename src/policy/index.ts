@@ -7,6 +7,7 @@ export { getVerification, isPassedUnverified } from './verification.js';
 export { unsignedOptIn } from './check-evidence.js';
 export { needsHistory } from './check-downgrade.js';
 export { needsReleaseTime } from './check-release-age.js';
+export { getPublishingEvidence, type PublishingEvidence } from './publishing.js';
 export { learnIdentityLock } from './identity-lock.js';
 export { parseIdentityLock, serializeIdentityLock } from './identity-lock-file.js';
 export { normalizeRepositoryUrl } from './repository-url.js';

@@ -132,7 +132,7 @@ export interface RulesPolicy {
    */
   enforcement: 'strict' | 'audit';
   /**
-   * What to do when a version of a package has no verified provenance (or publish attestation) though a version published before it had one, whatever their version numbers: publish order per the registry's packument `time` (unsigned registry metadata; the judged version's signed publish-attestation log time when it has one), version order where the times do not tell; a release is not judged by prereleases. `fail` (a finding under the rule's enforcement), `warn` (a finding under audit enforcement) or `off`. Default `fail`.
+   * What to do when a version of a package has no verified provenance (or publish attestation) though a version published before it had one, or was published with weaker evidence than an earlier version by pnpm's ranking (a staged publish approved by a person, above trusted publishing, above provenance, above none; staged and trusted publishing per the packument's `_npmUser`, unsigned registry metadata), whatever their version numbers: publish order per the registry's packument `time` (unsigned registry metadata; the judged version's signed publish-attestation log time when it has one), version order where the times do not tell; a release is not judged by prereleases. `fail` (a finding under the rule's enforcement), `warn` (a finding under audit enforcement) or `off`. Default `fail`.
    */
   downgrade?: 'fail' | 'warn' | 'off';
   /**
@@ -143,6 +143,10 @@ export interface RulesPolicy {
    * Package-name globs (`*` within one name segment, as in rules) exempt from the release cooldown, whoever sets it; matched against the real package name, never an npm: alias name. npm's `min-release-age-exclude` applies besides these only when the cooldown comes from npm's `min-release-age`.
    */
   minReleaseAgeExclude?: string[];
+  /**
+   * Versions published longer ago than this many minutes are not judged for a trust downgrade (pnpm's `trustPolicyIgnoreAfter`): a release that has been installable for weeks without incident need not block the gate. The publish time is the judged version's signed publish-attestation log time when it has one, else the registry's packument `time` (unsigned registry metadata); a version without a known time is judged. Absent: every version is judged.
+   */
+  downgradeIgnoreAfterMinutes?: number;
   /**
    * What to do with a registry package the lockfile pins with sha1 only (as npm 6 and earlier wrote for old packages, and later npm keeps): its tarball is downloaded, must match the sha1 pin, and its sha512 computed from the same bytes is what the registry signature and provenance are verified against; npm itself checks only the sha1 when it installs. `warn` (INTEGRITY_WEAK_PIN under audit enforcement) or `deny` (INTEGRITY_WEAK_PIN under the rule's enforcement). Default `warn`.
    */

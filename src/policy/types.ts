@@ -76,6 +76,8 @@ export interface NormalizedPolicy {
   format: 'rules' | 'identities';
   enforcement: Enforcement;
   downgrade: DowngradeAction;
+  // A version published longer ago than this is not judged for a downgrade; null: every version.
+  downgradeIgnoreAfterMinutes: number | null;
   weakIntegrity: WeakIntegrityAction;
   // Pinned log base URLs (no trailing slash); null: any log of the trusted root.
   transparencyLogs: string[] | null;
@@ -124,12 +126,24 @@ export interface VersionHistoryEntry {
   publishedAt?: string;
   provenance: boolean;
   publishAttestation: boolean;
+  // The packument's `_npmUser.trustedPublisher` and `_npmUser.approver` (unsigned).
+  trustedPublisher?: { id: string; oidcConfigId?: string };
+  approver?: string;
+}
+
+// How the packument's `_npmUser` says a version was published (unsigned registry metadata): by a
+// trusted publisher (OIDC from CI), staged and approved by a person, or neither (a token).
+export interface PublishingClaim {
+  trustedPublisher?: { id: string; oidcConfigId?: string };
+  approver?: string;
 }
 
 // The other versions of a package that claim trust evidence, and the registry's (unsigned)
-// publish time of the version being judged.
+// publish time and publishing claim of the version being judged.
 export interface VersionHistory {
   publishedAt?: string;
+  // Absent: not known (judged as published with a token).
+  publishing?: PublishingClaim;
   versions: VersionHistoryEntry[];
 }
 

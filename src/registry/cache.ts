@@ -305,7 +305,8 @@ function pruned<T>(entries: Record<string, IndexEntry<T>>, today: string): Recor
 }
 
 function isVersionHistory(value: unknown): value is VersionHistory {
-  return isObject(value) && Array.isArray(value.versions) && (value.publishedAt === undefined || typeof value.publishedAt === 'string');
+  // A history stored without the judged version's publishing claim (an earlier release) is refetched.
+  return isObject(value) && Array.isArray(value.versions) && isObject(value.publishing) && (value.publishedAt === undefined || typeof value.publishedAt === 'string');
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { FetchError } from './fetch-error.js';
 import { MAX_PACKUMENT_BYTES, type RegistryHttp } from './http.js';
+import { isRecord } from '../verify/encoding.js';
 import { toRegistryPath } from './package-name.js';
 
 // What the registry's metadata says about one other version: claims, not verified facts. The
@@ -11,12 +12,32 @@ export interface VersionHistoryEntry {
   publishedAt?: string;
   provenance: boolean;
   publishAttestation: boolean;
+  // The version's `_npmUser` claims of how it was published (unsigned; absent: a token).
+  trustedPublisher?: TrustedPublisherClaim;
+  approver?: string;
+}
+
+// `_npmUser.trustedPublisher` of a version published through trusted publishing (OIDC from a CI
+// provider the package trusts): the provider (`github`, `gitlab`) and npm's id of the configuration.
+export interface TrustedPublisherClaim {
+  id: string;
+  oidcConfigId?: string;
+}
+
+// What the packument's `_npmUser` says about how a version was published: by a trusted publisher,
+// or staged and approved by a person (`approver`, the maintainer who approved it). Unsigned
+// registry metadata; neither: published with a token.
+export interface PublishingClaim {
+  trustedPublisher?: TrustedPublisherClaim;
+  approver?: string;
 }
 
 // The other versions of a package whose metadata claims trust evidence, and when the registry
 // says the version being judged was published (the packument's `time`, unsigned).
 export interface VersionHistory {
   publishedAt?: string;
+  // How the registry says the version being judged was published.
+  publishing: PublishingClaim;
   versions: VersionHistoryEntry[];
 }
 
@@ -39,11 +60,27 @@ export async function fetchVersionHistory(http: RegistryHttp, name: string, vers
       const publishedAt = timeOf(time, candidate);
       // npm's metadata names only the provenance predicate (`dist.attestations.provenance`); it
       // does not say whether a publish attestation exists, so none is claimed for history.
-      return { version: candidate, ...(publishedAt === undefined ? {} : { publishedAt }), provenance: Boolean(attestations?.provenance), publishAttestation: false };
+      return { version: candidate, ...(publishedAt === undefined ? {} : { publishedAt }), provenance: Boolean(attestations?.provenance), publishAttestation: false, ...publishingOf(manifest) };
     })
-    .filter((entry) => entry.provenance || entry.publishAttestation);
+    .filter((entry) => entry.provenance || entry.publishAttestation || entry.trustedPublisher !== undefined || entry.approver !== undefined);
   const publishedAt = timeOf(time, version);
-  return { ...(publishedAt === undefined ? {} : { publishedAt }), versions: entries };
+  return { ...(publishedAt === undefined ? {} : { publishedAt }), publishing: publishingOf((versions as Record<string, unknown>)[version]), versions: entries };
+}
+
+// A version entry's `_npmUser.trustedPublisher` and `_npmUser.approver` (pnpm's trust policy reads
+// the same two fields), kept only in the shape npm writes them: anything else claims nothing.
+function publishingOf(manifest: unknown): PublishingClaim {
+  const user = isRecord(manifest) && isRecord(manifest._npmUser) ? manifest._npmUser : undefined;
+  const claim: PublishingClaim = {};
+  const publisher = user?.trustedPublisher;
+  if (isRecord(publisher) && typeof publisher.id === 'string' && publisher.id !== '') {
+    claim.trustedPublisher = { id: publisher.id, ...(typeof publisher.oidcConfigId === 'string' ? { oidcConfigId: publisher.oidcConfigId } : {}) };
+  }
+  // npm's documentation does not describe the field; pnpm reads it as the approver's name. A
+  // person written as `{ name }` is read too.
+  const approver = isRecord(user?.approver) ? user.approver.name : user?.approver;
+  if (typeof approver === 'string' && approver !== '') claim.approver = approver;
+  return claim;
 }
 
 // A time the registry lists that is a date; anything else is as good as none.

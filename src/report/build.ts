@@ -2,7 +2,7 @@ import { isAbsolute, relative } from 'node:path';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import type { CheckResult, PackageOutcome } from '../check/index.js';
 import { subjectRefs, type GateInputs, type GateResult, type LoadedPolicy } from '../gate/index.js';
-import { isIncompleteCode, isPassedUnverified, type PackageDecision, type PolicyFinding } from '../policy/index.js';
+import { getPublishingEvidence, isIncompleteCode, isPassedUnverified, type PackageDecision, type PolicyFinding } from '../policy/index.js';
 import type { OmitType, PackageRef } from '../types.js';
 import type { AttestationFacts, PackageFacts } from '../verify/types.js';
 import type { CiContext } from './ci-context.js';
@@ -165,6 +165,8 @@ function toPackage(ref: PackageRef, outcome: PackageOutcome | undefined, decisio
     waived,
     verification: toVerification(decision),
     evidence: outcome?.facts === undefined ? null : toEvidence(outcome.facts, outcome.rehashed),
+    // Only where the packument was read: without it nothing says how the version was published.
+    ...(outcome?.facts === undefined || outcome.history === undefined ? {} : { publishing: getPublishingEvidence(outcome.facts, outcome.history.publishing) }),
   };
 }
 

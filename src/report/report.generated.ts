@@ -421,6 +421,7 @@ export interface Package {
    * What was verified, or null when no evidence was fetched (non-registry, bundled, or the fetch failed).
    */
   evidence: null | Evidence;
+  publishing?: Publishing;
 }
 /**
  * One finding: a stable code and one line saying what was expected and what was found.
@@ -579,4 +580,46 @@ export interface Attestation {
      */
     integratedTime?: string;
   }[];
+}
+/**
+ * How the version was published, present when the trust-downgrade rule read the package's packument: its provenance as this run verified it, and whether the registry says a trusted publisher or a person approving a staged publish published it (the packument's `_npmUser`, unsigned registry metadata), else a token.
+ */
+export interface Publishing {
+  /**
+   * The trust-downgrade rule's level (pnpm's ranking, strongest first): staged-publish, trusted-publisher (counted only with verified provenance), provenance (verified), none.
+   */
+  level: 'staged-publish' | 'trusted-publisher' | 'provenance' | 'none';
+  /**
+   * verified: provenance verified by this run; none: no provenance verified.
+   */
+  provenance: 'verified' | 'none';
+  /**
+   * Per the packument's `_npmUser` (unsigned): staged-publish (`approver` set), trusted-publisher (`trustedPublisher` set), or token (neither).
+   */
+  publishedBy: 'staged-publish' | 'trusted-publisher' | 'token';
+  /**
+   * The packument's `_npmUser.trustedPublisher` (unsigned): the CI provider and npm's id of the trusted-publisher configuration.
+   */
+  trustedPublisher?: {
+    /**
+     * The provider, as npm names it (github, gitlab).
+     */
+    id: string;
+    /**
+     * npm's id of the trusted-publisher configuration.
+     */
+    oidcConfigId?: string;
+  };
+  /**
+   * The packument's `_npmUser.approver` (unsigned): who approved the staged publish.
+   */
+  approver?: string;
+  /**
+   * Where publishedBy, trustedPublisher and approver come from: the registry's packument.
+   */
+  source: 'packument';
+  /**
+   * false: publishedBy, trustedPublisher and approver are unsigned registry metadata (only provenance is verified).
+   */
+  signed: false;
 }

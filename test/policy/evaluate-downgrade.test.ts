@@ -93,13 +93,13 @@ describe('versions that do not parse (fail closed)', () => {
 describe('needsHistory', () => {
   const missing = (attestations = [publishAttestation()], over: Partial<PolicySubject> = {}) => subject('a', '1.0.0', attestations, over);
 
-  it('only a registry package with facts that lacks verified provenance or a verified publish attestation', () => {
-    expect(needsHistory(missing(), policy)).toBe(true);
-    expect(needsHistory(missing([provenance(githubSigner('org/a'))]), policy)).toBe(true);
-    expect(needsHistory(missing([provenance(githubSigner('org/a')), publishAttestation()]), policy)).toBe(false);
-    expect(needsHistory(missing([], { facts: undefined }), policy)).toBe(false);
-    expect(needsHistory(missing([], { ref: ref('a', '1.0.0', { source: 'git' }) }), policy)).toBe(false);
-    expect(needsHistory(missing([], { ref: ref('a', '1.0.0', { bundled: true }) }), policy)).toBe(false);
+  it('every registry package with facts: even verified provenance and publish attestation can be outranked (trusted or staged publishing)', () => {
+    expect(needsHistory(missing(), policy, NOW)).toBe(true);
+    expect(needsHistory(missing([provenance(githubSigner('org/a'))]), policy, NOW)).toBe(true);
+    expect(needsHistory(missing([provenance(githubSigner('org/a')), publishAttestation()]), policy, NOW)).toBe(true);
+    expect(needsHistory(missing([], { facts: undefined }), policy, NOW)).toBe(false);
+    expect(needsHistory(missing([], { ref: ref('a', '1.0.0', { source: 'git' }) }), policy, NOW)).toBe(false);
+    expect(needsHistory(missing([], { ref: ref('a', '1.0.0', { bundled: true }) }), policy, NOW)).toBe(false);
   });
 });
 

@@ -180,11 +180,11 @@ describe('trust downgrade', () => {
     expect(codes(run(oneRule({}, { downgrade: 'fail' }), unsigned({ history: { versions: [{ version: '2.0.0', provenance: true, publishAttestation: true }] } })))).toEqual([]);
   });
 
-  it('needsHistory: only a registry package missing verified provenance or publish attestation, and only when downgrade is on', () => {
+  it('needsHistory: a registry package with facts, whatever it verified (trusted and staged publishing outrank provenance), and only when downgrade is on', () => {
     const policy = oneRule({}, { downgrade: 'fail' });
-    expect(needsHistory(unsigned(), policy)).toBe(true);
-    expect(needsHistory(signed(), policy)).toBe(false);
-    expect(needsHistory(unsigned(), oneRule({}, { downgrade: 'off' }))).toBe(false);
+    expect(needsHistory(unsigned(), policy, NOW)).toBe(true);
+    expect(needsHistory(signed(), policy, NOW)).toBe(true);
+    expect(needsHistory(unsigned(), oneRule({}, { downgrade: 'off' }), NOW)).toBe(false);
   });
 });
 

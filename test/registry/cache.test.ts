@@ -21,7 +21,11 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-const HISTORY = { publishedAt: '2026-03-01T00:00:00.000Z', versions: [{ version: '1.0.0', publishedAt: '2026-02-01T00:00:00.000Z', provenance: true, publishAttestation: false }] };
+const HISTORY = {
+  publishedAt: '2026-03-01T00:00:00.000Z',
+  publishing: {},
+  versions: [{ version: '1.0.0', publishedAt: '2026-02-01T00:00:00.000Z', provenance: true, publishAttestation: false, trustedPublisher: { id: 'github', oidcConfigId: 'oidc:1' } }],
+};
 const VERIFIED = { verified: { trustDigest: 't', verifiedAt: '2026-11-01T00:00:00.000Z', facts: { findings: [] } } };
 const MAC = new ResultMac(Buffer.alloc(32, 1));
 const evidence = (name: string): FetchedEvidence => ({ name, version: '1.0.0', lockfileIntegrity: null, manifest: { attestationsAdvertised: false } });
@@ -66,6 +70,14 @@ describe('EvidenceCache', () => {
     cache.recordHistory(REGISTRY, 'alpha', '0.9.1', HISTORY);
     await cache.save();
     expect(await new EvidenceCache(dir, new Date('2026-11-24T00:00:00Z')).getHistory(REGISTRY, 'alpha', '0.9.1')).toEqual(HISTORY);
+  });
+
+  it('reads a history stored without the judged version\'s publishing claim (an earlier release) as a miss, so it is fetched again', async () => {
+    const dir = newDir();
+    const { publishing: _omitted, ...older } = HISTORY;
+    const index = { version: 3, packages: {}, history: { 'alpha@0.9.1': { value: older, used: '2026-11-23' } }, packs: {} };
+    await cacache.put(dir, `verify-deps:index:v3:${REGISTRY}`, JSON.stringify(index));
+    expect(await new EvidenceCache(dir, new Date('2026-11-23T00:00:00Z')).getHistory(REGISTRY, 'alpha', '0.9.1')).toBeUndefined();
   });
 
   it('writes the evidence of many packages in a few packs', async () => {

@@ -32,6 +32,7 @@ describe('fetchVersionHistory', () => {
     });
     expect(await fetchVersionHistory(http, 'a', '0.9.1')).toEqual({
       publishedAt: '2026-03-01T00:00:00.000Z',
+      publishing: {},
       versions: [
         { version: '2.0.0-rc.1', provenance: true, publishAttestation: false },
         { version: '1.1.0', provenance: true, publishAttestation: false },
@@ -43,7 +44,32 @@ describe('fetchVersionHistory', () => {
 
   it('a packument without a time map gives no times (the rule then orders by version)', async () => {
     const { http } = fakeHttp({ versions: { '1.0.0': attested, '1.1.0': {} } });
-    expect(await fetchVersionHistory(http, 'a', '1.1.0')).toEqual({ versions: [{ version: '1.0.0', provenance: true, publishAttestation: false }] });
+    expect(await fetchVersionHistory(http, 'a', '1.1.0')).toEqual({ publishing: {}, versions: [{ version: '1.0.0', provenance: true, publishAttestation: false }] });
+  });
+
+  it("reads each version's `_npmUser`: trusted publisher and staged-publish approver, for the judged version and the others; a malformed claim claims nothing", async () => {
+    const trusted = { ...attested, _npmUser: { name: 'GitHub Actions', trustedPublisher: { id: 'github', oidcConfigId: 'oidc:123' } } };
+    const { http } = fakeHttp({
+      versions: {
+        '1.0.0': trusted,
+        // Staged without provenance: listed (a staged publish ranks highest on its own).
+        '1.1.0': { _npmUser: { name: 'alice', approver: 'bob' } },
+        '1.2.0': { _npmUser: { name: 'carol', approver: { name: 'dave' } } },
+        // Claims in another shape: none, so the version is left out.
+        '1.3.0': { _npmUser: { trustedPublisher: 'github', approver: 7 } },
+        '1.4.0': { _npmUser: { name: 'eve' } },
+      },
+    });
+    expect(await fetchVersionHistory(http, 'a', '1.4.0')).toEqual({
+      publishing: {},
+      versions: [
+        { version: '1.2.0', provenance: false, publishAttestation: false, approver: 'dave' },
+        { version: '1.1.0', provenance: false, publishAttestation: false, approver: 'bob' },
+        { version: '1.0.0', provenance: true, publishAttestation: false, trustedPublisher: { id: 'github', oidcConfigId: 'oidc:123' } },
+      ],
+    });
+    expect((await fetchVersionHistory(http, 'a', '1.0.0')).publishing).toEqual({ trustedPublisher: { id: 'github', oidcConfigId: 'oidc:123' } });
+    expect((await fetchVersionHistory(http, 'a', '1.1.0')).publishing).toEqual({ approver: 'bob' });
   });
 
   it('a packument without versions, or none at all, is an error, not an empty history', async () => {
