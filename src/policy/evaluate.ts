@@ -4,6 +4,9 @@
 import { checkRuleCoverage } from './check-coverage.js';
 import { checkDowngrade } from './check-downgrade.js';
 import { checkEvidence } from './check-evidence.js';
+import { checkInstallScripts } from './check-install-scripts.js';
+import { decideInstallScripts } from './install-scripts.js';
+import { getScriptApproval } from './allow-scripts.js';
 import { checkOrigin } from './check-origin.js';
 import { checkRequirements } from './check-requirements.js';
 import { checkSigner } from './check-signer.js';
@@ -41,11 +44,13 @@ export function evaluatePolicy(input: PolicyInput, policy: NormalizedPolicy, now
   }
   const ledger: ExceptionLedger = new Map();
   const packages = input.subjects.map((subject) => evaluateSubject(subject, policy, input, now, ledger));
+  const installScripts = decideInstallScripts(input, policy, packages);
   return {
-    verdict: toVerdict(packages),
+    verdict: toVerdict([...packages.flatMap((p) => p.findings), ...installScripts.findings]),
     enforcement: policy.enforcement,
     packages,
     exceptionsUsed: policy.exceptions.flatMap((e) => ledger.get(e) ?? []),
+    installScripts,
   };
 }
 
@@ -83,6 +88,7 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
         if (input.identityLock !== undefined) judged.push(...own(checkIdentityLock(subject, facts, input.identityLock)));
       }
     }
+    judged.push(...own(checkInstallScripts(subject, getScriptApproval(subject.ref, input.allowScripts ?? {}), policy, applied.map((a) => a.rule))));
   }
   judged.push(...own(expiredExceptions(name, version, policy.exceptions, now)));
   const pkg = `${name}@${version}`;
@@ -138,8 +144,8 @@ function passThrough(subject: PolicySubject, policy: NormalizedPolicy): RawFindi
   return findings;
 }
 
-function toVerdict(packages: readonly PackageDecision[]): PolicyVerdict {
-  const strict = packages.flatMap((p) => p.findings).filter((f) => f.enforcement === 'strict');
+function toVerdict(findings: readonly PolicyFinding[]): PolicyVerdict {
+  const strict = findings.filter((f) => f.enforcement === 'strict');
   if (strict.some((f) => INCOMPLETE_CODES.has(f.code))) return 'incomplete';
   return strict.length > 0 ? 'fail' : 'pass';
 }

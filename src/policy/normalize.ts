@@ -31,6 +31,7 @@ export function normalizeRules(doc: RulesPolicy): NormalizedPolicy {
     enforcement: doc.enforcement,
     downgrade: doc.downgrade ?? 'fail',
     weakIntegrity: doc.weakIntegrity ?? 'warn',
+    installScripts: doc.installScripts ?? 'warn',
     transparencyLogs: doc.transparencyLogs === undefined ? null : doc.transparencyLogs.map(normalizeLogUrl),
     registriesAllowed: doc.registries?.allowed === undefined ? null : doc.registries.allowed.map((host) => normalizeHost(host)),
     registriesUnsigned: (doc.registries?.unsigned ?? []).map((host) => normalizeHost(host)),
@@ -76,6 +77,7 @@ export function normalizeIdentities(doc: IdentitiesPolicy): NormalizedPolicy {
       builder: null,
       runnerEnvironments: null,
       buildTriggers: null,
+      installScriptSigners: null,
       enforcement,
     });
   }
@@ -84,6 +86,7 @@ export function normalizeIdentities(doc: IdentitiesPolicy): NormalizedPolicy {
     enforcement,
     downgrade: 'fail',
     weakIntegrity: 'warn',
+    installScripts: 'warn',
     transparencyLogs: transparency === undefined ? null : [normalizeLogUrl(transparency.log)],
     registriesAllowed: [...new Set([...rules.values()].map((rule) => rule.match.registry as string))],
     registriesUnsigned: (registries?.unsigned ?? []).map((host) => normalizeHost(host)),
@@ -116,6 +119,7 @@ function normalizeRule(rule: Rule, policyEnforcement: Enforcement): NormalizedRu
     builder: rule.builder === undefined ? null : { uri: rule.builder, pattern: builderPattern(rule.builder) },
     runnerEnvironments: runner === undefined ? null : typeof runner === 'string' ? [runner] : [...runner],
     buildTriggers: rule.buildTrigger === undefined ? null : [...rule.buildTrigger],
+    installScriptSigners: rule.installScripts === undefined ? null : rule.installScripts.signer.map(expandIdentity),
     // A policy-wide audit wins: under it nothing blocks.
     enforcement: policyEnforcement === 'audit' ? 'audit' : (rule.enforcement ?? policyEnforcement),
   };
