@@ -20,6 +20,7 @@ const normalizedCatchAll = (enforcement: string) => ({
   builder: null,
   runnerEnvironments: null,
   buildTriggers: null,
+  installScriptSigners: null,
   enforcement,
 });
 
@@ -30,6 +31,7 @@ describe('normalizeRules', () => {
       enforcement: 'strict',
       downgrade: 'fail',
       weakIntegrity: 'warn',
+      installScripts: 'warn',
       transparencyLogs: null,
       registriesAllowed: null,
       registriesUnsigned: [],
@@ -48,6 +50,7 @@ describe('normalizeRules', () => {
       enforcement: 'strict',
       downgrade: 'warn',
       weakIntegrity: 'deny',
+      installScripts: 'fail',
       transparencyLogs: ['https://Rekor.Example.com/', 'https://log.example.com:8443/v1/'],
       registries: { allowed: ['Registry.NPMJS.org:443'], unsigned: ['NPM.Internal.example:443'] },
       sources: { git: 'deny', link: 'warn' },
@@ -62,6 +65,7 @@ describe('normalizeRules', () => {
           builder,
           runnerEnvironment: 'github-hosted',
           buildTrigger: ['push', 'release'],
+          installScripts: { signer: [signer] },
           enforcement: 'audit',
         },
         { name: 'from package.json', match: { package: 'b' }, require: { provenance: true }, sourceRepository: 'package-json', runnerEnvironment: ['github-hosted', 'gitlab-hosted'] },
@@ -77,6 +81,7 @@ describe('normalizeRules', () => {
       enforcement: 'strict',
       downgrade: 'warn',
       weakIntegrity: 'deny',
+      installScripts: 'fail',
       transparencyLogs: ['https://rekor.example.com', 'https://log.example.com:8443/v1'],
       registriesAllowed: ['registry.npmjs.org'],
       registriesUnsigned: ['npm.internal.example'],
@@ -93,6 +98,7 @@ describe('normalizeRules', () => {
           builder: { uri: builder, pattern: builderPattern(builder) },
           runnerEnvironments: ['github-hosted'],
           buildTriggers: ['push', 'release'],
+          installScriptSigners: [expandIdentity(signer)],
           enforcement: 'audit',
         },
         {
@@ -153,6 +159,7 @@ describe('normalizeIdentities', () => {
     builder: null,
     runnerEnvironments: null,
     buildTriggers: null,
+    installScriptSigners: null,
     enforcement,
   });
 
@@ -176,6 +183,7 @@ describe('normalizeIdentities', () => {
       enforcement: 'audit',
       downgrade: 'fail',
       weakIntegrity: 'warn',
+      installScripts: 'warn',
       transparencyLogs: ['https://rekor.example.com'],
       registriesAllowed: ['registry.npmjs.org', 'npm.corp.example:8443'],
       registriesUnsigned: ['npm.internal.example'],
