@@ -69,7 +69,9 @@ export function diagnoseRun(report: ComplianceReport): Diagnosis[] {
 // The findings grouped by code and enforcement: strict before audit, worst code first.
 export function groupFindings(report: ComplianceReport, lines: ReadonlyMap<string, number>): FindingGroup[] {
   const groups = new Map<string, FindingGroup>();
-  for (const p of report.packages) {
+  // allowScripts' own findings (a stale approval) are named by the approval, at no lockfile line.
+  const approvals = (report.installScripts?.findings ?? []).map((finding) => ({ name: 'allowScripts', version: String((finding.details as { approval?: unknown } | undefined)?.approval ?? ''), locations: [] as string[], findings: [finding] }));
+  for (const p of [...report.packages, ...approvals]) {
     for (const finding of p.findings) {
       const key = `${finding.enforcement}\0${finding.code}`;
       let group = groups.get(key);
