@@ -37,6 +37,18 @@ function parseKey(key: string): ParsedKey {
   return { kind: 'never' };
 }
 
+// Each allowScripts object's keys parsed once, not once per package of the tree.
+const parsedCache = new WeakMap<AllowScripts, Array<[key: string, parsed: ParsedKey, value: boolean]>>();
+
+function parsedEntries(allowScripts: AllowScripts): Array<[key: string, parsed: ParsedKey, value: boolean]> {
+  let entries = parsedCache.get(allowScripts);
+  if (entries === undefined) {
+    entries = Object.entries(allowScripts).map(([key, value]) => [key, parseKey(key), value]);
+    parsedCache.set(allowScripts, entries);
+  }
+  return entries;
+}
+
 function keyMatches(key: ParsedKey, ref: PackageRef): boolean {
   if (key.kind === 'registry') return ref.source === 'registry' && ref.name === key.name && (key.versions === null || key.versions.includes(ref.version));
   if (key.kind === 'source') return ref.source !== 'registry' && ref.resolved === key.spec;
@@ -47,10 +59,10 @@ function keyMatches(key: ParsedKey, ref: PackageRef): boolean {
 // entry for it), so it is never approved.
 export function getScriptApproval(ref: PackageRef, allowScripts: AllowScripts): ScriptApproval {
   if (ref.bundled) return { state: 'unreviewed' };
-  const entries = Object.entries(allowScripts).filter(([key]) => keyMatches(parseKey(key), ref));
-  const denied = entries.filter(([, value]) => value === false).map(([key]) => key);
+  const entries = parsedEntries(allowScripts).filter(([, parsed]) => keyMatches(parsed, ref));
+  const denied = entries.filter(([, , value]) => value === false).map(([key]) => key);
   if (denied.length > 0) return { state: 'denied', keys: denied };
-  const approved = entries.filter(([, value]) => value === true).map(([key]) => key);
+  const approved = entries.filter(([, , value]) => value === true).map(([key]) => key);
   return approved.length > 0 ? { state: 'approved', keys: approved } : { state: 'unreviewed' };
 }
 
@@ -65,10 +77,8 @@ export interface StaleApproval {
 // Denials are never stale: denying a package that is not there yet is a safe default.
 export function getStaleApprovals(refs: readonly PackageRef[], allowScripts: AllowScripts): StaleApproval[] {
   const stale: StaleApproval[] = [];
-  for (const [key, value] of Object.entries(allowScripts)) {
-    if (value !== true) continue;
-    const parsed = parseKey(key);
-    if (parsed.kind !== 'registry') continue;
+  for (const [key, parsed, value] of parsedEntries(allowScripts)) {
+    if (value !== true || parsed.kind !== 'registry') continue;
     if (refs.some((ref) => keyMatches(parsed, ref))) continue;
     const found = [...new Set(refs.filter((ref) => ref.source === 'registry' && ref.name === parsed.name).map((ref) => ref.version))].sort();
     stale.push({ key, found });

@@ -6,7 +6,7 @@ import { checkDowngrade } from './check-downgrade.js';
 import { checkEvidence } from './check-evidence.js';
 import { checkInstallScripts } from './check-install-scripts.js';
 import { decideInstallScripts } from './install-scripts.js';
-import { getScriptApproval } from './allow-scripts.js';
+import { getScriptApproval, type AllowScripts } from './allow-scripts.js';
 import { checkOrigin } from './check-origin.js';
 import { checkRequirements } from './check-requirements.js';
 import { checkSigner } from './check-signer.js';
@@ -22,6 +22,9 @@ import type { Enforcement, NormalizedPolicy, NormalizedRule, PackageDecision, Po
 // Evidence that could not be had, or verification that could not run (an unexpected error, a
 // verifier that died): the gate fails closed as incomplete (exit 3), not as a judgement (exit 1).
 const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['FETCH_FAILED', 'OFFLINE_CACHE_MISS', 'VERIFICATION_ERROR']);
+
+// A project without allowScripts: every package with install scripts is not reviewed.
+const NO_APPROVALS: AllowScripts = {};
 
 // True for a code that makes a strict verdict incomplete rather than fail.
 export function isIncompleteCode(code: string): boolean {
@@ -43,7 +46,8 @@ export function evaluatePolicy(input: PolicyInput, policy: NormalizedPolicy, now
     throw new PolicyError('IDENTITY_LOCK_MISSING', `the policy names the identity lock ${policy.identityLock}, and none was given`, [{ path: '/identityLock', message: 'not loaded' }]);
   }
   const ledger: ExceptionLedger = new Map();
-  const packages = input.subjects.map((subject) => evaluateSubject(subject, policy, input, now, ledger));
+  const allowScripts = input.allowScripts ?? NO_APPROVALS;
+  const packages = input.subjects.map((subject) => evaluateSubject(subject, policy, input, now, ledger, allowScripts));
   const installScripts = decideInstallScripts(input, policy, packages);
   return {
     verdict: toVerdict([...packages.flatMap((p) => p.findings), ...installScripts.findings]),
@@ -62,7 +66,7 @@ interface Judged {
   enforcement: Enforcement;
 }
 
-function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input: PolicyInput, now: Date, ledger: ExceptionLedger): PackageDecision {
+function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input: PolicyInput, now: Date, ledger: ExceptionLedger, allowScripts: AllowScripts): PackageDecision {
   const { name, version } = subject.ref;
   const matches = matchRules(subject, policy.rules);
   const applied = appliedRules(matches);
@@ -88,7 +92,7 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
         if (input.identityLock !== undefined) judged.push(...own(checkIdentityLock(subject, facts, input.identityLock)));
       }
     }
-    judged.push(...own(checkInstallScripts(subject, getScriptApproval(subject.ref, input.allowScripts ?? {}), policy, applied.map((a) => a.rule))));
+    if (subject.ref.hasInstallScript) judged.push(...own(checkInstallScripts(subject, getScriptApproval(subject.ref, allowScripts), policy, applied.map((a) => a.rule))));
   }
   judged.push(...own(expiredExceptions(name, version, policy.exceptions, now)));
   const pkg = `${name}@${version}`;

@@ -13,6 +13,7 @@ import type { Enforcement, InstallScriptsDecision, NormalizedPolicy, NormalizedR
 export function decideInstallScripts(input: PolicyInput, policy: NormalizedPolicy, packages: readonly PackageDecision[]): InstallScriptsDecision {
   const allowScripts = input.allowScripts ?? {};
   const mayRun = input.subjects.flatMap((subject, index) => {
+    if (!subject.ref.hasInstallScript) return [];
     const approval = getScriptApproval(subject.ref, allowScripts);
     if (!mayRunScripts(subject, approval)) return [];
     const rules = [...new Set(matchRules(subject, policy.rules).flatMap((m) => (m.rule === null ? [] : [m.rule])))] as NormalizedRule[];
