@@ -43,6 +43,9 @@ export interface PackageRef {
   // evidence, never fetched on its own.
   bundled: boolean;
   extraneous: boolean;
+  // The lockfile says it has install scripts (preinstall, install, postinstall; npm runs them
+  // when it installs the package, unless denied by package.json `allowScripts`).
+  hasInstallScript: boolean;
   // Names the package is installed under when it differs from `name` (npm: aliases).
   aliases: string[];
   // Every lockfile location, sorted.

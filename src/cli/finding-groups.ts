@@ -39,8 +39,8 @@ export const SEVERITY: readonly string[] = [
   'TIMESTAMP_INVALID', 'TIMESTAMP_MISSING', 'UNEXPECTED_SIGNER', 'PREDICATE_TYPE_MISMATCH', 'STATEMENT_MALFORMED', 'BUNDLE_MALFORMED',
   'ATTESTATIONS_MALFORMED', 'DUPLICATE_PREDICATE_TYPE', 'INPUT_TOO_LARGE', 'VERIFICATION_ERROR', 'IDENTITY_CHANGED', 'UNTRUSTED_SIGNER',
   'SOURCE_REPOSITORY_MISMATCH', 'BUILDER_MISMATCH', 'RUNNER_ENVIRONMENT_MISMATCH', 'BUILD_TRIGGER_MISMATCH', 'TLOG_NOT_PINNED',
-  'TRUST_DOWNGRADE', 'RELEASE_TOO_NEW', 'RELEASE_AGE_UNKNOWN', 'REGISTRY_NOT_ALLOWED', 'NO_MATCHING_RULE', 'SOURCE_DENIED', 'EXCEPTION_EXPIRED', 'PROVENANCE_MISSING', 'PUBLISH_ATTESTATION_MISSING',
-  'ATTESTATIONS_MISSING', 'INTEGRITY_MISSING', 'INTEGRITY_WEAK_PIN', 'PUBLISH_TIME_UNKNOWN', 'SIGNATURE_MISSING', 'NO_EVIDENCE', 'SOURCE_UNVERIFIABLE',
+  'TRUST_DOWNGRADE', 'RELEASE_TOO_NEW', 'RELEASE_AGE_UNKNOWN', 'SCRIPT_APPROVAL_UNVERIFIED', 'INSTALL_SCRIPT_UNVERIFIED', 'REGISTRY_NOT_ALLOWED', 'NO_MATCHING_RULE', 'SOURCE_DENIED', 'EXCEPTION_EXPIRED', 'PROVENANCE_MISSING', 'PUBLISH_ATTESTATION_MISSING',
+  'ATTESTATIONS_MISSING', 'INTEGRITY_MISSING', 'INTEGRITY_WEAK_PIN', 'PUBLISH_TIME_UNKNOWN', 'SIGNATURE_MISSING', 'NO_EVIDENCE', 'SOURCE_UNVERIFIABLE', 'SCRIPT_APPROVAL_STALE', 'SCRIPT_NOT_APPROVED',
   'INSTALLED_PACKAGE_MISSING', 'FETCH_FAILED', 'OFFLINE_CACHE_MISS',
 ];
 
@@ -69,7 +69,9 @@ export function diagnoseRun(report: ComplianceReport): Diagnosis[] {
 // The findings grouped by code and enforcement: strict before audit, worst code first.
 export function groupFindings(report: ComplianceReport, lines: ReadonlyMap<string, number>): FindingGroup[] {
   const groups = new Map<string, FindingGroup>();
-  for (const p of report.packages) {
+  // allowScripts' own findings (a stale approval) are named by the approval, at no lockfile line.
+  const approvals = (report.installScripts?.findings ?? []).map((finding) => ({ name: 'allowScripts', version: String((finding.details as { approval?: unknown } | undefined)?.approval ?? ''), locations: [] as string[], findings: [finding] }));
+  for (const p of [...report.packages, ...approvals]) {
     for (const finding of p.findings) {
       const key = `${finding.enforcement}\0${finding.code}`;
       let group = groups.get(key);

@@ -57,6 +57,10 @@ export const FINDING_HINTS: Readonly<Record<PolicyFindingCode, string>> = {
   IDENTITY_CHANGED: 'Confirm the move with the maintainers, then run `verify-deps policy learn`.',
   NO_MATCHING_RULE: 'End the policy rules with a catch-all rule matching package "*".',
   EXCEPTION_EXPIRED: 'Review the exception: renew it with a new date, or remove it.',
+  INSTALL_SCRIPT_UNVERIFIED: 'Its install scripts run on your machine: deny them in package.json allowScripts, or ask the maintainers to publish with provenance.',
+  SCRIPT_APPROVAL_UNVERIFIED: 'Review the approval in package.json allowScripts: deny its scripts ("name": false) unless you trust this version without provenance.',
+  SCRIPT_APPROVAL_STALE: 'Remove the approval from package.json allowScripts (`npm install-scripts prune`), or pin it to the version you reviewed.',
+  SCRIPT_NOT_APPROVED: 'Review its install scripts, then approve or deny them: `npm approve-scripts <name>` or `npm deny-scripts <name>`.',
 };
 
 // The fix for a code; a code this version does not know (from a newer report) gets the README.

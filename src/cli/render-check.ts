@@ -5,6 +5,7 @@ import { isPassedUnverified, type PolicyDecision, type PolicyFinding } from '../
 import { explainKeylessRegistries } from './render-keyless.js';
 import { renderUnverifiedExamples, renderUnverifiedLine, type UnverifiedPackage } from './render-unverified.js';
 import { describeOmitted, describeWorkspaces } from './render-inventory.js';
+import { renderInstallScripts } from './render-install-scripts.js';
 import { describeGroup, diagnoseRun, groupFindings, SEVERITY } from './finding-groups.js';
 import { plural } from './plural.js';
 import { toSafeText } from './safe-text.js';
@@ -39,7 +40,7 @@ export function renderGateSummary(result: GateResult, report: ComplianceReport):
   const keyless = explainKeylessRegistries(result);
   lines.push(...keyless.lines.slice(keyless.lines[0] === '' ? 1 : 0), ...(keyless.lines.length > 0 ? [''] : []));
   lines.push(...describeInputs(result, report));
-  const findings = decision.packages.flatMap((p) => p.findings);
+  const findings = [...decision.packages.flatMap((p) => p.findings), ...decision.installScripts.findings];
   const strippedPackages = new Set(check.packages.filter((o) => o.registry !== null && check.signatureStrippingRegistries.includes(o.registry)).map((o) => `${o.ref.name}@${o.ref.version}`));
   const collapsed: Collapsed[] = [
     { code: 'SIGNATURE_MISSING', packages: strippedPackages, label: STRIPPED },
@@ -80,7 +81,8 @@ export function renderStoppedVerdict(): string {
   return '\nverdict: INCOMPLETE — the run stopped on the error above, so the gate fails closed (exit 3)\n';
 }
 
-function describeInputs({ check, policy }: GateResult, { counts, notVerified, options }: ComplianceReport): string[] {
+function describeInputs({ check, policy }: GateResult, report: ComplianceReport): string[] {
+  const { counts, notVerified, options } = report;
   const { inventory } = check;
   const version = inventory.lockfileVersion === null ? '' : ` (lockfileVersion ${inventory.lockfileVersion})`;
   const lines = [`verify-deps: read ${inventory.lockfile}${version}${describeWorkspaces(inventory)}: ${plural(counts.packages, 'distinct package')}`];
@@ -100,6 +102,7 @@ function describeInputs({ check, policy }: GateResult, { counts, notVerified, op
   lines.push(`  verified: ${plural(counts.verified, 'package')} (${countVerifiedEvidence(counts)})`);
   const unverified: UnverifiedPackage[] = notVerified;
   lines.push(`  ${renderUnverifiedLine(unverified)}`, ...renderUnverifiedExamples(unverified).map((line) => `    ${line}`));
+  lines.push(...renderInstallScripts(report));
   if (check.coveredByBundle.length) lines.push(`  ${check.coveredByBundle.length} bundled inside a dependency's tarball (covered by that tarball)`);
   if (check.nonRegistry.length) {
     lines.push(`  ${check.nonRegistry.length} not from a registry (no signatures or provenance exist for these):`);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { readProjectTree, runCheck, type CheckOptions, type CheckResult, type ProjectTree, type TreeOptions } from '../check/index.js';
 import type { OmitType } from '../types.js';
 import { evaluatePolicy, needsHistory, needsReleaseTime, type Enforcement, type NormalizedPolicy, type PolicyDecision } from '../policy/index.js';
+import { readAllowScripts } from './allow-scripts.js';
 import { loadPolicy, type LoadedPolicy } from './policy-source.js';
 import { toPolicyInput } from './subjects.js';
 
@@ -43,7 +44,11 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     tree,
     wantsHistory: (ref, facts, npmReleaseAge) => needsHistory({ ref, facts }, policy, options.now) || needsReleaseTime({ ref, facts }, policy, npmReleaseAge),
   });
-  const decision = evaluatePolicy(toPolicyInput(check, loaded.identityLock), policy, options.now);
+  const allowScripts = await readAllowScripts(options.dir, tree.inventory);
+  // An approval of a package --omit or --workspace left out is not stale.
+  const treeComplete = tree.inventory.omitted === undefined && tree.inventory.workspaces === undefined;
+  const input = { ...toPolicyInput(check, loaded.identityLock), ...(allowScripts === undefined ? {} : { allowScripts }), treeComplete };
+  const decision = evaluatePolicy(input, policy, options.now);
   return { check, policy: { ...loaded, policy }, decision };
 }
 

@@ -4,6 +4,9 @@
 import { checkRuleCoverage } from './check-coverage.js';
 import { checkDowngrade } from './check-downgrade.js';
 import { checkEvidence } from './check-evidence.js';
+import { checkInstallScripts } from './check-install-scripts.js';
+import { decideInstallScripts } from './install-scripts.js';
+import { getScriptApproval, type AllowScripts } from './allow-scripts.js';
 import { checkOrigin } from './check-origin.js';
 import { checkReleaseAge } from './check-release-age.js';
 import { checkRequirements } from './check-requirements.js';
@@ -20,6 +23,9 @@ import type { Enforcement, NormalizedPolicy, NormalizedRule, PackageDecision, Po
 // Evidence that could not be had, or verification that could not run (an unexpected error, a
 // verifier that died): the gate fails closed as incomplete (exit 3), not as a judgement (exit 1).
 const INCOMPLETE_CODES: ReadonlySet<string> = new Set(['FETCH_FAILED', 'OFFLINE_CACHE_MISS', 'VERIFICATION_ERROR']);
+
+// A project without allowScripts: every package with install scripts is not reviewed.
+const NO_APPROVALS: AllowScripts = {};
 
 // True for a code that makes a strict verdict incomplete rather than fail.
 export function isIncompleteCode(code: string): boolean {
@@ -41,12 +47,15 @@ export function evaluatePolicy(input: PolicyInput, policy: NormalizedPolicy, now
     throw new PolicyError('IDENTITY_LOCK_MISSING', `the policy names the identity lock ${policy.identityLock}, and none was given`, [{ path: '/identityLock', message: 'not loaded' }]);
   }
   const ledger: ExceptionLedger = new Map();
-  const packages = input.subjects.map((subject) => evaluateSubject(subject, policy, input, now, ledger));
+  const allowScripts = input.allowScripts ?? NO_APPROVALS;
+  const packages = input.subjects.map((subject) => evaluateSubject(subject, policy, input, now, ledger, allowScripts));
+  const installScripts = decideInstallScripts(input, policy, packages);
   return {
-    verdict: toVerdict(packages),
+    verdict: toVerdict([...packages.flatMap((p) => p.findings), ...installScripts.findings]),
     enforcement: policy.enforcement,
     packages,
     exceptionsUsed: policy.exceptions.flatMap((e) => ledger.get(e) ?? []),
+    installScripts,
   };
 }
 
@@ -58,7 +67,7 @@ interface Judged {
   enforcement: Enforcement;
 }
 
-function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input: PolicyInput, now: Date, ledger: ExceptionLedger): PackageDecision {
+function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input: PolicyInput, now: Date, ledger: ExceptionLedger, allowScripts: AllowScripts): PackageDecision {
   const { name, version } = subject.ref;
   const matches = matchRules(subject, policy.rules);
   const applied = appliedRules(matches);
@@ -85,6 +94,7 @@ function evaluateSubject(subject: PolicySubject, policy: NormalizedPolicy, input
         if (input.identityLock !== undefined) judged.push(...own(checkIdentityLock(subject, facts, input.identityLock)));
       }
     }
+    if (subject.ref.hasInstallScript) judged.push(...own(checkInstallScripts(subject, getScriptApproval(subject.ref, allowScripts), policy, applied.map((a) => a.rule))));
   }
   judged.push(...own(expiredExceptions(name, version, policy.exceptions, now)));
   const pkg = `${name}@${version}`;
@@ -143,8 +153,8 @@ function passThrough(subject: PolicySubject, policy: NormalizedPolicy): RawFindi
   return findings;
 }
 
-function toVerdict(packages: readonly PackageDecision[]): PolicyVerdict {
-  const strict = packages.flatMap((p) => p.findings).filter((f) => f.enforcement === 'strict');
+function toVerdict(findings: readonly PolicyFinding[]): PolicyVerdict {
+  const strict = findings.filter((f) => f.enforcement === 'strict');
   if (strict.some((f) => INCOMPLETE_CODES.has(f.code))) return 'incomplete';
   return strict.length > 0 ? 'fail' : 'pass';
 }

@@ -32,6 +32,7 @@ export function normalizeRules(doc: RulesPolicy): NormalizedPolicy {
     downgrade: doc.downgrade ?? 'fail',
     downgradeIgnoreAfterMinutes: doc.downgradeIgnoreAfterMinutes ?? null,
     weakIntegrity: doc.weakIntegrity ?? 'warn',
+    installScripts: doc.installScripts ?? 'warn',
     transparencyLogs: doc.transparencyLogs === undefined ? null : doc.transparencyLogs.map(normalizeLogUrl),
     registriesAllowed: doc.registries?.allowed === undefined ? null : doc.registries.allowed.map((host) => normalizeHost(host)),
     registriesUnsigned: (doc.registries?.unsigned ?? []).map((host) => normalizeHost(host)),
@@ -80,6 +81,7 @@ export function normalizeIdentities(doc: IdentitiesPolicy): NormalizedPolicy {
       runnerEnvironments: null,
       buildTriggers: null,
       minReleaseAgeDays: null,
+      installScriptSigners: null,
       enforcement,
     });
   }
@@ -89,6 +91,7 @@ export function normalizeIdentities(doc: IdentitiesPolicy): NormalizedPolicy {
     downgrade: 'fail',
     downgradeIgnoreAfterMinutes: null,
     weakIntegrity: 'warn',
+    installScripts: 'warn',
     transparencyLogs: transparency === undefined ? null : [normalizeLogUrl(transparency.log)],
     registriesAllowed: [...new Set([...rules.values()].map((rule) => rule.match.registry as string))],
     registriesUnsigned: (registries?.unsigned ?? []).map((host) => normalizeHost(host)),
@@ -124,6 +127,7 @@ function normalizeRule(rule: Rule, policyEnforcement: Enforcement): NormalizedRu
     runnerEnvironments: runner === undefined ? null : typeof runner === 'string' ? [runner] : [...runner],
     buildTriggers: rule.buildTrigger === undefined ? null : [...rule.buildTrigger],
     minReleaseAgeDays: rule.minReleaseAgeDays ?? null,
+    installScriptSigners: rule.installScripts === undefined ? null : rule.installScripts.signer.map(expandIdentity),
     // A policy-wide audit wins: under it nothing blocks.
     enforcement: policyEnforcement === 'audit' ? 'audit' : (rule.enforcement ?? policyEnforcement),
   };

@@ -105,7 +105,11 @@ export type WaivableCode =
   | 'IDENTITY_CHANGED'
   | 'RELEASE_TOO_NEW'
   | 'RELEASE_AGE_UNKNOWN'
-  | 'NO_MATCHING_RULE';
+  | 'NO_MATCHING_RULE'
+  | 'INSTALL_SCRIPT_UNVERIFIED'
+  | 'SCRIPT_APPROVAL_UNVERIFIED'
+  | 'SCRIPT_APPROVAL_STALE'
+  | 'SCRIPT_NOT_APPROVED';
 
 /**
  * The rules format: ordered rules that match packages, with exceptions, sources and registries.
@@ -151,6 +155,10 @@ export interface RulesPolicy {
    * What to do with a registry package the lockfile pins with sha1 only (as npm 6 and earlier wrote for old packages, and later npm keeps): its tarball is downloaded, must match the sha1 pin, and its sha512 computed from the same bytes is what the registry signature and provenance are verified against; npm itself checks only the sha1 when it installs. `warn` (INTEGRITY_WEAK_PIN under audit enforcement) or `deny` (INTEGRITY_WEAK_PIN under the rule's enforcement). Default `warn`.
    */
   weakIntegrity?: 'warn' | 'deny';
+  /**
+   * What to do with a package whose install scripts npm may run (the lockfile's `hasInstallScript`, not denied by package.json `allowScripts`, not bundled, not the project's own directory, link or workspace) and that lacks the evidence scripts need: a verified provenance, signed by one of its rule's `installScripts.signer` when the rule sets one. `fail` (INSTALL_SCRIPT_UNVERIFIED, or SCRIPT_APPROVAL_UNVERIFIED when `allowScripts` approves it, under the rule's enforcement; SCRIPT_APPROVAL_STALE under the policy's), `warn` (the same findings under audit enforcement) or `off` (no finding about install scripts, SCRIPT_NOT_APPROVED included). Default `warn`.
+   */
+  installScripts?: 'fail' | 'warn' | 'off';
   /**
    * Pinned transparency logs, by base URL (as the trusted root's `tlogs[].baseUrl`). When set, every transparency-log entry of a verified attestation must come from one of them. Absent: any log of the trusted root.
    *
@@ -283,6 +291,17 @@ export interface Rule {
    * The release cooldown, in days, for the packages this rule matches (RELEASE_TOO_NEW); overrides the policy's `minReleaseAgeDays` and npm's `min-release-age`; `0` turns it off for them. Where several rules apply to a package (alias names, hosts), the longest cooldown stands.
    */
   minReleaseAgeDays?: number;
+  /**
+   * More of this rule's packages that have install scripts: their verified provenance must be signed by one of these identities (the forms of `signer`), else INSTALL_SCRIPT_UNVERIFIED (or SCRIPT_APPROVAL_UNVERIFIED), as the policy's `installScripts` says.
+   */
+  installScripts?: {
+    /**
+     * Accepted signers of the provenance of this rule's packages with install scripts; any listed identity may match.
+     *
+     * @minItems 1
+     */
+    signer: [SignerIdentity, ...SignerIdentity[]];
+  };
   /**
    * This rule's enforcement; default the policy's. `audit` here reports this rule's findings without failing; under a policy-wide `audit` it has no effect.
    */

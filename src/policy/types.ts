@@ -10,6 +10,8 @@ export type { WaivableCode } from './policy.generated.js';
 
 export type Enforcement = 'strict' | 'audit';
 export type DowngradeAction = 'fail' | 'warn' | 'off';
+// What the findings about install scripts stand under (the policy's `installScripts`).
+export type InstallScriptsAction = 'fail' | 'warn' | 'off';
 // What INTEGRITY_WEAK_PIN (a sha1-only lockfile pin, verified through the tarball) stands under.
 export type WeakIntegrityAction = 'warn' | 'deny';
 export type SourceAction = 'allow' | 'warn' | 'deny';
@@ -54,6 +56,8 @@ export interface NormalizedRule {
   buildTriggers: string[] | null;
   // The release cooldown in days for the packages it matches; null: the policy's.
   minReleaseAgeDays: number | null;
+  // Who must have signed the provenance of this rule's packages with install scripts; null: anyone.
+  installScriptSigners: SignerMatcher[] | null;
   // The rule's effective enforcement (a policy-wide audit wins).
   enforcement: Enforcement;
 }
@@ -79,6 +83,7 @@ export interface NormalizedPolicy {
   // A version published longer ago than this is not judged for a downgrade; null: every version.
   downgradeIgnoreAfterMinutes: number | null;
   weakIntegrity: WeakIntegrityAction;
+  installScripts: InstallScriptsAction;
   // Pinned log base URLs (no trailing slash); null: any log of the trusted root.
   transparencyLogs: string[] | null;
   // Normalised hosts (host.ts); null: any registry.
@@ -175,6 +180,10 @@ export interface PolicyInput {
   identityLock?: IdentityLock;
   // npm's configured release cooldown, applied when the policy sets none.
   npmReleaseAge?: NpmReleaseAge;
+  // The project's package.json `allowScripts` (boolean entries only); absent: it declares none.
+  allowScripts?: Readonly<Record<string, boolean>>;
+  // False when --omit or --workspace left packages out: an approval of one of those is not stale.
+  treeComplete?: boolean;
 }
 
 export interface PolicyFinding {
@@ -238,9 +247,31 @@ export interface ExceptionUse {
 
 export type PolicyVerdict = 'pass' | 'fail' | 'incomplete';
 
+// A package whose install scripts npm may run, and whether it has the evidence scripts need.
+export interface ScriptRun {
+  name: string;
+  version: string;
+  // The allowScripts keys that approve it; empty: not reviewed (npm 11 runs it with a warning,
+  // npm 12 skips it).
+  approvedBy: string[];
+  // It has what the policy requires of a package with install scripts.
+  verified: boolean;
+}
+
+// What the policy found of install scripts and the project's allowScripts.
+export interface InstallScriptsDecision {
+  // package.json declares allowScripts.
+  allowScripts: boolean;
+  // Every package whose install scripts npm may run, in the order of the packages.
+  mayRun: ScriptRun[];
+  // Findings about allowScripts itself (SCRIPT_APPROVAL_STALE): `package` is the key as written.
+  findings: PolicyFinding[];
+}
+
 export interface PolicyDecision {
   verdict: PolicyVerdict;
   enforcement: Enforcement;
   packages: PackageDecision[];
   exceptionsUsed: ExceptionUse[];
+  installScripts: InstallScriptsDecision;
 }

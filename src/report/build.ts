@@ -52,6 +52,11 @@ export function buildReport(result: GateResult, context: ReportContext): Complia
     packages,
     notVerified,
     exceptionsUsed: decision.exceptionsUsed.map((e) => ({ ...e, waive: [...e.waive] })),
+    installScripts: {
+      allowScripts: decision.installScripts.allowScripts,
+      mayRun: decision.installScripts.mayRun.map((r) => ({ ...r, approvedBy: [...r.approvedBy] })),
+      findings: decision.installScripts.findings.map(toFinding),
+    },
     observations: {
       signatureStrippingRegistries: check.signatureStrippingRegistries,
       warnings: [...check.inventory.warnings, ...policy.warnings],

@@ -324,6 +324,34 @@ export interface ComplianceReport {
     waived: number;
   }[];
   /**
+   * Install scripts: every package whose scripts npm may run (it has some per the lockfile, is not bundled, not the project's own directory, link or workspace, and package.json allowScripts does not deny it), with its evidence, and the findings about allowScripts itself. Absent from the report of a run that stopped.
+   */
+  installScripts?: {
+    /**
+     * The package.json beside the lockfile declares allowScripts.
+     */
+    allowScripts: boolean;
+    /**
+     * The packages whose install scripts npm may run, in the order of `packages`.
+     */
+    mayRun: {
+      name: string;
+      version: string;
+      /**
+       * The allowScripts keys that approve its scripts; empty: not reviewed (npm 11 runs them with a warning, npm 12 skips them).
+       */
+      approvedBy: string[];
+      /**
+       * It has the evidence the policy requires of a package with install scripts: a verified provenance, signed by its rule's installScripts.signer when the rule pins some.
+       */
+      verified: boolean;
+    }[];
+    /**
+     * Findings about allowScripts itself (SCRIPT_APPROVAL_STALE; details.approval is the key as written).
+     */
+    findings: Finding[];
+  };
+  /**
    * Present when the run stopped on an error after the lockfile was read: the verdict is incomplete, no package was judged (each is incomplete, without findings), and no SRI manifest is written. Exit 2 for a configuration error, else 3.
    */
   error?: {

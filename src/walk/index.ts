@@ -199,6 +199,7 @@ function toPackageRef(node: WalkNode, projectDir: string): PackageRef {
     peer: node.peer,
     bundled: node.inDepBundle,
     extraneous: node.extraneous,
+    hasInstallScript: node.hasInstallScript,
     aliases: node.name !== name && !node.isLink ? [node.name] : [],
     locations: [node.location],
   };
@@ -229,6 +230,8 @@ function mergeRefs(a: PackageRef, b: PackageRef): PackageRef {
     peer: a.peer && b.peer,
     bundled: a.bundled && b.bundled,
     extraneous: a.extraneous && b.extraneous,
+    // Scripts run wherever the package is installed: one location with them is enough.
+    hasInstallScript: a.hasInstallScript || b.hasInstallScript,
     aliases: [...new Set([...a.aliases, ...b.aliases])].sort(),
     locations: [...a.locations, ...b.locations],
   };

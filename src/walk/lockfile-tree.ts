@@ -31,6 +31,7 @@ interface LockEntry {
   peer?: boolean;
   extraneous?: boolean;
   inBundle?: boolean;
+  hasInstallScript?: boolean;
   bundleDependencies?: unknown;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
@@ -79,6 +80,7 @@ class LockNode implements WalkNode {
   devOptional: boolean;
   peer: boolean;
   extraneous: boolean;
+  readonly hasInstallScript: boolean;
   inDepBundle = false;
   // The node whose node_modules folder holds this one (null for tops: the root, folders).
   parent: LockNode | null = null;
@@ -105,6 +107,9 @@ class LockNode implements WalkNode {
     this.devOptional = !!(entry.devOptional || entry.dev || entry.optional);
     this.peer = !!entry.peer;
     this.extraneous = !!entry.extraneous;
+    // As arborist's Node#hasInstallScript reads it.
+    const scripts = (entry.scripts ?? {}) as Record<string, unknown>;
+    this.hasInstallScript = !!(entry.hasInstallScript || scripts.install || scripts.preinstall || scripts.postinstall);
   }
 }
 

@@ -20,6 +20,8 @@ export interface WalkNode {
   readonly peer: boolean;
   readonly extraneous: boolean;
   readonly inDepBundle: boolean;
+  // The lockfile's `hasInstallScript` (arborist: that, or a preinstall, install or postinstall script).
+  readonly hasInstallScript: boolean;
   readonly top: { readonly isProjectRoot: boolean; readonly isWorkspace: boolean };
   readonly edgesIn: Iterable<{ readonly name: string; readonly spec: string }>;
   // The dependency edges (name → edge), and the node each reaches (null when it reaches none).

@@ -29,7 +29,7 @@ const out = { exports: Object.keys(api).sort() };
 const text = readFileSync(new URL(import.meta.resolve('verify-deps/package.json').replace('package.json', 'policies/default.json')), 'utf8');
 const { policy } = api.parsePolicy(text, 'default.json');
 const ref = { name: 'a', version: '1.0.0', integrity: 'sha512-AAAA', resolved: 'https://registry.npmjs.org/a/-/a-1.0.0.tgz', registryHost: 'registry.npmjs.org', source: 'registry',
-  dev: false, optional: false, devOptional: false, peer: false, bundled: false, extraneous: false, aliases: [], locations: ['node_modules/a'] };
+  dev: false, optional: false, devOptional: false, peer: false, bundled: false, extraneous: false, hasInstallScript: false, aliases: [], locations: ['node_modules/a'] };
 const subject = { ref, registryHost: 'registry.npmjs.org', registryPublishesKeys: true, verificationFindings: [{ code: 'SIGNATURE_INVALID', message: 'the signature does not verify' }] };
 const decision = api.evaluatePolicy({ subjects: [subject], trustedLogs: [] }, policy, new Date(input.now));
 out.evaluate = { verdict: decision.verdict, codes: decision.packages.flatMap((p) => p.findings.map((f) => f.code)) };

@@ -28,6 +28,7 @@ export function ref(name: string, version: string, over: Partial<PackageRef> = {
     peer: false,
     bundled: false,
     extraneous: false,
+    hasInstallScript: false,
     aliases: [],
     locations: [`node_modules/${name}`],
     ...over,

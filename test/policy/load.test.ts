@@ -60,6 +60,13 @@ describe('the policies shipped in policies/', () => {
   });
 });
 
+describe('install scripts in the shipped policies', () => {
+  it('default.json and audit.json report what install scripts lack (warn); strict.json fails on it', () => {
+    const read = (file: string) => parsePolicy(readFileSync(new URL(file, POLICIES), 'utf8'), file).policy.installScripts;
+    expect([read('default.json'), read('audit.json'), read('strict.json')]).toEqual(['warn', 'warn', 'fail']);
+  });
+});
+
 describe('broken policies: every problem, at its JSON path', () => {
   it('is one PolicyError (POLICY_INVALID, exit 2) with a summary naming the file and one `path: message` line per problem', () => {
     const error = rejection({ ...BASE, enforcement: 'lenient', extra: true });

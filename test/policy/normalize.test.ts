@@ -21,6 +21,7 @@ const normalizedCatchAll = (enforcement: string) => ({
   runnerEnvironments: null,
   buildTriggers: null,
   minReleaseAgeDays: null,
+  installScriptSigners: null,
   enforcement,
 });
 
@@ -32,6 +33,7 @@ describe('normalizeRules', () => {
       downgrade: 'fail',
       downgradeIgnoreAfterMinutes: null,
       weakIntegrity: 'warn',
+      installScripts: 'warn',
       transparencyLogs: null,
       registriesAllowed: null,
       registriesUnsigned: [],
@@ -53,6 +55,7 @@ describe('normalizeRules', () => {
       downgrade: 'warn',
       downgradeIgnoreAfterMinutes: 10080,
       weakIntegrity: 'deny',
+      installScripts: 'fail',
       transparencyLogs: ['https://Rekor.Example.com/', 'https://log.example.com:8443/v1/'],
       registries: { allowed: ['Registry.NPMJS.org:443'], unsigned: ['NPM.Internal.example:443'] },
       sources: { git: 'deny', link: 'warn' },
@@ -70,6 +73,7 @@ describe('normalizeRules', () => {
           runnerEnvironment: 'github-hosted',
           buildTrigger: ['push', 'release'],
           minReleaseAgeDays: 7.5,
+          installScripts: { signer: [signer] },
           enforcement: 'audit',
         },
         { name: 'from package.json', match: { package: 'b' }, require: { provenance: true }, sourceRepository: 'package-json', runnerEnvironment: ['github-hosted', 'gitlab-hosted'] },
@@ -86,6 +90,7 @@ describe('normalizeRules', () => {
       downgrade: 'warn',
       downgradeIgnoreAfterMinutes: 10080,
       weakIntegrity: 'deny',
+      installScripts: 'fail',
       transparencyLogs: ['https://rekor.example.com', 'https://log.example.com:8443/v1'],
       registriesAllowed: ['registry.npmjs.org'],
       registriesUnsigned: ['npm.internal.example'],
@@ -105,6 +110,7 @@ describe('normalizeRules', () => {
           runnerEnvironments: ['github-hosted'],
           buildTriggers: ['push', 'release'],
           minReleaseAgeDays: 7.5,
+          installScriptSigners: [expandIdentity(signer)],
           enforcement: 'audit',
         },
         {
@@ -166,6 +172,7 @@ describe('normalizeIdentities', () => {
     runnerEnvironments: null,
     buildTriggers: null,
     minReleaseAgeDays: null,
+    installScriptSigners: null,
     enforcement,
   });
 
@@ -190,6 +197,7 @@ describe('normalizeIdentities', () => {
       downgrade: 'fail',
       downgradeIgnoreAfterMinutes: null,
       weakIntegrity: 'warn',
+      installScripts: 'warn',
       transparencyLogs: ['https://rekor.example.com'],
       registriesAllowed: ['registry.npmjs.org', 'npm.corp.example:8443'],
       registriesUnsigned: ['npm.internal.example'],

@@ -78,6 +78,8 @@ export interface CheckRunOptions {
   trustedRoot: string;
   registryKeys: string;
   extraArgs?: readonly string[];
+  // Fields added to the project's package.json (allowScripts, say).
+  packageJson?: Record<string, unknown>;
   // Added to the CLI's inherited environment (GITHUB_ACTIONS, say).
   env?: NodeJS.ProcessEnv;
 }
@@ -87,7 +89,7 @@ export async function checkRun(o: CheckRunOptions): Promise<CheckRun> {
   const project = join(o.ws.dir, o.label, 'project');
   const cache = join(o.ws.dir, o.label, 'cache');
   await mkdir(project, { recursive: true });
-  await writeLockfileProject(project, o.packages);
+  await writeLockfileProject(project, o.packages, o.packageJson);
   const args = [
     'check', project,
     '--registry', o.registry.url,

@@ -19,6 +19,14 @@ async function walkFixture(name: LockfileFixture, omit?: Array<'dev' | 'optional
 }
 
 describe('walkTree', () => {
+  it('records the lockfile\'s hasInstallScript per package, by both readers', async () => {
+    const { dir, result } = await walkFixture('actions-checkout');
+    const withScripts = result.packages.filter((p) => p.hasInstallScript).map((p) => p.name);
+    expect(withScripts).toEqual(['fsevents']);
+    const arborist = await walkTree(dir, { arboristTree: true });
+    expect(arborist.packages.filter((p) => p.hasInstallScript).map((p) => p.name)).toEqual(['fsevents']);
+  });
+
   it('an npm-shrinkwrap.json npm 11 installs from: read when the linear reader can, else refused with the rename to package-lock.json (npm 12 reads no shrinkwrap)', async () => {
     // The real firebase-tools shrinkwrap overrides direct dependencies: only arborist could read it.
     const { dir, cleanup } = await copyFixtureProject('firebase-tools-shrinkwrap', { keepShrinkwrap: true });

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { getScriptApproval, getStaleApprovals } from '../../src/policy/allow-scripts.js';
+import { ref } from './_helpers.js';
+
+// package.json allowScripts as npm 11.16+ matches it: name, exact version, exact versions joined
+// by `||`; a denial wins; ranges, tags and aliases approve nothing; bundled packages never run.
+describe('allowScripts matching', () => {
+  const a = ref('a', '1.2.3', { hasInstallScript: true });
+
+  it('a name approves every version; a pinned key only its version; several exact versions joined by ||', () => {
+    expect(getScriptApproval(a, { a: true })).toEqual({ state: 'approved', keys: ['a'] });
+    expect(getScriptApproval(a, { 'a@1.2.3': true })).toEqual({ state: 'approved', keys: ['a@1.2.3'] });
+    expect(getScriptApproval(a, { 'a@1.2.4': true })).toEqual({ state: 'unreviewed' });
+    expect(getScriptApproval(a, { 'a@1.0.0 || 1.2.3': true })).toEqual({ state: 'approved', keys: ['a@1.0.0 || 1.2.3'] });
+  });
+
+  it('a denial wins over any approval', () => {
+    expect(getScriptApproval(a, { 'a@1.2.3': true, a: false })).toEqual({ state: 'denied', keys: ['a'] });
+  });
+
+  it('ranges, tags, aliases and other names approve nothing (npm refuses versions nobody reviewed)', () => {
+    for (const key of ['a@^1.0.0', 'a@~1.2.0', 'a@>=1', 'a@latest', 'b@npm:a@1.2.3', 'b', '@scope/a']) expect(getScriptApproval(a, { [key]: true }), key).toEqual({ state: 'unreviewed' });
+  });
+
+  it('a bundled package is never approved: npm never runs its scripts', () => {
+    expect(getScriptApproval(ref('a', '1.2.3', { bundled: true }), { a: true })).toEqual({ state: 'unreviewed' });
+  });
+
+  it('a registry key does not approve a git package of the same name; a source key matches its exact resolved', () => {
+    const git = ref('a', '1.2.3', { source: 'git', resolved: 'git+ssh://git@github.com/o/a.git#0123456789abcdef0123456789abcdef01234567' });
+    expect(getScriptApproval(git, { a: true })).toEqual({ state: 'unreviewed' });
+    expect(getScriptApproval(git, { [git.resolved as string]: true })).toEqual({ state: 'approved', keys: [git.resolved] });
+  });
+
+  it('stale: an approval of a name, or of a version, the tree does not hold; denials and source keys never', () => {
+    const refs = [a, ref('b', '2.0.0')];
+    const stale = getStaleApprovals(refs, { a: true, 'a@1.2.3': true, 'a@1.0.0': true, 'gone': true, 'b@2.0.0 || 3.0.0': true, 'b@^2': true, 'never-here': false, 'git+https://example.com/x.git': true });
+    expect(stale).toEqual([
+      { key: 'a@1.0.0', found: ['1.2.3'] },
+      { key: 'gone', found: [] },
+    ]);
+  });
+});
