@@ -93,7 +93,7 @@ describe('init', () => {
         '- uses: actions/checkout@v4',
         '- uses: actions/setup-node@v4',
         '- run: npm ci --ignore-scripts',
-        `- run: npx --yes verify-deps@${VERSION} check`,
+        `- run: npx --yes verify-deps@${VERSION} check --installed`,
         '- run: npm rebuild',
         '- name: Upload the compliance report',
       ]);

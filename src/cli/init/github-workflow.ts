@@ -26,12 +26,13 @@ jobs:
       - uses: actions/checkout@v4
       - uses: actions/setup-node@v4
         with:
-          node-version: 20
+          node-version: 22
       # The lockfile's tree, installed without running a single install script.
       - run: npm ci --ignore-scripts
-      # The gate: registry signatures, provenance and the project's policy (verify-deps.policy.json);
-      # it writes verify-deps-report.json, and sri-manifest.json only when it passes.
-      - run: npx --yes verify-deps@${version} check
+      # The gate: registry signatures, provenance and the project's policy (verify-deps.policy.json),
+      # and every installed file compared with its verified tarball (--installed); it writes
+      # verify-deps-report.json, and sri-manifest.json only when it passes.
+      - run: npx --yes verify-deps@${version} check --installed
       # Install scripts run only after the gate passed.
       - run: npm rebuild
       - name: Upload the compliance report
