@@ -21,6 +21,7 @@ describe('normalizeRepositoryUrl', () => {
     ['git+ssh://git@github.com/org/repo.git', 'https://github.com/org/repo'],
     ['ssh://git@git.example.com:2222/org/repo.git', 'https://git.example.com/org/repo'],
     ['git://github.com/org/repo.git#main', 'https://github.com/org/repo'],
+    ['git://git.example.com/org/repo.git', 'https://git.example.com/org/repo'],
     ['git+https://user:secret@GitLab.com:443/Org/Repo.git?x=1', 'https://gitlab.com/org/repo'],
     ['http://Git.Example.com/Org/Repo/', 'https://git.example.com/Org/Repo'],
     ['https://git.example.com/org/repo.git/', 'https://git.example.com/org/repo'],
