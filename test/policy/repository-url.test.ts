@@ -48,6 +48,7 @@ describe('normalizeRepositoryUrl', () => {
     'github:org',
     'github:org/repo/extra',
     'github:/repo',
+    'gitlab:/repo',
     'github:org/',
     'gist:abc123',
     'evilgithub:org/repo',
