@@ -98,6 +98,24 @@ describe('a pinned GitHub identity with its repository and owner ids (Fulcio ext
     const signedByPublish = githubSigner('sigstore/sigstore-js', '.github/workflows/publish.yml', 'refs/heads/main', { sourceRepositoryIdentifier: '1' });
     expect(codes(judge({ signer: [PINNED, publish] }, signedByPublish))).toEqual([]);
   });
+
+  it('the finding lists each identity with the ids it pins, no others, and the certificate\'s ids when any identity pins one', () => {
+    const repositoryOnly = { github: { ...RELEASE.github, repositoryId: '495574555' } };
+    const publish = { github: { ...RELEASE.github, workflow: '.github/workflows/publish.yml' } };
+    const both = judge({ signer: [repositoryOnly, publish] }, withIds('1', '2'));
+    expect(findingOf(both)?.details).toStrictEqual({
+      expected: [
+        { issuer: GITHUB_ISSUER, san: EXPECTED_SAN, repositoryId: '495574555' },
+        { issuer: GITHUB_ISSUER, san: 'https://github.com/sigstore/sigstore-js/.github/workflows/publish.yml@refs/heads/main' },
+      ],
+      got: { issuer: GITHUB_ISSUER, san: EXPECTED_SAN, repositoryId: '1', ownerId: '2' },
+    });
+    const ownerOnly = judge({ signer: [{ github: { ...RELEASE.github, ownerId: '71096353' } }] }, withIds('9', '2'));
+    expect(findingOf(ownerOnly)?.details).toStrictEqual({
+      expected: [{ issuer: GITHUB_ISSUER, san: EXPECTED_SAN, ownerId: '71096353' }],
+      got: { issuer: GITHUB_ISSUER, san: EXPECTED_SAN, repositoryId: '9', ownerId: '2' },
+    });
+  });
 });
 
 describe('a pinned GitLab identity', () => {

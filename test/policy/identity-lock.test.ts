@@ -253,4 +253,12 @@ describe('the repository and owner ids (Fulcio extensions .15 and .17)', () => {
     const other = learnIdentityLock([signedBy('a', '1.0.0', withoutIds), signedBy('a', '2.0.0', { ...githubSigner('org/b'), extensions: { ...githubSigner('org/b').extensions, ...IDS } })]);
     expect(check(signedBy('a', '3.0.0', withIds('555', '1')), other)).toEqual([]);
   });
+
+  it('one id is enough to count: a certificate holding only a repository id is held to its sibling entry too', () => {
+    const repositoryOnly = (repositoryId: string) => githubSigner('org/a', RELEASE, 'refs/heads/main', { sourceRepositoryIdentifier: repositoryId });
+    const lock = learnIdentityLock([signedBy('a', '1.0.0', withoutIds), signedBy('a', '2.0.0', repositoryOnly('123456789'))]);
+    expect(lock.packages.a).toHaveLength(2);
+    expect(judged(signedBy('a', '3.0.0', repositoryOnly('555')), lock).map((f) => [f.code, f.details?.changed])).toEqual([['IDENTITY_CHANGED', ['repositoryId']]]);
+    expect(check(signedBy('a', '3.0.0', repositoryOnly('123456789')), lock)).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 // The run's own certificate objects answer exactly as @sigstore/core's do for the same bytes.
 import { X509Certificate } from '@sigstore/core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTrust } from '../../src/verify/index.js';
 import { EncodedCertificate } from '../../src/verify/trust/index.js';
 import { KEYS_BYTES, TRUSTED_ROOT_BYTES } from './_helpers.js';
@@ -9,6 +9,10 @@ const trust = createTrust({ trustedRoot: TRUSTED_ROOT_BYTES, registryKeys: KEYS_
 const chains = [...trust.material.certificateAuthorities, ...trust.material.timestampAuthorities].map((a) => a.certChain);
 
 describe('EncodedCertificate', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('the trust material holds the trusted root\'s certificates as EncodedCertificates', () => {
     for (const chain of chains) for (const certificate of chain) expect(certificate).toBeInstanceOf(EncodedCertificate);
   });
@@ -34,5 +38,40 @@ describe('EncodedCertificate', () => {
   it('refuses bytes that are not one DER object', () => {
     const der = (chains[0]?.[0] as EncodedCertificate).der;
     expect(() => new EncodedCertificate(Buffer.concat([der, Buffer.from([0])]))).toThrow();
+  });
+
+  it('checks its signature against each issuer once, and its own signature once, however often asked', () => {
+    const [leaf, issuer] = [...(chains.find((c) => c.length > 1) ?? [])] as EncodedCertificate[];
+    const a = new EncodedCertificate(Buffer.from((leaf as EncodedCertificate).der));
+    const b = new EncodedCertificate(Buffer.from((issuer as EncodedCertificate).der));
+    const checks = vi.spyOn(X509Certificate.prototype, 'verify');
+    const first = [a.verify(b), a.verify(), b.verify()];
+    expect([a.verify(b), a.verify(), b.verify()]).toEqual(first);
+    const own = checks.mock.contexts.flatMap((self, i) => (self === a || self === b ? [[self === a ? 'a' : 'b', checks.mock.calls[i]?.[0] === b ? 'b' : checks.mock.calls[i]?.[0]]] : []));
+    expect(own).toEqual([['a', 'b'], ['a', undefined], ['b', undefined]]);
+  });
+
+  it('remembers a failed check as well as a passed one', () => {
+    const all = chains.flat() as EncodedCertificate[];
+    const first = all[0] as EncodedCertificate;
+    const other = all.find((c) => !first.verify(c)) as EncodedCertificate;
+    const a = new EncodedCertificate(Buffer.from(first.der));
+    const checks = vi.spyOn(X509Certificate.prototype, 'verify');
+    expect([a.verify(other), a.verify(other)]).toEqual([false, false]);
+    expect(checks.mock.contexts.filter((self) => self === a)).toHaveLength(1);
+  });
+
+  it('reads its public key once', () => {
+    const a = new EncodedCertificate(Buffer.from((chains[0]?.[0] as EncodedCertificate).der));
+    const reads = vi.spyOn(X509Certificate.prototype, 'publicKey', 'get');
+    expect(a.publicKey.equals(a.publicKey)).toBe(true);
+    expect(reads.mock.contexts.filter((self) => self === a)).toHaveLength(1);
+  });
+
+  it('answers with the bytes it was built from, not a re-encoding', () => {
+    const der = Buffer.from((chains[0]?.[0] as EncodedCertificate).der);
+    const a = new EncodedCertificate(der);
+    expect(a.der).toBe(der);
+    expect(a.root.toDER()).toBe(der);
   });
 });
