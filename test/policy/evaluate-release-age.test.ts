@@ -151,8 +151,10 @@ describe('release cooldown', () => {
       expect(needsReleaseTime({ ...bare, ref: ref('a', '1.0.0', { source: 'git' }) }, cooldown(2), undefined)).toBe(false);
     });
 
-    it('not for a bundled package: its evidence is the tarball that carries it', () => {
+    it('not for a bundled package (its evidence is the tarball that carries it), nor one without evidence', () => {
       expect(needsReleaseTime({ ...bare, ref: ref('a', '1.0.0', { bundled: true }) }, cooldown(2), undefined)).toBe(false);
+      // No evidence at all: the package was not checked, so there is nothing to judge a time for.
+      expect(needsReleaseTime({ ref: ref('a', '1.0.0'), facts: undefined }, cooldown(2), undefined)).toBe(false);
     });
 
     it("a rule for the name a package is installed as (an npm: alias) makes it need the time", () => {
