@@ -40,4 +40,41 @@ describe('allowScripts matching', () => {
       { key: 'gone', found: [] },
     ]);
   });
+  it('"a@" and "a@ *" are the name alone: every version', () => {
+    expect(getScriptApproval(a, { 'a@': true })).toEqual({ state: 'approved', keys: ['a@'] });
+    expect(getScriptApproval(a, { 'a@ *': true })).toEqual({ state: 'approved', keys: ['a@ *'] });
+  });
+
+  it('one range among exact versions approves nothing, not even the exact ones', () => {
+    expect(getScriptApproval(a, { 'a@1.2.3 || ^2': true })).toEqual({ state: 'unreviewed' });
+  });
+
+  it('a key npm cannot read approves nothing and is never reported stale', () => {
+    expect(getScriptApproval(a, { '@@': true })).toEqual({ state: 'unreviewed' });
+    expect(getStaleApprovals([a], { '@@': true })).toEqual([]);
+  });
+
+  it('a tarball URL, a file or a folder key approves only the package resolved from exactly there, never a registry package', () => {
+    const url = 'https://example.com/a-1.2.3.tgz';
+    const remote = ref('a', '1.2.3', { source: 'remote', resolved: url });
+    expect(getScriptApproval(remote, { [url]: true })).toEqual({ state: 'approved', keys: [url] });
+    expect(getScriptApproval(remote, { 'https://example.com/other.tgz': true })).toEqual({ state: 'unreviewed' });
+    const file = ref('a', '1.2.3', { source: 'file', resolved: 'file:a-1.2.3.tgz' });
+    expect(getScriptApproval(file, { 'file:a-1.2.3.tgz': true })).toEqual({ state: 'approved', keys: ['file:a-1.2.3.tgz'] });
+    const dir = ref('a', '1.2.3', { source: 'directory', resolved: 'file:../a' });
+    expect(getScriptApproval(dir, { 'file:../a': true })).toEqual({ state: 'approved', keys: ['file:../a'] });
+    // The registry package is matched by name and version only, not by its tarball URL.
+    expect(getScriptApproval(a, { [a.resolved as string]: true })).toEqual({ state: 'unreviewed' });
+  });
+
+  it('a git key does not approve another git package; a tag key approves no package, even one resolved from a path spelled like it', () => {
+    const git = ref('a', '1.2.3', { source: 'git', resolved: 'git+ssh://git@github.com/o/a.git#0123456789abcdef0123456789abcdef01234567' });
+    expect(getScriptApproval(git, { 'git+ssh://git@github.com/o/other.git#0123456789abcdef0123456789abcdef01234567': true })).toEqual({ state: 'unreviewed' });
+    expect(getScriptApproval(ref('a', '1.2.3', { source: 'directory', resolved: 'a@latest' }), { 'a@latest': true })).toEqual({ state: 'unreviewed' });
+  });
+
+  it('stale: the versions found are sorted, and only registry packages of that name count', () => {
+    const refs = [ref('b', '2.0.0'), ref('b', '1.0.0'), ref('b', '1.0.0', { locations: ['node_modules/x/node_modules/b'] }), ref('b', '0.5.0', { source: 'git', resolved: 'git+https://example.com/b.git#0123456789abcdef0123456789abcdef01234567' })];
+    expect(getStaleApprovals(refs, { 'b@3.0.0': true })).toEqual([{ key: 'b@3.0.0', found: ['1.0.0', '2.0.0'] }]);
+  });
 });

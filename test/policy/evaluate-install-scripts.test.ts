@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy } from '../../src/policy/index.js';
 import type { PolicySubject } from '../../src/policy/index.js';
-import { githubSigner, NOW, oneRule, provenance, ref, REKOR, subject } from './_helpers.js';
+import { GITHUB_ISSUER, githubSigner, NOW, oneRule, provenance, ref, REKOR, subject } from './_helpers.js';
 
 const RIGHT = githubSigner('org/scripts');
 const OTHER = githubSigner('evil/fork');
@@ -72,5 +72,50 @@ describe('install scripts need verified provenance', () => {
     expect(stale('fail', false)).toEqual([]);
     const decision = evaluatePolicy({ subjects: [attested()], trustedLogs: [REKOR], allowScripts: { a: true, gone: true } }, oneRule({}, { installScripts: 'fail' }), NOW);
     expect(decision.verdict).toBe('fail');
+  });
+  const detailsOf = (s: PolicySubject, allowScripts: Record<string, boolean> | undefined, rule: Record<string, unknown> = {}) =>
+    judge(s, allowScripts, 'fail', rule).decision.packages[0]?.findings.filter((f) => f.code !== 'SCRIPT_NOT_APPROVED').map((f) => [f.code, f.details]);
+
+  it('the finding says what was expected and what was found; an approved package names the approving keys', () => {
+    expect(detailsOf(bare, {})).toEqual([['INSTALL_SCRIPT_UNVERIFIED', { expected: 'a verified provenance', got: 'none verified' }]]);
+    expect(detailsOf(bare, { a: true, 'a@1.0.0': true })).toEqual([['SCRIPT_APPROVAL_UNVERIFIED', { expected: 'a verified provenance', got: 'none verified', approvedBy: ['a', 'a@1.0.0'] }]]);
+    const git = { ...bare, ref: ref('a', '1.0.0', { hasInstallScript: true, source: 'git', resolved: 'git+https://example.com/a.git#0123456789abcdef0123456789abcdef01234567' }), facts: undefined } as PolicySubject;
+    expect(detailsOf(git, {})).toContainEqual(['INSTALL_SCRIPT_UNVERIFIED', { expected: 'a verified provenance', got: 'none (a git source has none)' }]);
+  });
+
+  describe('a rule pinning two signers for scripts', () => {
+    const TWO = { installScripts: { signer: [PIN.installScripts.signer[0], { github: { repo: 'org/second', workflow: '.github/workflows/release.yml', ref: 'refs/heads/main' } }] } };
+    const expected = `a verified provenance signed by ${RIGHT.san} or https://github.com/org/second/.github/workflows/release.yml@refs/heads/main`;
+
+    it('a provenance by either one passes', () => {
+      expect(detailsOf(attested(githubSigner('org/second')), { a: true }, TWO)).toEqual([]);
+      expect(detailsOf(attested(RIGHT), { a: true }, TWO)).toEqual([]);
+    });
+
+    it('a provenance by neither: both expected, the stranger named', () => {
+      expect(detailsOf(attested(OTHER), {}, TWO)).toEqual([['INSTALL_SCRIPT_UNVERIFIED', { expected, got: `a provenance signed by ${OTHER.san} (issuer ${GITHUB_ISSUER})` }]]);
+    });
+
+    it('a certificate naming no subject alternative name and no issuer is a stranger, and said so', () => {
+      const anonymous = withScripts(subject('a', '1.0.0', [provenance(RIGHT, { signer: { kind: 'certificate', extensions: RIGHT.extensions } })]));
+      expect(detailsOf(anonymous, {}, TWO)).toEqual([['INSTALL_SCRIPT_UNVERIFIED', { expected, got: 'a provenance signed by no subject alternative name (issuer none)' }]]);
+    });
+  });
+
+  it('the list of packages whose scripts may run: not one without scripts, bundled or denied; approvals and evidence as found', () => {
+    const listed = (s: PolicySubject, allowScripts?: Record<string, boolean>) =>
+      evaluatePolicy({ subjects: [s], trustedLogs: [REKOR], ...(allowScripts === undefined ? {} : { allowScripts }) }, oneRule({}, { installScripts: 'fail' }), NOW).installScripts;
+    expect(listed(subject('a', '1.0.0'), {}).mayRun).toEqual([]);
+    expect(listed(withScripts(bare, { bundled: true }), { a: true }).mayRun).toEqual([]);
+    expect(listed(bare, { a: false }).mayRun).toEqual([]);
+    expect(listed(bare, {}).mayRun).toEqual([{ name: 'a', version: '1.0.0', approvedBy: [], verified: false }]);
+    expect(listed(attested(), { a: true }).mayRun).toEqual([{ name: 'a', version: '1.0.0', approvedBy: ['a'], verified: true }]);
+    expect(listed(bare, {}).allowScripts).toBe(true);
+    expect(listed(bare).allowScripts).toBe(false);
+  });
+
+  it('a stale approval names the key and the versions the lockfile holds', () => {
+    const findings = evaluatePolicy({ subjects: [attested()], trustedLogs: [REKOR], allowScripts: { 'a@0.9.0': true } }, oneRule({}, { installScripts: 'fail' }), NOW).installScripts.findings;
+    expect(findings).toMatchObject([{ code: 'SCRIPT_APPROVAL_STALE', package: 'a@0.9.0', rule: null, details: { approval: 'a@0.9.0', found: ['1.0.0'] } }]);
   });
 });

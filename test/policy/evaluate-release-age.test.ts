@@ -151,6 +151,22 @@ describe('release cooldown', () => {
       expect(needsReleaseTime({ ...bare, ref: ref('a', '1.0.0', { source: 'git' }) }, cooldown(2), undefined)).toBe(false);
     });
 
+    it('not for a bundled package (its evidence is the tarball that carries it), nor one without evidence', () => {
+      expect(needsReleaseTime({ ...bare, ref: ref('a', '1.0.0', { bundled: true }) }, cooldown(2), undefined)).toBe(false);
+      // No evidence at all: the package was not checked, so there is nothing to judge a time for.
+      expect(needsReleaseTime({ ref: ref('a', '1.0.0'), facts: undefined }, cooldown(2), undefined)).toBe(false);
+    });
+
+    it("a rule for the name a package is installed as (an npm: alias) makes it need the time", () => {
+      const policy = policyOf({ version: 1, enforcement: 'strict', rules: [{ name: 'r', match: { package: 'tool' }, minReleaseAgeDays: 1 }, { name: 'rest', match: { package: '*' } }] });
+      expect(needsReleaseTime({ ...bare, ref: ref('a', '1.0.0', { aliases: ['tool'] }) }, policy, undefined)).toBe(true);
+    });
+
+    it("the policy's cooldown is enough, even when a rule matching the name sets none (it may not apply)", () => {
+      const policy = policyOf({ version: 1, enforcement: 'strict', minReleaseAgeDays: 2, rules: [{ name: 'r', match: { package: 'a' }, minReleaseAgeDays: 0 }, { name: 'rest', match: { package: '*' } }] });
+      expect(needsReleaseTime(bare, policy, undefined)).toBe(true);
+    });
+
     it("a rule's cooldown makes its packages need the time", () => {
       const policy = policyOf({ version: 1, enforcement: 'strict', rules: [{ name: 'r', match: { package: 'a' }, minReleaseAgeDays: 1 }, { name: 'rest', match: { package: '*' } }] });
       expect(needsReleaseTime(bare, policy, undefined)).toBe(true);
