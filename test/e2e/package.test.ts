@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, startFixtureRegistry, syntheticScenario, type FixtureRegistry } from '../support/index.js';
 import { makeTempDir } from '../support/fixture-project.js';
 import { writeLockfileProject } from '../support/lockfile-project.js';
+import { NPMJS_HOST, npmjsTarballUrl } from '../support/public-urls.js';
 import { runCli } from '../support/run-cli.js';
 import { CASES, NOW as BUNDLE_NOW, SAMPLE_DIR } from '../verify-bundle/_cases.js';
 
@@ -28,9 +29,9 @@ const out = { exports: Object.keys(api).sort() };
 
 const text = readFileSync(new URL(import.meta.resolve('verify-deps/package.json').replace('package.json', 'policies/default.json')), 'utf8');
 const { policy } = api.parsePolicy(text, 'default.json');
-const ref = { name: 'a', version: '1.0.0', integrity: 'sha512-AAAA', resolved: 'https://registry.npmjs.org/a/-/a-1.0.0.tgz', registryHost: 'registry.npmjs.org', source: 'registry',
+const ref = { name: 'a', version: '1.0.0', integrity: 'sha512-AAAA', resolved: '${npmjsTarballUrl('a', '1.0.0')}', registryHost: '${NPMJS_HOST}', source: 'registry',
   dev: false, optional: false, devOptional: false, peer: false, bundled: false, extraneous: false, hasInstallScript: false, aliases: [], locations: ['node_modules/a'] };
-const subject = { ref, registryHost: 'registry.npmjs.org', registryPublishesKeys: true, verificationFindings: [{ code: 'SIGNATURE_INVALID', message: 'the signature does not verify' }] };
+const subject = { ref, registryHost: '${NPMJS_HOST}', registryPublishesKeys: true, verificationFindings: [{ code: 'SIGNATURE_INVALID', message: 'the signature does not verify' }] };
 const decision = api.evaluatePolicy({ subjects: [subject], trustedLogs: [] }, policy, new Date(input.now));
 out.evaluate = { verdict: decision.verdict, codes: decision.packages.flatMap((p) => p.findings.map((f) => f.code)) };
 out.loadPolicy = (await api.loadPolicy(input.project)).source.origin;

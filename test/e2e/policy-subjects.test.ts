@@ -6,6 +6,7 @@ import { createWorkspace, pinned, type Workspace, writeTrustFiles } from '../sup
 import type { LockfilePackage } from '../support/lockfile-project.js';
 import { attestedBy, GITHUB_ISSUER, rulesPolicy, policyRun, type PolicyRun } from '../support/policy-kit.js';
 import { runCli, type CliRun } from '../support/run-cli.js';
+import { NPMJS_HOST, NPMJS_REGISTRY, YARNPKG_HOST } from '../support/public-urls.js';
 
 // A lockfile stepping around the policy's subjects and pins, through the REAL CLI against the
 // fixture registry (evidence is always fetched from it, whatever host the lockfile names):
@@ -23,12 +24,12 @@ const COMPACT = { policy: { identities: [{ subject: SUBJECT, issuer: GITHUB_ISSU
 
 // Package name → the lockfile `resolved` origin it is written with.
 const HOSTS: Record<string, string> = {
-  'h-plain': 'https://registry.npmjs.org',
-  'h-dot': 'https://registry.npmjs.org.',
-  'h-upper-port': 'https://REGISTRY.NPMJS.ORG:443',
-  'h-yarn': 'https://registry.yarnpkg.com',
-  'h-http-443': 'http://registry.npmjs.org:443',
-  'h-port': 'https://registry.npmjs.org:8443',
+  'h-plain': NPMJS_REGISTRY,
+  'h-dot': `${NPMJS_REGISTRY}.`,
+  'h-upper-port': `${NPMJS_REGISTRY.toUpperCase().replace('HTTPS:', 'https:')}:443`,
+  'h-yarn': `https://${YARNPKG_HOST}`,
+  'h-http-443': `http://${NPMJS_HOST}:443`,
+  'h-port': `${NPMJS_REGISTRY}:8443`,
 };
 
 describe('policy: a lockfile stepping around subjects and pins (the real CLI)', () => {

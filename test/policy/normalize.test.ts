@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { expandIdentity, issuerOnly } from '../../src/policy/identity.js';
 import { normalizeLogUrl } from '../../src/policy/normalize.js';
 import { builderPattern, packageGlobPattern } from '../../src/policy/patterns.js';
+import { REKOR_URL } from '../support/public-urls.js';
 import { GITHUB_ISSUER, policyOf } from './_helpers.js';
 
 const matcher = (glob: string) => ({ glob, pattern: packageGlobPattern(glob) });
@@ -225,9 +226,9 @@ describe('normalizeIdentities', () => {
 
 describe('normalizeLogUrl', () => {
   it.each([
-    ['https://rekor.sigstore.dev', 'https://rekor.sigstore.dev'],
-    ['https://Rekor.Sigstore.dev///', 'https://rekor.sigstore.dev'],
-    ['https://rekor.sigstore.dev:443/api/v1/', 'https://rekor.sigstore.dev/api/v1'],
+    [REKOR_URL, REKOR_URL],
+    [`${REKOR_URL.replace('rekor.sigstore', 'Rekor.Sigstore')}///`, REKOR_URL],
+    [`${REKOR_URL}:443/api/v1/`, `${REKOR_URL}/api/v1`],
     ['https://rekor.example.com:8443', 'https://rekor.example.com:8443'],
     // The port is the default of the URL's own scheme, not of https.
     ['http://rekor.example.com:80/', 'http://rekor.example.com'],

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { ATTESTATIONS_REGISTRY_SETTING, loadNpmSettings } from '../../src/registry/npm-config.js';
 import { makeTempDir } from '../support/fixture-project.js';
+import { NPMJS_REGISTRY } from '../support/public-urls.js';
 
 describe('the attestations registry setting', () => {
   let dir: string;
@@ -30,8 +31,8 @@ describe('the attestations registry setting', () => {
   };
 
   it('is read from .npmrc, with a trailing slash; --attestations-registry wins over it', async () => {
-    const project = await withNpmrc(`${ATTESTATIONS_REGISTRY_SETTING}=https://registry.npmjs.org\n`);
-    expect((await loadNpmSettings(project)).attestationsRegistry).toBe('https://registry.npmjs.org/');
+    const project = await withNpmrc(`${ATTESTATIONS_REGISTRY_SETTING}=${NPMJS_REGISTRY}\n`);
+    expect((await loadNpmSettings(project)).attestationsRegistry).toBe(`${NPMJS_REGISTRY}/`);
     expect((await loadNpmSettings(project, { attestationsRegistry: 'https://evidence.example/npm' })).attestationsRegistry).toBe('https://evidence.example/npm/');
   });
 

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ComplianceReport } from '../../src/report/build.js';
 import { buildVsa, VERIFIED_DEPENDENCIES_FIELD, type VsaInputs } from '../../src/report/vsa.js';
+import { NPMJS_REGISTRY } from '../support/public-urls.js';
 import { validateVsa } from '../support/vsa-schema.js';
 
 type Package = ComplianceReport['packages'][number];
@@ -26,7 +27,7 @@ function pkg(name: string, reasons: Reason[] = [], over: Partial<Package> = {}):
     source: 'registry',
     bundled: false,
     locations: [`node_modules/${name}`],
-    registry: 'https://registry.npmjs.org/',
+    registry: `${NPMJS_REGISTRY}/`,
     rule: null,
     verdict: 'pass',
     findings: [],
@@ -100,7 +101,7 @@ describe('buildVsa', () => {
       {
         name: 'pkg:npm/a@1.0.0 https://slsa.dev/provenance/v1',
         digest: { sha256: 'd'.repeat(64) },
-        annotations: { digestOf: expect.any(String), foundIn: 'https://registry.npmjs.org/-/npm/v1/attestations/a@1.0.0' },
+        annotations: { digestOf: expect.any(String), foundIn: `${NPMJS_REGISTRY}/-/npm/v1/attestations/a@1.0.0` },
       },
     ]);
     expect(vsa.predicate.inputAttestations[0]).not.toHaveProperty('uri');

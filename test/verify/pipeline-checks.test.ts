@@ -19,6 +19,7 @@ import {
   type BundleJson,
 } from '../support/index.js';
 import { NOW, clone, codes } from './_helpers.js';
+import { NPMJS_REGISTRY } from '../support/public-urls.js';
 
 const INTEGRITY = 'sha512-8G+/XDU8wNsJOQS5ysDVO0Etg9/2uA5gR9l4ZwijjlwxBcrU6RPfwi2+jJmbP+Ap1Hlp/nVAaEO4Fj22/SL2gQ==';
 const PKG = { name: 'alpha', version: '1.0.0', integrity: INTEGRITY };
@@ -85,7 +86,7 @@ describe('the signer of the publish attestation', () => {
     // Anyone with a CI identity can get a Fulcio certificate: here one signs a publish statement
     // logged a year before the real publish, to have old registry keys judged as valid.
     const forgedTime = new Date('2025-06-01T00:00:00Z');
-    const statement = inTotoStatement(PKG, NPM_PUBLISH_V01, { name: PKG.name, version: PKG.version, registry: 'https://registry.npmjs.org' }, 'https://in-toto.io/Statement/v0.1');
+    const statement = inTotoStatement(PKG, NPM_PUBLISH_V01, { name: PKG.name, version: PKG.version, registry: NPMJS_REGISTRY }, 'https://in-toto.io/Statement/v0.1');
     const bundle = signStatementKeyless(pki, statement, { identity: githubActionsIdentity(), notBefore: new Date(forgedTime.getTime() - 30_000) }, { integratedTime: forgedTime, version: '0.3' });
     const doc = good();
     doc.attestations[1] = { predicateType: NPM_PUBLISH_V01, bundle };

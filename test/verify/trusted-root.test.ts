@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TrustMaterialError } from '../../src/verify/index.js';
 import { toTrustedRoot } from '../../src/verify/trust/trusted-root.js';
 import { TRUSTED_ROOT_BYTES } from './_helpers.js';
+import { REKOR_URL } from '../support/public-urls.js';
 
 const root = () => JSON.parse(TRUSTED_ROOT_BYTES.toString('utf8'));
 
@@ -33,7 +34,7 @@ describe('toTrustedRoot: what an accepted root becomes', () => {
     const parsed = toTrustedRoot(r);
     expect(parsed.mediaType).toBe(r.mediaType);
     expect(parsed.tlogs[0]).toEqual({
-      baseUrl: 'https://rekor.sigstore.dev',
+      baseUrl: REKOR_URL,
       hashAlgorithm: 1,
       publicKey: { rawBytes: Buffer.from(r.tlogs[0].publicKey.rawBytes, 'base64'), keyDetails: 5, validFor: { start: new Date('2021-01-12T11:53:27Z') } },
       logId: { keyId: Buffer.from(r.tlogs[0].logId.keyId, 'base64') },

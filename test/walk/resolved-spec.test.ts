@@ -2,6 +2,7 @@
 // arborist 10's own reading gives for the same values).
 import { describe, expect, test } from 'vitest';
 import { readResolved } from '../../src/walk/resolved-spec.js';
+import { npmjsTarballUrl } from '../support/public-urls.js';
 
 const PROJECT = '/proj';
 
@@ -14,7 +15,7 @@ describe('readResolved', () => {
     ['a hosted https URL with credentials stays https', 'git+https://user:tok@github.com/npm/cli.git#abc', 'git+https://user:tok@github.com/npm/cli.git#abc'],
     ['a bare https URL of a hosted repository becomes git+https', 'https://github.com/npm/cli.git', 'git+https://github.com/npm/cli.git'],
     ['a git URL of a host npm does not know', 'git+https://git.example.com/a/b.git#deadbeef', 'git+https://git.example.com/a/b.git#deadbeef'],
-    ['a registry tarball', 'https://registry.npmjs.org/a/-/a-1.0.0.tgz', 'https://registry.npmjs.org/a/-/a-1.0.0.tgz'],
+    ['a registry tarball', npmjsTarballUrl('a', '1.0.0'), npmjsTarballUrl('a', '1.0.0')],
     ['a tarball on another host', 'https://example.com/x.tgz', 'https://example.com/x.tgz'],
     ['a bare star', '*', '*'],
     ['an alias spec', 'npm:foo@1', 'npm:foo@1'],
