@@ -52,6 +52,9 @@ export interface CheckOptions {
   // Whether the judge reads this package's earlier versions or its registry publish time (npm's
   // release cooldown, from its configuration, given); fetched only then.
   wantsHistory?: (ref: PackageRef, facts: PackageFacts, npmReleaseAge: NpmReleaseAge | undefined) => boolean;
+  // Whether it may, before the package's facts are known (true wherever wantsHistory may be):
+  // the packument then replaces the version manifest, one request for both.
+  mayWantHistory?: (ref: PackageRef, npmReleaseAge: NpmReleaseAge | undefined) => boolean;
   // Hash every tarball and compare it with the lockfile's integrity (TARBALL_DIGEST_MISMATCH).
   rehash?: boolean;
   // --installed: compare every installed file of every registry package with its verified
@@ -154,6 +157,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     offline: options.offline,
     now: options.now,
     wantsHistory: (ref: PackageRef, facts: PackageFacts) => options.wantsHistory?.(ref, facts, settings.releaseAge) ?? false,
+    mayWantHistory: (ref: PackageRef) => options.mayWantHistory?.(ref, settings.releaseAge) ?? false,
     rehash: options.rehash ?? false,
     ...(options.installed ? { installed: await toInstalledDeps(projectDir, options.tree) } : {}),
     tarballs: pLimit(TARBALLS_IN_FLIGHT),

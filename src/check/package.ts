@@ -25,6 +25,9 @@ export interface PackageCheckDeps {
   // Whether the judge will read this package's earlier versions (trust-downgrade rule) or its
   // registry publish time (release cooldown).
   wantsHistory: (ref: PackageRef, facts: PackageFacts) => boolean;
+  // Whether it may, before its facts are known: the packument is then fetched in place of the
+  // version manifest, so that the history costs no second request.
+  mayWantHistory: (ref: PackageRef) => boolean;
   // --rehash: hash the tarball's bytes and compare them with the lockfile's integrity.
   rehash: boolean;
   // --installed: where the lockfile's locations are, to compare each with the tarball.
@@ -42,8 +45,9 @@ export interface PackageCheckDeps {
 }
 
 // Gets one registry package's evidence (cache, else registry; never the registry with
-// --offline), verifies it, and fetches its version history when the judge needs it. Every
-// failure to get evidence is a finding: the package is never silently skipped.
+// --offline), verifies it, and gets its version history when the judge needs it (in the same
+// request as the evidence when the policy may need it). Every failure to get evidence is a
+// finding: the package is never silently skipped.
 export async function checkPackage(ref: PackageRef, registry: string, context: RegistryContext, deps: PackageCheckDeps): Promise<PackageOutcome> {
   const base = { ref, registry };
   if (context.failure || !context.trust) {
@@ -61,13 +65,15 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   // Evidence is read (or fetched) unless a verification result of it can be reused; --rehash
   // and --installed need the manifest's tarball path either way.
   let evidence: FetchedEvidence | undefined;
+  let history: VersionHistory | undefined;
   let fetched = false;
   if (reused === undefined || deps.rehash || deps.installed !== undefined) {
     evidence = cached === undefined ? undefined : forPackage(await deps.cache.getEvidence(cached.evidence), ref);
     if (evidence === undefined) {
       if (deps.offline) return { ...base, fromCache: false, findings: [offlineMiss(`evidence of ${ref.name}@${ref.version}`)] };
       try {
-        evidence = await fetchEvidence(deps.http, ref, (manifest, attestations) => needsPublishTime(manifest, attestations, trust), deps.evidenceSources);
+        const withHistory = deps.mayWantHistory(ref) && (await deps.cache.getHistory(registry, ref.name, ref.version)) === undefined;
+        ({ evidence, history } = await fetchEvidence(deps.http, ref, (manifest, attestations) => needsPublishTime(manifest, attestations, trust), deps.evidenceSources, withHistory));
         fetched = true;
       } catch (error) {
         return { ...base, fromCache: false, findings: [toFetchFinding(error)] };
@@ -122,10 +128,12 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     outcome.findings.push(...(await checkInstalledPackage(ref, evidence.manifest, facts.integrity.bound, installedDeps)));
   }
   if (deps.wantsHistory(ref, facts)) {
-    const history = await getHistory(ref, registry, deps);
-    if ('finding' in history) outcome.findings.push(history.finding);
-    else outcome.history = history.entries;
+    const found = history === undefined ? await getHistory(ref, registry, deps) : { entries: history };
+    if ('finding' in found) outcome.findings.push(found.finding);
+    else outcome.history = found.entries;
   }
+  // What was published before a version does not change (unpublishing aside): its history is cached.
+  if (history !== undefined) deps.cache.recordHistory(registry, ref.name, ref.version, history);
   if ((reused === undefined || fetched) && evidence !== undefined && isWorthCaching(facts, context)) cacheVerified(source, ref, evidence, fetched ? undefined : cached, facts, trust, deps);
   return outcome;
 }
@@ -140,7 +148,6 @@ async function getHistory(ref: PackageRef, registry: string, deps: PackageCheckD
   if (deps.offline) return { finding: offlineMiss(`the version history of ${ref.name}`) };
   try {
     const entries = await fetchVersionHistory(deps.http, ref.name, ref.version);
-    // What was published before a version does not change (unpublishing aside): its history is cached.
     deps.cache.recordHistory(registry, ref.name, ref.version, entries);
     return { entries };
   } catch (error) {

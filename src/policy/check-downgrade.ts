@@ -21,9 +21,15 @@ import type { NormalizedPolicy, PolicySubject, VersionHistory, VersionHistoryEnt
 // only the packument says whether it was a staged publish (the one level nothing outranks), so
 // it is fetched even for a version with verified provenance and publish attestation.
 export function needsHistory(subject: Pick<PolicySubject, 'ref' | 'facts'>, policy: NormalizedPolicy, now: Date): boolean {
-  if (policy.downgrade === 'off' || subject.ref.source !== 'registry' || subject.ref.bundled || subject.facts === undefined) return false;
+  if (!mayNeedHistory(subject.ref, policy) || subject.facts === undefined) return false;
   const signed = subject.facts.publishTime?.signed === true ? Date.parse(subject.facts.publishTime.value) : Number.NaN;
   return !(Number.isFinite(signed) && isPastWindow(signed, policy, now));
+}
+
+// Whether evaluation may read this package's history, before its facts are known: needsHistory
+// is true only where this is.
+export function mayNeedHistory(ref: PolicySubject['ref'], policy: NormalizedPolicy): boolean {
+  return policy.downgrade !== 'off' && ref.source === 'registry' && !ref.bundled;
 }
 
 // pnpm's `trustPolicyIgnoreAfter`: a version published longer ago than the window is not judged.

@@ -51,7 +51,13 @@ export function getReleaseAge(name: string, rules: readonly NormalizedRule[], po
 // too few.
 export function needsReleaseTime(subject: Pick<PolicySubject, 'ref' | 'facts'>, policy: NormalizedPolicy, npm: NpmReleaseAge | undefined): boolean {
   const { ref, facts } = subject;
-  if (ref.source !== 'registry' || ref.bundled || facts === undefined || facts.publishTime !== undefined) return false;
+  return facts !== undefined && facts.publishTime === undefined && mayNeedReleaseTime(ref, policy, npm);
+}
+
+// Whether judging the cooldown may need the registry's publish time, before the package's facts
+// are known (needsReleaseTime is true only where this is): a cooldown may apply to it.
+export function mayNeedReleaseTime(ref: PolicySubject['ref'], policy: NormalizedPolicy, npm: NpmReleaseAge | undefined): boolean {
+  if (ref.source !== 'registry' || ref.bundled) return false;
   const rules = policy.rules.filter((rule) => installedNames(ref).some((name) => nameMatches(name, rule)));
   return getReleaseAge(ref.name, rules, policy, npm) !== undefined || getReleaseAge(ref.name, [], policy, npm) !== undefined;
 }

@@ -1,6 +1,7 @@
 import type { PackageEvidence } from '../verify/types.js';
 import { FetchError } from './fetch-error.js';
-import { MAX_PACKUMENT_BYTES, type RegistryHttp } from './http.js';
+import { fetchPackument, publishTimeOf, readVersionHistory, versionsOf, type Packument, type VersionHistory } from './history.js';
+import type { RegistryHttp } from './http.js';
 import { toVersionManifest, type VersionManifest } from './manifest.js';
 import { withTrailingSlash } from './npm-config.js';
 import { toRegistryPath } from './package-name.js';
@@ -26,41 +27,60 @@ export interface EvidenceSources {
   npmKeyids?: ReadonlySet<string>;
 }
 
-// Fetches one package's evidence with the fewest bytes that answer every check: the version
-// manifest (`/NAME/VERSION`, a few KB; the full packument can be megabytes), the attestations
-// document (see fetchAttestations), and the packument's `time` only when a registry key's
-// validity must be judged without a signed publish time.
+// One package's evidence, and its version history when it was fetched in the same request.
+export interface EvidenceFetch {
+  evidence: FetchedEvidence;
+  history?: VersionHistory;
+}
+
+// Fetches one package's evidence in one registry round trip plus one per attestations document.
+// With `withHistory` (the policy will read the package's earlier versions), the full packument
+// replaces the version manifest: it carries the version's manifest, the `time` map and every
+// version's publishing claims, so the history costs no second request. Otherwise the version
+// manifest (`/NAME/VERSION`, a few KB; the full packument can be megabytes), and the packument's
+// `time` only when a registry key's validity must be judged without a signed publish time.
 export async function fetchEvidence(
   http: RegistryHttp,
   ref: EvidenceRequest,
   needsPublishTime: (manifest: VersionManifest, attestations: unknown) => boolean,
   options: EvidenceSources = {},
-): Promise<FetchedEvidence> {
-  const packagePath = toRegistryPath(ref.name);
-  const manifestPath = `${packagePath}/${encodeURIComponent(ref.version)}`;
-  const manifestResponse = await http.getJson(manifestPath, { name: ref.name });
-  if (manifestResponse.status === 404) {
-    throw new FetchError('not-found', manifestResponse.url, `the registry has no ${ref.name}@${ref.version} (${manifestResponse.url}: HTTP 404)`, 404);
-  }
-  const manifest = toVersionManifest(manifestResponse.body, ref.name, ref.version, manifestResponse.url, http.registryFor(ref.name));
+  withHistory = false,
+): Promise<EvidenceFetch> {
+  const packument = withHistory ? await fetchPackument(http, ref.name) : undefined;
+  const manifest = packument === undefined ? await fetchVersionManifest(http, ref) : fromPackument(packument, ref, http.registryFor(ref.name));
   const evidence: FetchedEvidence = { name: ref.name, version: ref.version, lockfileIntegrity: ref.integrity, manifest };
 
   const attestations = await fetchAttestations(http, ref, manifest, options);
   if (attestations !== undefined) evidence.attestations = attestations;
 
   if (needsPublishTime(manifest, evidence.attestations)) {
-    const time = await fetchPublishTime(http, ref.name, ref.version, packagePath);
+    const time = publishTimeOf(packument ?? (await fetchPackument(http, ref.name).catch(absentOn404)), ref.version);
     if (time !== undefined) manifest.time = time;
   }
-  return evidence;
+  return packument === undefined ? { evidence } : { evidence, history: readVersionHistory(packument, ref.version) };
 }
 
-async function fetchPublishTime(http: RegistryHttp, name: string, version: string, packagePath: string): Promise<string | undefined> {
-  const response = await http.getJson(packagePath, { name, maxBytes: MAX_PACKUMENT_BYTES });
-  if (response.status === 404) return undefined;
-  const body = response.body as { time?: Record<string, unknown> } | null;
-  const time = body && typeof body === 'object' && body.time && typeof body.time === 'object' ? body.time[version] : undefined;
-  return typeof time === 'string' ? time : undefined;
+async function fetchVersionManifest(http: RegistryHttp, ref: EvidenceRequest): Promise<VersionManifest> {
+  const response = await http.getJson(`${toRegistryPath(ref.name)}/${encodeURIComponent(ref.version)}`, { name: ref.name });
+  if (response.status === 404) {
+    throw new FetchError('not-found', response.url, `the registry has no ${ref.name}@${ref.version} (${response.url}: HTTP 404)`, 404);
+  }
+  return toVersionManifest(response.body, ref.name, ref.version, response.url, http.registryFor(ref.name));
+}
+
+// The version's manifest as the packument lists it: the same document `/NAME/VERSION` serves.
+function fromPackument(packument: Packument, ref: EvidenceRequest, registry: string): VersionManifest {
+  const versions = versionsOf(packument);
+  if (!Object.hasOwn(versions, ref.version)) {
+    throw new FetchError('not-found', packument.url, `the registry has no ${ref.name}@${ref.version} (${packument.url} does not list it)`, 404);
+  }
+  return toVersionManifest(versions[ref.version], ref.name, ref.version, packument.url, registry);
+}
+
+// A packument that is not there says no time, as before: the key is then judged without one.
+function absentOn404(error: unknown): Packument {
+  if (error instanceof FetchError && error.status === 404) return { body: {}, url: error.url };
+  throw error;
 }
 
 // The attestations document, or undefined for none. Asked of the package's registry when its

@@ -41,18 +41,32 @@ export interface VersionHistory {
   versions: VersionHistoryEntry[];
 }
 
-// Fetches the full packument (only it carries the `time` map: the abbreviated one npm installs
-// from has none) and lists the other versions that claim provenance, newest version first.
-// Versions without a claim are left out: they can never make another version a downgrade.
-export async function fetchVersionHistory(http: RegistryHttp, name: string, version: string): Promise<VersionHistory> {
-  const path = toRegistryPath(name);
-  const response = await http.getJson(path, { name, maxBytes: MAX_PACKUMENT_BYTES });
+// A package's full packument as the registry served it, and where from.
+export interface Packument {
+  body: unknown;
+  url: string;
+}
+
+// Fetches the full packument: only it carries the `time` map and each version's `_npmUser` (the
+// abbreviated document npm installs from has neither).
+export async function fetchPackument(http: RegistryHttp, name: string): Promise<Packument> {
+  const response = await http.getJson(toRegistryPath(name), { name, maxBytes: MAX_PACKUMENT_BYTES });
   if (response.status === 404) throw new FetchError('not-found', response.url, `the registry has no packument for ${name} (${response.url}: HTTP 404)`, 404);
-  const body = response.body as { versions?: unknown; time?: unknown } | null;
-  const versions = body?.versions;
-  if (!versions || typeof versions !== 'object') throw new FetchError('malformed', response.url, `${response.url}: versions: expected an object`);
-  const time = body?.time !== null && typeof body?.time === 'object' ? (body.time as Record<string, unknown>) : {};
-  const entries = Object.entries(versions as Record<string, unknown>)
+  return { body: response.body, url: response.url };
+}
+
+// Fetches the packument and reads the version history of `version` from it.
+export async function fetchVersionHistory(http: RegistryHttp, name: string, version: string): Promise<VersionHistory> {
+  return readVersionHistory(await fetchPackument(http, name), version);
+}
+
+// Lists the other versions that claim provenance or a way of publishing, newest version first,
+// and what the packument says of `version` itself. Versions without a claim are left out: they
+// can never make another version a downgrade.
+export function readVersionHistory(packument: Packument, version: string): VersionHistory {
+  const versions = versionsOf(packument);
+  const time = timesOf(packument);
+  const entries = Object.entries(versions)
     .filter(([candidate]) => candidate !== version && semver.valid(candidate) !== null)
     .sort(([a], [b]) => semver.rcompare(a, b))
     .map(([candidate, manifest]): VersionHistoryEntry => {
@@ -64,7 +78,24 @@ export async function fetchVersionHistory(http: RegistryHttp, name: string, vers
     })
     .filter((entry) => entry.provenance || entry.publishAttestation || entry.trustedPublisher !== undefined || entry.approver !== undefined);
   const publishedAt = timeOf(time, version);
-  return { ...(publishedAt === undefined ? {} : { publishedAt }), publishing: publishingOf((versions as Record<string, unknown>)[version]), versions: entries };
+  return { ...(publishedAt === undefined ? {} : { publishedAt }), publishing: publishingOf(versions[version]), versions: entries };
+}
+
+// The packument's `versions` map; a packument without one is malformed.
+export function versionsOf(packument: Packument): Record<string, unknown> {
+  const versions = isRecord(packument.body) ? packument.body.versions : undefined;
+  if (!isRecord(versions)) throw new FetchError('malformed', packument.url, `${packument.url}: versions: expected an object`);
+  return versions;
+}
+
+// When the packument says `version` was published (unsigned registry metadata), if it says.
+export function publishTimeOf(packument: Packument, version: string): string | undefined {
+  return timeOf(timesOf(packument), version);
+}
+
+function timesOf(packument: Packument): Record<string, unknown> {
+  const time = isRecord(packument.body) ? packument.body.time : undefined;
+  return isRecord(time) ? time : {};
 }
 
 // A version entry's `_npmUser.trustedPublisher` and `_npmUser.approver` (pnpm's trust policy reads

@@ -29,6 +29,7 @@ function deps(verify: PackageCheckDeps['verify'], signal?: AbortSignal): Package
     offline: true,
     now: new Date('2026-11-23T00:00:00Z'),
     wantsHistory: () => false,
+    mayWantHistory: () => false,
     rehash: false,
     npmCacheDir: '/nonexistent',
     warnings: [],

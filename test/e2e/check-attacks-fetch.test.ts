@@ -36,7 +36,7 @@ describe('check: attacks on fetching the evidence', () => {
     attackRegistry.addFault(attestationsPath(P.truncated), { truncateAt: 100 });
     attackRegistry.addFault(attestationsPath(P.nonJson), { nonJson: true });
     attackRegistry.addFault(attestationsPath(P.missing), { status: 404 });
-    attackRegistry.addFault(`/${P.unavailable}/1.0.0`, { status: 503 });
+    attackRegistry.addFault(`/${P.unavailable}`, { status: 503 });
     const trust = {
       ...(await writeTrustFiles(ws, pki)),
     };
@@ -101,10 +101,10 @@ describe('check: attacks on fetching the evidence', () => {
     expect(attackRegistry.count(attestationsPath(P.missing))).toBe(1); // a 404 is an answer, not retried
   });
 
-  it('15. a version manifest answered 503 on every try → FETCH_FAILED, exit 3, after 1 + 2 retries', () => {
+  it('15. the packument of the package answered 503 on every try → FETCH_FAILED, exit 3, after 1 + 2 retries', () => {
     expectOutcome(P.unavailable, 'FETCH_FAILED', 3, 'incomplete');
     expect(result(P.unavailable).pkg(P.unavailable).findings[0]?.details).toMatchObject({ kind: 'unreachable' });
-    const tries = attackRegistry.requestsFor(`/${P.unavailable}/1.0.0`);
+    const tries = attackRegistry.requestsFor(`/${P.unavailable}`);
     expect(tries.map((r) => r.status)).toEqual([503, 503, 503]);
     expect(attackRegistry.count(attestationsPath(P.unavailable))).toBe(0);
   });

@@ -35,6 +35,7 @@ describe('registry faults fail closed', () => {
     project = join(dir, 'project');
     await mkdir(project);
     await writeLockfileProject(project, scenario.packages);
+    await writeFile(join(dir, 'no-history.policy.json'), JSON.stringify({ version: 1, enforcement: 'strict', downgrade: 'off', rules: [{ name: 'every package', match: { package: '*' } }] }));
     registry = await startFixtureRegistry({ ...scenario, keys: pki.npmKeys() });
   });
   beforeEach(() => {
@@ -46,24 +47,33 @@ describe('registry faults fail closed', () => {
     await cleanup();
   });
 
-  const faults: Array<[string, string, Fault]> = [
-    ['500', '/alpha/1.0.0', { status: 500 }],
-    ['502', '/alpha/1.0.0', { status: 502 }],
-    ['503 with Retry-After', '/alpha/1.0.0', { status: 503, retryAfter: 1 }],
-    ['429 with Retry-After', '/alpha/1.0.0', { status: 429, retryAfter: 1 }],
-    ['429 without Retry-After', '/alpha/1.0.0', { status: 429 }],
-    ['a connection reset', '/alpha/1.0.0', { reset: true }],
-    ['a stalled body', '/alpha/1.0.0', { stall: true }],
-    ['a truncated body', '/alpha/1.0.0', { truncateAt: 20 }],
-    ['a non-JSON body', '/alpha/1.0.0', { nonJson: true }],
+  // Under the default policy the package's document is its packument (the trust-downgrade rule
+  // reads its earlier versions); with no rule reading history, its version manifest.
+  const PACKUMENT = '/alpha';
+  const MANIFEST = '/alpha/1.0.0';
+  const faults: Array<[string, string, Fault, ...string[]]> = [
+    ['500', PACKUMENT, { status: 500 }],
+    ['502', PACKUMENT, { status: 502 }],
+    ['503 with Retry-After', PACKUMENT, { status: 503, retryAfter: 1 }],
+    ['429 with Retry-After', PACKUMENT, { status: 429, retryAfter: 1 }],
+    ['429 without Retry-After', PACKUMENT, { status: 429 }],
+    ['a connection reset', PACKUMENT, { reset: true }],
+    ['a stalled body', PACKUMENT, { stall: true }],
+    ['a truncated body', PACKUMENT, { truncateAt: 20 }],
+    ['a non-JSON body', PACKUMENT, { nonJson: true }],
     ['an attestations endpoint answering 404', '/-/npm/v1/attestations/alpha@1.0.0', { status: 404 }],
+    ['a version manifest answering 500 (no rule reads history)', MANIFEST, { status: 500 }, '--policy', 'NO_HISTORY'],
+    ['a version manifest cut off (no rule reads history)', MANIFEST, { truncateAt: 20 }, '--policy', 'NO_HISTORY'],
+    ['a version manifest that is not JSON (no rule reads history)', MANIFEST, { nonJson: true }, '--policy', 'NO_HISTORY'],
   ];
+  const withPolicy = (args: string[]) => args.map((arg) => (arg === 'NO_HISTORY' ? join(dir, 'no-history.policy.json') : arg));
 
-  it.each(faults)('%s: exit 3, incomplete, a partial report naming alpha, no SRI manifest', async (_label, path, fault) => {
+  it.each(faults)('%s: exit 3, incomplete, a partial report naming alpha, no SRI manifest', async (_label, path, fault, ...args) => {
     registry.addFault(path, fault);
     await writeFile(join(project, 'sri-manifest.json'), '{"stale": true}\n');
     const started = Date.now();
-    const result = await check(registry.url);
+    const result = await check(registry.url, ...withPolicy(args));
+    expect(registry.count(path)).toBeGreaterThan(0);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(result.code).toBe(3);
     const report = JSON.parse(await readFile(join(project, 'verify-deps-report.json'), 'utf8'));
@@ -76,9 +86,9 @@ describe('registry faults fail closed', () => {
     expect(result.stderr).not.toMatch(/UnhandledPromiseRejection|^\s+at /m);
   });
 
-  it('JSON of the wrong shape for a version manifest: FETCH_FAILED (malformed), exit 3', async () => {
+  it('JSON of the wrong shape for the version in its packument: FETCH_FAILED (malformed), exit 3', async () => {
     const wrong = await startFixtureRegistry({ ...scenario, keys: pki.npmKeys() });
-    wrong.addFault('/alpha/1.0.0', { contentType: 'application/json' });
+    wrong.addFault(PACKUMENT, { contentType: 'application/json' });
     const original = wrong.scenario;
     wrong.scenario = { ...original, packages: original.packages.map((p) => (p.name === 'alpha' ? { ...p, version: '1.0.0', manifest: { name: 'other' } } : p)) };
     try {
@@ -107,7 +117,7 @@ describe('registry faults fail closed', () => {
 
   it('--timeout bounds the whole run: what is not fetched by then fails closed', async () => {
     // The bound is far below the stall, and far above a run's own time on a loaded machine.
-    registry.addFault('/beta/*', { latencyMs: 40_000 });
+    registry.addFault('/beta*', { latencyMs: 40_000 });
     const started = Date.now();
     const result = await check(registry.url, '--timeout', '1', '--fetch-timeout', '60000', '--json');
     expect(Date.now() - started).toBeLessThan(25_000);
@@ -143,10 +153,10 @@ describe('registry faults fail closed', () => {
   });
 
   it('a 503 with Retry-After once is retried and the run passes', async () => {
-    registry.addFault('/alpha/1.0.0', { status: 503, retryAfter: 1, times: 1 });
+    registry.addFault(PACKUMENT, { status: 503, retryAfter: 1, times: 1 });
     const result = await check(registry.url);
     expect(result.code).toBe(0);
-    expect(registry.requests.filter((r) => r.path === '/alpha/1.0.0').map((r) => r.status)).toEqual([503, 200]);
+    expect(registry.requests.filter((r) => r.path === PACKUMENT).map((r) => r.status)).toEqual([503, 200]);
   });
 
   it('a body cut off on every try fails closed after the retries', async () => {
@@ -157,7 +167,7 @@ describe('registry faults fail closed', () => {
   });
 
   it('in audit mode the same findings are reported with exit 0', async () => {
-    registry.addFault('/alpha/1.0.0', { status: 500 });
+    registry.addFault(PACKUMENT, { status: 500 });
     const result = await check(registry.url, '--mode', 'audit', '--json');
     expect(result.code).toBe(0);
     const alpha = JSON.parse(result.stdout).packages.find((p: { name: string }) => p.name === 'alpha');

@@ -6,7 +6,7 @@
 // version order catches).
 
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, needsHistory } from '../../src/policy/index.js';
+import { evaluatePolicy, mayNeedHistory, needsHistory } from '../../src/policy/index.js';
 import type { PolicySubject, VersionHistory } from '../../src/policy/index.js';
 import { facts, githubSigner, NOW, oneRule, provenance, publishAttestation, ref, REKOR, subject } from './_helpers.js';
 
@@ -100,6 +100,18 @@ describe('needsHistory', () => {
     expect(needsHistory(missing([], { facts: undefined }), policy, NOW)).toBe(false);
     expect(needsHistory(missing([], { ref: ref('a', '1.0.0', { source: 'git' }) }), policy, NOW)).toBe(false);
     expect(needsHistory(missing([], { ref: ref('a', '1.0.0', { bundled: true }) }), policy, NOW)).toBe(false);
+  });
+
+  it('mayNeedHistory, asked before the facts are known, says yes wherever needsHistory can: the packument then replaces the version manifest', () => {
+    const window = oneRule({}, { downgrade: 'fail', downgradeIgnoreAfterMinutes: 60 });
+    const subjects = [missing(), missing([]), missing([provenance(githubSigner('org/a')), publishAttestation()]), missing([], { ref: ref('a', '1.0.0', { source: 'git' }) }), missing([], { ref: ref('a', '1.0.0', { bundled: true }) })];
+    for (const p of [policy, window, oneRule({}, { downgrade: 'warn' }), oneRule({}, { downgrade: 'off' })]) {
+      for (const s of subjects) if (needsHistory(s, p, NOW)) expect(mayNeedHistory(s.ref, p)).toBe(true);
+    }
+    expect(mayNeedHistory(ref('a', '1.0.0'), policy)).toBe(true);
+    expect(mayNeedHistory(ref('a', '1.0.0'), oneRule({}, { downgrade: 'off' }))).toBe(false);
+    expect(mayNeedHistory(ref('a', '1.0.0', { source: 'git' }), policy)).toBe(false);
+    expect(mayNeedHistory(ref('a', '1.0.0', { bundled: true }), policy)).toBe(false);
   });
 });
 

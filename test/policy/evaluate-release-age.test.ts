@@ -4,7 +4,7 @@
 // `time` (unsigned, and the finding says so); none at all fails closed (RELEASE_AGE_UNKNOWN).
 
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, needsReleaseTime } from '../../src/policy/index.js';
+import { evaluatePolicy, mayNeedReleaseTime, needsReleaseTime } from '../../src/policy/index.js';
 import type { NormalizedPolicy, PolicySubject } from '../../src/policy/index.js';
 import type { NpmReleaseAge } from '../../src/types.js';
 import { facts, NOW, oneRule, policyOf, publishAttestation, ref, REKOR, subject } from './_helpers.js';
@@ -165,6 +165,22 @@ describe('release cooldown', () => {
     it("the policy's cooldown is enough, even when a rule matching the name sets none (it may not apply)", () => {
       const policy = policyOf({ version: 1, enforcement: 'strict', minReleaseAgeDays: 2, rules: [{ name: 'r', match: { package: 'a' }, minReleaseAgeDays: 0 }, { name: 'rest', match: { package: '*' } }] });
       expect(needsReleaseTime(bare, policy, undefined)).toBe(true);
+    });
+
+    it('mayNeedReleaseTime, asked before the facts are known, says yes wherever needsReleaseTime can', () => {
+      const policies = [cooldown(2), cooldown(2, { minReleaseAgeExclude: ['a'] }), oneRule({})];
+      const refs = [ref('a', '1.0.0'), ref('a', '1.0.0', { source: 'git' }), ref('a', '1.0.0', { bundled: true }), ref('a', '1.0.0', { aliases: ['tool'] })];
+      for (const p of policies) {
+        for (const r of refs) {
+          for (const npm of [undefined, { days: 1, exclude: [] }]) {
+            if (needsReleaseTime({ ref: r, facts: facts('a', '1.0.0') }, p, npm)) expect(mayNeedReleaseTime(r, p, npm)).toBe(true);
+          }
+        }
+      }
+      expect(mayNeedReleaseTime(ref('a', '1.0.0'), cooldown(2), undefined)).toBe(true);
+      expect(mayNeedReleaseTime(ref('a', '1.0.0'), oneRule({}), undefined)).toBe(false);
+      expect(mayNeedReleaseTime(ref('a', '1.0.0'), cooldown(2, { minReleaseAgeExclude: ['a'] }), undefined)).toBe(false);
+      expect(mayNeedReleaseTime(ref('a', '1.0.0', { bundled: true }), cooldown(2), undefined)).toBe(false);
     });
 
     it("a rule's cooldown makes its packages need the time", () => {
