@@ -3,13 +3,17 @@
 // a cold run then a warm run, and with QUICK_PROFILE=1 a --cpu-prof summary of each (self time,
 // and time under verify-deps' own stages). QUICK_RULES=N adds N rounds of the cost of each rule
 // (rule-costs.ts: cold runs with installScripts off, downgrade off, and npm's `min-release-age`
-// set to QUICK_RELEASE_AGE_DAYS, default 7). Never compared with npm: `npm run bench` does that.
+// set to QUICK_RELEASE_AGE_DAYS, default 7). QUICK_INSTALLED=N adds N rounds of check vs
+// check --installed on a tree of real tarballs that npm ci installs (installed-cost.ts;
+// QUICK_INSTALLED_TREE names its lockfile under test/fixtures/lockfiles, default axios-1.7.9).
+// Never compared with npm: `npm run bench` does that.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarizeProfiles } from './cpu-profile.js';
 import { createBenchEnvironment } from './environment.js';
+import { measureInstalledCost } from './installed-cost.js';
 import { measureRuleCosts } from './rule-costs.js';
 import { runVerifyDeps } from './tools.js';
 
@@ -50,6 +54,12 @@ async function main(): Promise<void> {
     if (ruleRounds > 0) {
       const plan = { latencyMs, rounds: ruleRounds, releaseAgeDays: num('QUICK_RELEASE_AGE_DAYS', 7) };
       for (const line of await measureRuleCosts(env, plan, { workDir, now: files.now, log: console.log })) console.log(line);
+    }
+    const installedRounds = num('QUICK_INSTALLED', 0);
+    if (installedRounds > 0) {
+      const tree = process.env.QUICK_INSTALLED_TREE ?? 'axios-1.7.9';
+      const plan = { sourceLockfileDir: join(REPO, 'test/fixtures/lockfiles', tree), label: `${tree}-installed`, latencyMs, rounds: installedRounds, attestationTime: new Date(Date.now() - 30 * 86_400_000) };
+      for (const line of await measureInstalledCost(plan, { workDir, now: files.now, log: console.log })) console.log(line);
     }
   } finally {
     await env.close();

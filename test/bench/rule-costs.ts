@@ -73,6 +73,7 @@ export async function measureRuleCosts(env: BenchEnvironment, plan: RuleCostPlan
   }
   const baseline = runs.get(variants[0] as Variant) ?? [];
   const medianWall = (list: ToolRun[]) => median(list.map((r) => r.wallMs));
+  const baseRequests = baseline.length ? median(baseline.map((r) => r.requests)) : Number.NaN;
   const lines = [
     `cost of each rule: ${env.label} @ ${plan.latencyMs} ms per request, verify-deps cold (empty evidence cache), n=${plan.rounds} per variant, variants alternated`,
   ];
@@ -82,7 +83,7 @@ export async function measureRuleCosts(env: BenchEnvironment, plan: RuleCostPlan
     const delta = list.length && baseline.length ? medianWall(list) - medianWall(baseline) : Number.NaN;
     const requests = list.length ? median(list.map((r) => r.requests)) : Number.NaN;
     const findings = Object.entries(last?.findings ?? {}).map(([code, n]) => `${code} ×${n}`).join(', ') || 'none';
-    lines.push(`  ${variant.label.padEnd(40)} wall ${summarizeMs(list.map((r) => r.wallMs)).padEnd(20)} ${variant === variants[0] ? '' : `(${delta >= 0 ? '+' : ''}${(delta / 1000).toFixed(2)} s) `}requests ${requests}, verdict ${last?.verdict ?? 'n/a'} (packages with findings: ${findings})${list.some((r) => r.problem) ? ' PROBLEM in a run' : ''}`);
+    lines.push(`  ${variant.label.padEnd(40)} wall ${summarizeMs(list.map((r) => r.wallMs)).padEnd(20)} ${variant === variants[0] ? '' : `(${delta >= 0 ? '+' : ''}${(delta / 1000).toFixed(2)} s) `}requests ${requests}${variant === variants[0] ? '' : ` (${requests - baseRequests >= 0 ? '+' : ''}${requests - baseRequests})`}, verdict ${last?.verdict ?? 'n/a'} (packages with findings: ${findings})${list.some((r) => r.problem) ? ' PROBLEM in a run' : ''}`);
   }
   lines.push('  what each rule reads: installScripts the lockfile alone (no request); downgrade the packument (version history) of every registry package;');
   lines.push('  min-release-age the packument of each package without a signed publish time (one fetch serves both rules).');
