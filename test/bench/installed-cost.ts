@@ -69,7 +69,7 @@ export async function measureInstalledCost(plan: InstalledCostPlan, o: { workDir
     const wall = (kind: string) => median((runs.get(kind) ?? []).map((r) => r.wallMs));
     const lines = [
       `check --installed: ${plan.label} with real tarballs of synthetic files (${FILES_PER_PACKAGE.min}–${FILES_PER_PACKAGE.max} files per package and ${BYTES_PER_FILE.min} B–${BYTES_PER_FILE.max / 1024} KB per file, both log-uniform, seeded by name@version),`,
-      `  installed by npm ci --ignore-scripts (${(installMs / 1000).toFixed(1)} s, 0 ms latency): ${installed.files} files, ${(installed.bytes / 2 ** 20).toFixed(1)} MiB in node_modules (${env.packages} distinct packages, ${env.locations} lockfile entries);`,
+      `  tree and tarballs built in ${(env.buildMs / 1000).toFixed(1)} s; installed by npm ci --ignore-scripts (${(installMs / 1000).toFixed(1)} s, 0 ms latency): ${installed.files} files, ${(installed.bytes / 2 ** 20).toFixed(1)} MiB in node_modules (${env.packages} distinct packages, ${env.locations} lockfile entries);`,
       `  @ ${plan.latencyMs} ms per request, n=${plan.rounds}, tarballs read from npm's cache (npm_config_cache):`,
     ];
     for (const kind of kinds) {
@@ -77,6 +77,9 @@ export async function measureInstalledCost(plan: InstalledCostPlan, o: { workDir
       const last = list[list.length - 1];
       const findings = Object.entries(last?.findings ?? {}).map(([code, n]) => `${code} ×${n}`).join(', ') || 'none';
       lines.push(`  ${kind.padEnd(24)} wall ${summarizeMs(list.map((r) => r.wallMs)).padEnd(20)} peak RSS ${Math.round(median(list.map((r) => r.peakRssKb ?? 0)) / 1024)} MiB, requests ${last?.requests ?? 'n/a'}, verdict ${last?.verdict ?? 'n/a'} (packages with findings: ${findings})${list.some((r) => r.problem) ? ` PROBLEM ${list.find((r) => r.problem)?.problem}` : ''}`);
+    }
+    if (kinds.some((kind) => (runs.get(kind) ?? []).some((r) => r.findings?.INSTALLED_PACKAGE_MISSING))) {
+      lines.push('  (INSTALLED_PACKAGE_MISSING: optional packages built for another platform, which npm ci skips here: warnings; their tarballs are the extra requests)');
     }
     for (const state of ['cold', 'warm']) {
       const added = wall(`check --installed ${state}`) - wall(`check ${state}`);
