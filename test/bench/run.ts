@@ -7,7 +7,7 @@
 // 5), BENCH_ROUNDS_10K (10k @ 20 ms, 5), BENCH_ROUNDS_10K_0MS (5), BENCH_NPM_10K (npm rounds on
 // 10k @ 20 ms, 5),
 // BENCH_NPM_WARM (npm warm rounds per axios cell, 0), BENCH_PROFILE (0 none, 1 axios cold, 2 also
-// axios warm and 10k cold), BENCH_RULE_ROUNDS (cost of each rule, axios @ 20 ms, 1; 0 skips),
+// axios warm and 10k cold), BENCH_RULE_ROUNDS (cost of each rule, axios @ 20 ms, 3; 0 skips),
 // BENCH_RELEASE_AGE_DAYS (npm min-release-age for it, 7), BENCH_INSTALLED_ROUNDS (check --installed
 // on a tree of real tarballs installed by npm ci, 1; 0 skips), BENCH_INSTALLED_TREE (its lockfile
 // under test/fixtures/lockfiles, axios-1.7.9).
@@ -37,7 +37,7 @@ const ROUNDS_10K_0MS = num('BENCH_ROUNDS_10K_0MS', 5);
 const NPM_10K = num('BENCH_NPM_10K', 5);
 const NPM_WARM = num('BENCH_NPM_WARM', 0);
 const PROFILE = num('BENCH_PROFILE', 1);
-const RULE_ROUNDS = num('BENCH_RULE_ROUNDS', 1);
+const RULE_ROUNDS = num('BENCH_RULE_ROUNDS', 3);
 const RELEASE_AGE_DAYS = num('BENCH_RELEASE_AGE_DAYS', 7);
 const INSTALLED_ROUNDS = num('BENCH_INSTALLED_ROUNDS', 1);
 const INSTALLED_TREE = process.env.BENCH_INSTALLED_TREE ?? 'axios-1.7.9';
