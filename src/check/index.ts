@@ -14,6 +14,7 @@ import { toRegistryKeys, verifyPackageEvidence, type PackageEvidence, type Packa
 import type { EvidenceSources } from '../registry/evidence.js';
 import { FILES_IN_FLIGHT } from './installed-files.js';
 import { readLockfileLocations } from './installed.js';
+import { findStrayInstalled } from './installed-strays.js';
 import { checkPackage, type PackageCheckDeps } from './package.js';
 import { prepareRegistry, type RegistryContext } from './registry-context.js';
 import { findSignatureStrippingRegistries } from './stripping.js';
@@ -150,6 +151,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     options.onProgress?.({ ...progress });
   };
   report();
+  const installed = options.installed ? await toInstalledDeps(projectDir, options.tree) : undefined;
+  const strayInstalled = installed === undefined ? undefined : await findStrayInstalled(installed.rootDir, installed.lockfileLocations);
   const deps = {
     http,
     cache,
@@ -159,7 +162,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     wantsHistory: (ref: PackageRef, facts: PackageFacts) => options.wantsHistory?.(ref, facts, settings.releaseAge) ?? false,
     mayWantHistory: (ref: PackageRef) => options.mayWantHistory?.(ref, settings.releaseAge) ?? false,
     rehash: options.rehash ?? false,
-    ...(options.installed ? { installed: await toInstalledDeps(projectDir, options.tree) } : {}),
+    ...(installed === undefined ? {} : { installed }),
     tarballs: pLimit(TARBALLS_IN_FLIGHT),
     npmCacheDir: settings.npmCacheDir,
     warnings,
@@ -210,6 +213,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     warnings: [...new Set(warnings)],
     requests: http.stats.requests,
     ...(settings.releaseAge === undefined ? {} : { npmReleaseAge: settings.releaseAge }),
+    ...(strayInstalled === undefined ? {} : { strayInstalled }),
   };
 }
 

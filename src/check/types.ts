@@ -80,4 +80,7 @@ export interface CheckResult {
   requests: number;
   // npm's release cooldown from its configuration, for the policy to apply when it sets none.
   npmReleaseAge?: NpmReleaseAge;
+  // --installed: what sits in the project's node_modules folders that no lockfile entry installs
+  // (INSTALLED_TREE_MODIFIED, no package's: the policy judges them under its own enforcement).
+  strayInstalled?: CheckFinding[];
 }

@@ -71,7 +71,12 @@ export function groupFindings(report: ComplianceReport, lines: ReadonlyMap<strin
   const groups = new Map<string, FindingGroup>();
   // allowScripts' own findings (a stale approval) are named by the approval, at no lockfile line.
   const approvals = (report.installScripts?.findings ?? []).map((finding) => ({ name: 'allowScripts', version: String((finding.details as { approval?: unknown } | undefined)?.approval ?? ''), locations: [] as string[], findings: [finding] }));
-  for (const p of [...report.packages, ...approvals]) {
+  // What sits in node_modules without a lockfile entry is named by its path.
+  const strays = (report.installedTree?.findings ?? []).map((finding) => {
+    const { location, path } = (finding.details ?? {}) as { location?: unknown; path?: unknown };
+    return { name: `${String(location)}/${String(path)}`, version: '', locations: [] as string[], findings: [finding] };
+  });
+  for (const p of [...report.packages, ...approvals, ...strays]) {
     for (const finding of p.findings) {
       const key = `${finding.enforcement}\0${finding.code}`;
       let group = groups.get(key);
@@ -79,7 +84,7 @@ export function groupFindings(report: ComplianceReport, lines: ReadonlyMap<strin
         group = { code: finding.code, enforcement: finding.enforcement, findings: [], hint: getFindingHint(finding.code) };
         groups.set(key, group);
       }
-      group.findings.push({ pkg: `${p.name}@${p.version}`, line: getPackageLine(lines, p.locations), finding });
+      group.findings.push({ pkg: p.version === '' ? p.name : `${p.name}@${p.version}`, line: getPackageLine(lines, p.locations), finding });
     }
   }
   const rank = (code: string): number => {

@@ -40,7 +40,7 @@ export function renderGateSummary(result: GateResult, report: ComplianceReport):
   const keyless = explainKeylessRegistries(result);
   lines.push(...keyless.lines.slice(keyless.lines[0] === '' ? 1 : 0), ...(keyless.lines.length > 0 ? [''] : []));
   lines.push(...describeInputs(result, report));
-  const findings = [...decision.packages.flatMap((p) => p.findings), ...decision.installScripts.findings];
+  const findings = [...decision.packages.flatMap((p) => p.findings), ...decision.installScripts.findings, ...(decision.strayInstalled ?? [])];
   const strippedPackages = new Set(check.packages.filter((o) => o.registry !== null && check.signatureStrippingRegistries.includes(o.registry)).map((o) => `${o.ref.name}@${o.ref.version}`));
   const collapsed: Collapsed[] = [
     { code: 'SIGNATURE_MISSING', packages: strippedPackages, label: STRIPPED },
@@ -49,7 +49,9 @@ export function renderGateSummary(result: GateResult, report: ComplianceReport):
   const strict = findings.filter((f) => f.enforcement === 'strict');
   const audit = findings.filter((f) => f.enforcement === 'audit');
   if (strict.length > 0) {
-    lines.push('', `${plural(report.counts.failed, 'package')} failed:`, ...renderGroups(strict, collapsed));
+    const strays = (decision.strayInstalled ?? []).filter((f) => f.enforcement === 'strict').length;
+    const failed = `${plural(report.counts.failed, 'package')}${strays > 0 ? ` and ${plural(strays, 'node_modules entry', 'node_modules entries')}` : ''}`;
+    lines.push('', `${failed} failed:`, ...renderGroups(strict, collapsed));
   }
   if (audit.length > 0) {
     const heading = policy.policy.enforcement === 'audit' ? 'reported (audit mode: nothing blocks):' : 'reported, not blocking:';

@@ -26,6 +26,7 @@ export function toPolicyInput(check: CheckResult, identityLock: PolicyInput['ide
     trustedLogs: check.trustedLogs,
     ...(identityLock === undefined ? {} : { identityLock }),
     ...(check.npmReleaseAge === undefined ? {} : { npmReleaseAge: check.npmReleaseAge }),
+    ...(check.strayInstalled === undefined ? {} : { strayInstalled: check.strayInstalled }),
   };
 }
 

@@ -18,6 +18,7 @@ import { applyExceptions, expiredExceptions, type ExceptionLedger } from './exce
 import { checkIdentityLock } from './identity-lock.js';
 import { matchRules, type RuleMatch } from './match.js';
 import { getVerification } from './verification.js';
+import type { CheckFinding } from '../check/types.js';
 import type { Enforcement, NormalizedPolicy, NormalizedRule, PackageDecision, PolicyDecision, PolicyFinding, PolicyInput, PolicySubject, PolicyVerdict } from './types.js';
 
 // Evidence that could not be had, or verification that could not run (an unexpected error, a
@@ -50,13 +51,22 @@ export function evaluatePolicy(input: PolicyInput, policy: NormalizedPolicy, now
   const allowScripts = input.allowScripts ?? NO_APPROVALS;
   const packages = input.subjects.map((subject) => evaluateSubject(subject, policy, input, now, ledger, allowScripts));
   const installScripts = decideInstallScripts(input, policy, packages);
+  const strayInstalled = input.strayInstalled?.map((f) => toStrayFinding(f, policy.enforcement));
   return {
-    verdict: toVerdict([...packages.flatMap((p) => p.findings), ...installScripts.findings]),
+    verdict: toVerdict([...packages.flatMap((p) => p.findings), ...installScripts.findings, ...(strayInstalled ?? [])]),
     enforcement: policy.enforcement,
     packages,
     exceptionsUsed: policy.exceptions.flatMap((e) => ledger.get(e) ?? []),
     installScripts,
+    ...(strayInstalled === undefined ? {} : { strayInstalled }),
   };
+}
+
+// What sits in node_modules without a lockfile entry belongs to no package a rule or exception
+// could name: the policy's own enforcement judges it.
+function toStrayFinding(f: CheckFinding, level: Enforcement): PolicyFinding {
+  const path = `${String(f.details?.location)}/${String(f.details?.path)}`;
+  return { code: f.code, message: `${path} ${level === 'strict' ? 'rejected' : 'flagged'}: ${f.code} — ${f.message}`, package: path, rule: null, enforcement: level, ...(f.details === undefined ? {} : { details: f.details }) };
 }
 
 // A finding and what judges it: the rule whose check raised it (null: the policy's own) and the

@@ -184,6 +184,8 @@ export interface PolicyInput {
   allowScripts?: Readonly<Record<string, boolean>>;
   // False when --omit or --workspace left packages out: an approval of one of those is not stale.
   treeComplete?: boolean;
+  // --installed: what sits in node_modules that no lockfile entry installs.
+  strayInstalled?: CheckFinding[];
 }
 
 export interface PolicyFinding {
@@ -274,4 +276,7 @@ export interface PolicyDecision {
   packages: PackageDecision[];
   exceptionsUsed: ExceptionUse[];
   installScripts: InstallScriptsDecision;
+  // --installed: the findings about node_modules itself (folders and files no lockfile entry
+  // installs), under the policy's enforcement: `package` is the path. Absent without --installed.
+  strayInstalled?: PolicyFinding[];
 }

@@ -57,6 +57,7 @@ export function buildReport(result: GateResult, context: ReportContext): Complia
       mayRun: decision.installScripts.mayRun.map((r) => ({ ...r, approvedBy: [...r.approvedBy] })),
       findings: decision.installScripts.findings.map(toFinding),
     },
+    ...(decision.strayInstalled === undefined ? {} : { installedTree: { findings: decision.strayInstalled.map(toFinding) } }),
     observations: {
       signatureStrippingRegistries: check.signatureStrippingRegistries,
       warnings: [...check.inventory.warnings, ...policy.warnings],

@@ -352,6 +352,12 @@ export interface ComplianceReport {
     findings: Finding[];
   };
   /**
+   * --installed only: the findings about the project's node_modules folders themselves: a package folder or file that no lockfile entry installs there (INSTALLED_TREE_MODIFIED, kind added; details.location is the node_modules folder, details.path the entry in it), judged under the policy's enforcement. npm's own .bin and .package-lock.json are not reported.
+   */
+  installedTree?: {
+    findings: Finding[];
+  };
+  /**
    * Present when the run stopped on an error after the lockfile was read: the verdict is incomplete, no package was judged (each is incomplete, without findings), and no SRI manifest is written. Exit 2 for a configuration error, else 3.
    */
   error?: {

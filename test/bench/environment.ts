@@ -3,7 +3,7 @@
 // in for Sigstore's CDN, and the per-run directories and environments of both tools.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestPki, lockfileScenario, startFixtureRegistry, type FixtureRegistry, type TestPki } from '../support/index.js';
+import { createTestPki, lockfileScenario, startFixtureRegistry, type BuiltScenario, type FixtureRegistry, type ScenarioOptions, type TestPki } from '../support/index.js';
 import { createTlsServerIdentity } from './tls-ca.js';
 import { startTufProxy, type TufProxy } from './tuf-proxy.js';
 import { createTufRepo, SIGSTORE_TUF_HOST, writeNpmTufCache } from '../support/tuf-repo.js';
@@ -33,6 +33,9 @@ export interface EnvironmentOptions {
   workDir: string;
   provenanceShare: number;
   attestationTime: Date;
+  // Builds the registry's packages from the written project instead of the lockfile's (which
+  // serves no tarball): installed-tree.ts serves real tarballs and pins them in the lockfile.
+  scenario?: (pki: TestPki, dir: string, options: ScenarioOptions) => Promise<BuiltScenario>;
 }
 
 // Without these the child processes inherit nothing that could send them off 127.0.0.1.
@@ -51,7 +54,8 @@ export async function createBenchEnvironment(o: EnvironmentOptions): Promise<Ben
   const dir = join(o.workDir, o.label, 'project');
   const tree = await writeBenchTree(o.sourceLockfileDir, dir, o.copies);
   const pki: TestPki = createTestPki();
-  const scenario = await lockfileScenario(pki, dir, { provenanceShare: o.provenanceShare, seed: 'bench', attestation: { time: o.attestationTime } });
+  const scenarioOptions: ScenarioOptions = { provenanceShare: o.provenanceShare, seed: 'bench', attestation: { time: o.attestationTime } };
+  const scenario = await (o.scenario ?? lockfileScenario)(pki, dir, scenarioOptions);
   const registry = await startFixtureRegistry(scenario, { cacheReplies: true });
   registry.prewarm();
   await writeInstalledTree(dir, registry.url);

@@ -1,15 +1,20 @@
 // `npm run bench:quick`: the verify-deps half of the bench only, for working on speed: one tree
 // (axios-1.7.9; QUICK_COPIES=6 for the ~10k tree), one latency (QUICK_LATENCY_MS, default 20),
 // a cold run then a warm run, and with QUICK_PROFILE=1 a --cpu-prof summary of each (self time,
-// and time under verify-deps' own stages). QUICK_RELEASE_AGE_DAYS=N adds cold runs under npm's
-// `min-release-age=N`, with the trust-downgrade rule on and off: the packuments the release
-// cooldown fetches. Never compared with npm: `npm run bench` does that.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// and time under verify-deps' own stages). QUICK_RULES=N adds N rounds of the cost of each rule
+// (rule-costs.ts: cold runs with installScripts off, downgrade off, and npm's `min-release-age`
+// set to QUICK_RELEASE_AGE_DAYS, default 7). QUICK_INSTALLED=N adds N rounds of check vs
+// check --installed on a tree of real tarballs that npm ci installs (installed-cost.ts;
+// QUICK_INSTALLED_TREE names its lockfile under test/fixtures/lockfiles, default axios-1.7.9).
+// Never compared with npm: `npm run bench` does that.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarizeProfiles } from './cpu-profile.js';
 import { createBenchEnvironment } from './environment.js';
+import { measureInstalledCost } from './installed-cost.js';
+import { measureRuleCosts } from './rule-costs.js';
 import { runVerifyDeps } from './tools.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -45,28 +50,22 @@ async function main(): Promise<void> {
         for (const s of summary.inclusive) console.log(`    under ${s.name}: ${(s.ms / 1000).toFixed(2)} s`);
       }
     }
-    const cooldownDays = num('QUICK_RELEASE_AGE_DAYS', 0);
-    if (cooldownDays > 0) await benchReleaseAge(env, workDir, files.now, cooldownDays);
+    const ruleRounds = num('QUICK_RULES', 0);
+    if (ruleRounds > 0) {
+      const plan = { latencyMs, rounds: ruleRounds, releaseAgeDays: num('QUICK_RELEASE_AGE_DAYS', 7) };
+      for (const line of await measureRuleCosts(env, plan, { workDir, now: files.now, log: console.log })) console.log(line);
+    }
+    const installedRounds = num('QUICK_INSTALLED', 0);
+    if (installedRounds > 0) {
+      const tree = process.env.QUICK_INSTALLED_TREE ?? 'axios-1.7.9';
+      const plan = { sourceLockfileDir: join(REPO, 'test/fixtures/lockfiles', tree), label: `${tree}-installed`, latencyMs, rounds: installedRounds, attestationTime: new Date(Date.now() - 30 * 86_400_000) };
+      for (const line of await measureInstalledCost(plan, { workDir, now: files.now, log: console.log })) console.log(line);
+    }
   } finally {
     await env.close();
     // QUICK_KEEP=1 keeps the profiles and reports for a closer look.
     if (num('QUICK_KEEP', 0) > 0) console.log(`kept ${workDir}`);
     else rmSync(workDir, { recursive: true, force: true });
-  }
-}
-
-// Cold runs with and without npm's release cooldown, under the default policy (downgrade on) and
-// with the downgrade rule off: how many more requests (packuments) and how much longer.
-async function benchReleaseAge(env: Awaited<ReturnType<typeof createBenchEnvironment>>, workDir: string, now: string, days: number): Promise<void> {
-  const downgradeOff = join(workDir, 'downgrade-off.policy.json');
-  writeFileSync(downgradeOff, JSON.stringify({ version: 1, enforcement: 'strict', downgrade: 'off', rules: [{ name: 'every package', match: { package: '*' } }] }));
-  for (const [label, extraArgs] of [['default policy', []], ['downgrade off', ['--policy', downgradeOff]]] as const) {
-    for (const cooldown of [false, true]) {
-      const tag = `${label}${cooldown ? `, min-release-age=${days}` : ''}`;
-      const files = { cache: join(workDir, `cache-${label}-${cooldown}`.replace(/\W+/g, '-')), report: join(workDir, 'report-age.json'), sri: join(workDir, 'sri-age.json'), now };
-      const run = await runVerifyDeps(env, { ...files, extraArgs: [...extraArgs], ...(cooldown ? { extraEnv: { npm_config_min_release_age: String(days) } } : {}) });
-      console.log(`cold, ${tag}: wall ${(run.wallMs / 1000).toFixed(2)} s, requests ${run.requests}, verdict ${run.verdict}${run.problem ? `, PROBLEM ${run.problem}` : ''}`);
-    }
   }
 }
 

@@ -7,7 +7,10 @@
 // 5), BENCH_ROUNDS_10K (10k @ 20 ms, 5), BENCH_ROUNDS_10K_0MS (5), BENCH_NPM_10K (npm rounds on
 // 10k @ 20 ms, 5),
 // BENCH_NPM_WARM (npm warm rounds per axios cell, 0), BENCH_PROFILE (0 none, 1 axios cold, 2 also
-// axios warm and 10k cold).
+// axios warm and 10k cold), BENCH_RULE_ROUNDS (cost of each rule, axios @ 20 ms, 3; 0 skips),
+// BENCH_RELEASE_AGE_DAYS (npm min-release-age for it, 7), BENCH_INSTALLED_ROUNDS (check --installed
+// on a tree of real tarballs installed by npm ci, 1; 0 skips), BENCH_INSTALLED_TREE (its lockfile
+// under test/fixtures/lockfiles, axios-1.7.9).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -16,8 +19,10 @@ import { fileURLToPath } from 'node:url';
 import { summarizeProfiles } from './cpu-profile.js';
 import { createBenchEnvironment, type BenchEnvironment } from './environment.js';
 import { runCell, type CellPlan, type CellResult } from './matrix.js';
+import { measureInstalledCost } from './installed-cost.js';
 import { median } from './measure.js';
 import { formatCell, pairRatios } from './report.js';
+import { measureRuleCosts } from './rule-costs.js';
 import { distDigest, snapshotBuild } from './snapshot.js';
 import { CLI_BIN, NPM_BIN, runVerifyDeps, useCli } from './tools.js';
 
@@ -32,6 +37,10 @@ const ROUNDS_10K_0MS = num('BENCH_ROUNDS_10K_0MS', 5);
 const NPM_10K = num('BENCH_NPM_10K', 5);
 const NPM_WARM = num('BENCH_NPM_WARM', 0);
 const PROFILE = num('BENCH_PROFILE', 1);
+const RULE_ROUNDS = num('BENCH_RULE_ROUNDS', 3);
+const RELEASE_AGE_DAYS = num('BENCH_RELEASE_AGE_DAYS', 7);
+const INSTALLED_ROUNDS = num('BENCH_INSTALLED_ROUNDS', 1);
+const INSTALLED_TREE = process.env.BENCH_INSTALLED_TREE ?? 'axios-1.7.9';
 const TARGET_10K = 10_000;
 
 const out: string[] = [];
@@ -97,6 +106,15 @@ async function main(): Promise<void> {
       log('');
     }
     summaryAgainstTargets(cells);
+    if (RULE_ROUNDS > 0) {
+      for (const line of await measureRuleCosts(axios, { latencyMs: 20, rounds: RULE_ROUNDS, releaseAgeDays: RELEASE_AGE_DAYS }, { workDir, now: now.toISOString(), log: progress })) log(line);
+      log('');
+    }
+    if (INSTALLED_ROUNDS > 0) {
+      const plan = { sourceLockfileDir: join(REPO, 'test/fixtures/lockfiles', INSTALLED_TREE), label: `${INSTALLED_TREE}-installed`, latencyMs: 20, rounds: INSTALLED_ROUNDS, attestationTime };
+      for (const line of await measureInstalledCost(plan, { workDir, now: now.toISOString(), log: progress })) log(line);
+      log('');
+    }
     if (PROFILE > 0) await profiles(PROFILE > 1 ? [[axios, 'cold'], [axios, 'warm'], [big, 'cold']] : [[axios, 'cold']], workDir, now.toISOString());
   } finally {
     for (const env of envs) await env.close();

@@ -97,6 +97,7 @@ describe('check --installed', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).options.installed).toBe(true);
     expect(findingsOf(run.stdout)).toEqual([]);
+    expect(JSON.parse(run.stdout).installedTree).toEqual({ findings: [] });
     // Every tarball came out of npm's cache, by its sha512.
     expect(registry.requests.filter((r) => r.path.endsWith('.tgz'))).toEqual([]);
   });
@@ -124,6 +125,28 @@ describe('check --installed', () => {
       { location: 'node_modules/alpha', path: 'node_modules/stowaway/index.js', kind: 'added' },
     ]);
     expect(findingsOf(run.stdout).every((f) => f.code === 'INSTALLED_TREE_MODIFIED')).toBe(true);
+  });
+
+  it('a package folder or file in node_modules that no lockfile entry installs is INSTALLED_TREE_MODIFIED (added), scoped ones too; npm\'s .bin and hidden lockfile are not', async () => {
+    const path = await copy('stray');
+    await mkdir(join(path, 'node_modules', 'stowaway'));
+    await writeFile(join(path, 'node_modules', 'stowaway', 'index.js'), 'evil\n');
+    await mkdir(join(path, 'node_modules', '@scope', 'stowaway'));
+    await writeFile(join(path, 'node_modules', '@scope', 'stowaway', 'index.js'), 'evil\n');
+    await writeFile(join(path, 'node_modules', 'loose.js'), 'evil\n');
+    const run = await check(path, '--installed');
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as { verdict: string; installedTree?: { findings: Finding[] } };
+    expect(report.verdict).toBe('fail');
+    expect(findingsOf(run.stdout)).toEqual([]);
+    expect(report.installedTree?.findings.map((f) => [f.code, f.enforcement, f.details])).toEqual([
+      ['INSTALLED_TREE_MODIFIED', 'strict', { location: 'node_modules', path: '@scope/stowaway', kind: 'added' }],
+      ['INSTALLED_TREE_MODIFIED', 'strict', { location: 'node_modules', path: 'loose.js', kind: 'added' }],
+      ['INSTALLED_TREE_MODIFIED', 'strict', { location: 'node_modules', path: 'stowaway', kind: 'added' }],
+    ]);
+    const plain = await check(path);
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout).installedTree).toBeUndefined();
   });
 
   it('a file removed from a nested package is INSTALLED_TREE_MODIFIED (removed), named at its own location', async () => {
