@@ -15,6 +15,7 @@ import { summarizeProfiles } from './cpu-profile.js';
 import { createBenchEnvironment } from './environment.js';
 import { measureInstalledCost } from './installed-cost.js';
 import { measureRuleCosts } from './rule-costs.js';
+import { formatTraffic } from './report.js';
 import { runVerifyDeps } from './tools.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       const run = await runVerifyDeps(env, { ...files, ...(profile ? { extraNodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] } : {}) });
       const served = process.cpuUsage(serverCpu);
       console.log(`${kind}: wall ${(run.wallMs / 1000).toFixed(2)} s, fixture registry CPU ${((served.user + served.system) / 1e6).toFixed(2)} s, peak RSS ${Math.round((run.peakRssKb ?? 0) / 1024)} MiB, requests ${run.requests}, verdict ${run.verdict}, signatures ${run.signatures}, attestations ${run.attestations}${run.problem ? `, PROBLEM ${run.problem}` : ''}`);
+      console.log(`  served: ${formatTraffic(run.traffic)}`);
       for (const { thread, summary } of profile ? summarizeProfiles(dir, 25) : []) {
         console.log(`  ${thread}: profile ${(summary.totalMs / 1000).toFixed(2)} s; by module: ${summary.modules.slice(0, 10).map((m) => `${m.name} ${(m.ms / 1000).toFixed(2)}`).join('; ')}`);
         for (const f of summary.functions) console.log(`    ${(f.ms / 1000).toFixed(2).padStart(6)} s  ${f.name}`);

@@ -2,7 +2,7 @@
 // requests per run (and per package), and whether both tools counted the same evidence.
 import type { CellResult } from './matrix.js';
 import { median, summarize, summarizeMs } from './measure.js';
-import type { ToolRun } from './tools.js';
+import type { ToolRun, Traffic } from './tools.js';
 
 const wall = (runs: ToolRun[]) => runs.map((r) => r.wallMs);
 const rssMiB = (runs: ToolRun[]) => runs.flatMap((r) => (r.peakRssKb === null ? [] : [r.peakRssKb / 1024]));
@@ -37,11 +37,28 @@ export function formatCell(cell: CellResult): string[] {
     const rssRatio = median(rssMiB(cell.vdCold)) / median(rssMiB(cell.npmCold));
     lines.push(`  peak RSS verify-deps cold / npm: ${rssRatio.toFixed(2)}×`);
   }
+  lines.push(...trafficLines(cell));
   lines.push(...countLines(cell));
   const problems = [...cell.vdCold, ...cell.vdWarm, ...cell.npmCold, ...cell.npmWarm].filter((r) => r.problem);
   for (const p of problems.slice(0, 3)) lines.push(`  PROBLEM: ${p.problem}`);
   return lines;
 }
+
+// What the fixture registry served each tool on its first cold run, per kind of document:
+// requests and body bytes as sent (gzipped where the client asked for it).
+function trafficLines(cell: CellResult): string[] {
+  const line = (name: string, run: ToolRun | undefined) => (run === undefined ? [] : [`  ${name} served: ${formatTraffic(run.traffic)}`]);
+  return [...line('verify-deps cold', cell.vdCold[0]), ...line('npm audit cold', cell.npmCold[0])];
+}
+
+// Requests and bytes per kind of document, most requested first, and the bytes in all.
+export function formatTraffic(traffic: Traffic): string {
+  const kinds = Object.entries(traffic).sort(([, a], [, b]) => b.requests - a.requests);
+  const total = kinds.reduce((sum, [, t]) => sum + t.bytes, 0);
+  return `${kinds.map(([kind, t]) => `${kind} ${t.requests} (${mib(t.bytes)})`).join(', ') || 'nothing'}; ${mib(total)} in all`;
+}
+
+const mib = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(0)} KiB` : `${bytes} B`);
 
 function countLines(cell: CellResult): string[] {
   const vd = [...cell.vdCold, ...cell.vdWarm];

@@ -4,6 +4,7 @@
 // - `npm audit signatures` (/usr/bin/npm) on the installed tree, counts parsed from its output.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { DocumentKind, RecordedRequest } from '../support/registry.js';
 import { baseEnv, type BenchEnvironment } from './environment.js';
 import { measure, type Measured } from './measure.js';
 
@@ -16,6 +17,8 @@ export const NPM_BIN = '/usr/bin/npm';
 
 export interface ToolRun extends Measured {
   requests: number;
+  // What the fixture registry served this run, per kind of document: requests and body bytes sent.
+  traffic: Traffic;
   // Packages with a verified registry signature / with verified attestations.
   signatures: number | null;
   attestations: number | null;
@@ -39,6 +42,7 @@ export async function runVerifyDeps(env: BenchEnvironment, o: { cache: string; r
   const args = [...(o.extraNodeArgs ?? []), CLI_BIN, 'check', env.dir, '--registry', env.registry.url, '--trusted-root', env.trustedRoot, '--cache', o.cache, '--now', o.now, '--report', o.report, '--sri', o.sri, ...(o.extraArgs ?? [])];
   const run = await measure(process.execPath, args, { cwd: env.dir, env: { ...baseEnv(), ...o.extraEnv } });
   const requests = env.registry.requests.length;
+  const traffic = toTraffic(env.registry.requests);
   try {
     const report = JSON.parse(readFileSync(o.report, 'utf8')) as { verdict: string; counts: Record<string, number>; packages: ReportPackage[] };
     const signed = report.packages.filter((p) => p.evidence?.registrySignature?.status === 'verified');
@@ -50,6 +54,7 @@ export async function runVerifyDeps(env: BenchEnvironment, o: { cache: string; r
     return {
       ...run,
       requests,
+      traffic,
       verdict: report.verdict,
       findings,
       signatures: counts.verifiedSignatures ?? null,
@@ -60,7 +65,7 @@ export async function runVerifyDeps(env: BenchEnvironment, o: { cache: string; r
       ...(run.code === 0 || run.code === 1 ? {} : { problem: `exit ${run.code}: ${lastLines(run.stderr)}` }),
     };
   } catch (error) {
-    return { ...run, requests, signatures: null, attestations: null, problem: `no report (${String(error)}); exit ${run.code}: ${lastLines(run.stderr)}` };
+    return { ...run, requests, traffic, signatures: null, attestations: null, problem: `no report (${String(error)}); exit ${run.code}: ${lastLines(run.stderr)}` };
   }
 }
 
@@ -76,7 +81,19 @@ export async function runNpmAudit(env: BenchEnvironment, o: { cache: string }): 
   const attestations = count(/(\d+) packages? (?:have|has an?) verified attestations?/);
   const refused = env.proxy.refused.length > 0 ? `; proxy refused ${env.proxy.refused.join(', ')}` : '';
   const problem = run.code === 0 && signatures !== null ? undefined : `exit ${run.code}: ${lastLines(run.stdout + run.stderr)}${refused}`;
-  return { ...run, requests: env.registry.requests.length, signatures, attestations: attestations ?? 0, ...(problem ? { problem } : {}) };
+  return { ...run, requests: env.registry.requests.length, traffic: toTraffic(env.registry.requests), signatures, attestations: attestations ?? 0, ...(problem ? { problem } : {}) };
+}
+
+export type Traffic = Partial<Record<DocumentKind, { requests: number; bytes: number }>>;
+
+function toTraffic(requests: readonly RecordedRequest[]): Traffic {
+  const traffic: Traffic = {};
+  for (const r of requests) {
+    const kind = (traffic[r.kind] ??= { requests: 0, bytes: 0 });
+    kind.requests++;
+    kind.bytes += r.bytes ?? 0;
+  }
+  return traffic;
 }
 
 const lastLines = (text: string): string => text.trim().split('\n').slice(-3).join(' | ').slice(0, 400);

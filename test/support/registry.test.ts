@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { httpGet } from './http-get.js';
 import { createTestPki } from './pki.js';
-import { type FixtureRegistry, startFixtureRegistry } from './registry.js';
+import { documentKind, type FixtureRegistry, startFixtureRegistry } from './registry.js';
 import { syntheticScenario } from './scenario.js';
 
 const pki = createTestPki();
@@ -199,4 +199,28 @@ test('a registry under a sub-path serves there only, and names that path in its 
   } finally {
     await sub.close();
   }
+});
+
+describe('the request log counts requests and bytes by kind of document', () => {
+  test('each path is one kind; the abbreviated packument is told apart by its Accept header', () => {
+    const abbreviated = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
+    expect(documentKind('/-/npm/v1/keys', '')).toBe('keys');
+    expect(documentKind('/-/npm/v1/attestations/@acme/widget@1.0.0', '')).toBe('attestations');
+    expect(documentKind('/@acme/widget', 'application/json')).toBe('packument');
+    expect(documentKind('/plain-pkg', abbreviated)).toBe('abbreviated packument');
+    expect(documentKind('/@acme/widget/1.0.0', '')).toBe('version manifest');
+    expect(documentKind('/plain-pkg/-/plain-pkg-2.0.0.tgz', '')).toBe('tarball');
+    expect(documentKind('/-/whoami', '')).toBe('other');
+  });
+
+  test('a served body is logged with the bytes sent (gzipped when asked)', async () => {
+    registry.resetLog();
+    const plain = await httpGet(`${registry.url}/plain-pkg`);
+    await httpGet(`${registry.url}/plain-pkg`, { 'accept-encoding': 'gzip' });
+    const [first, second] = registry.requests;
+    expect(first?.kind).toBe('packument');
+    expect(first?.bytes).toBe(plain.body.length);
+    expect(second?.bytes).toBeGreaterThan(0);
+    expect(second?.bytes).not.toBe(first?.bytes);
+  });
 });

@@ -18,6 +18,24 @@ export interface RecordedRequest {
   headers: Record<string, string | undefined>;
   status?: number;
   at: number;
+  // What was asked for, and the body bytes sent (as on the wire: gzipped when the client asked).
+  kind: DocumentKind;
+  bytes?: number;
+}
+
+// The kinds of document a registry serves, for counting requests and bytes per kind.
+export type DocumentKind = 'keys' | 'attestations' | 'packument' | 'abbreviated packument' | 'version manifest' | 'tarball' | 'other';
+
+// The kind of document a GET of `path` (decoded, registry-relative) with this Accept header asks for.
+export function documentKind(path: string, accept: string): DocumentKind {
+  if (path === '/-/npm/v1/keys') return 'keys';
+  if (path.startsWith('/-/npm/v1/attestations/')) return 'attestations';
+  if (path.startsWith('/-/')) return 'other';
+  const segments = path.split('/').filter(Boolean);
+  const rest = segments.slice(segments[0]?.startsWith('@') ? 2 : 1);
+  if (rest.length === 0) return accept.includes(ABBREVIATED) ? 'abbreviated packument' : 'packument';
+  if (rest.length === 1) return 'version manifest';
+  return rest[0] === '-' && rest.length === 2 ? 'tarball' : 'other';
 }
 
 const HEADERS_OF_INTEREST = ['accept', 'accept-encoding', 'if-none-match', 'user-agent', 'authorization', 'npm-command', 'npm-session'];
@@ -138,7 +156,7 @@ export class FixtureRegistry {
       // keep raw
     }
     const headers = Object.fromEntries(HEADERS_OF_INTEREST.map((h) => [h, req.headers[h] as string | undefined]));
-    const record: RecordedRequest = { method: req.method ?? 'GET', rawPath, path, headers, at: Date.now() };
+    const record: RecordedRequest = { method: req.method ?? 'GET', rawPath, path, headers, at: Date.now(), kind: documentKind(path, req.headers.accept ?? '') };
     this.requests.push(record);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -250,6 +268,7 @@ export class FixtureRegistry {
       return;
     }
     const body = gzip ? (encoded.gzipped as Buffer) : reply.body;
+    record.bytes = body.length;
     const head: http.OutgoingHttpHeaders = { 'content-type': reply.contentType, 'content-length': body.length, etag };
     if (gzip) head['content-encoding'] = 'gzip';
     if (fault?.status !== undefined && fault.retryAfter !== undefined) head['retry-after'] = String(fault.retryAfter);
