@@ -22,13 +22,26 @@ export interface ProfileSummary {
   modules: Array<{ name: string; ms: number }>;
   // Time with one of these frames anywhere on the stack (a stage of verify-deps, a library).
   inclusive: Array<{ name: string; ms: number }>;
+  // When each stage of a run had a frame on the stack: its first and last sample, in ms from the
+  // profile's start (the main thread's timeline; async stages count while their code runs).
+  timeline: Array<{ name: string; fromMs: number; toMs: number }>;
 }
+
+// The stages of a `check` run, in the order they start, by the functions that run them.
+const TIMELINE: Array<[string, readonly string[]]> = [
+  ['policy and lockfile read', ['loadPolicy', 'readProjectTree']],
+  ['trust material (trusted root, keys)', ['loadTrustSource', 'prepareRegistry']],
+  ['fetch and verify (every package)', ['checkPackage']],
+  ['policy evaluation', ['evaluatePolicy']],
+  ['report and outputs written', ['buildReport', 'writeOutputs']],
+];
 
 // Stages whose inclusive time the summary names: the frame's function name, or a module path.
 const STAGES: Array<[string, (frame: ProfileNode['callFrame']) => boolean]> = [
   ['walkTree (arborist)', (f) => f.functionName === 'walkTree'],
   ['fetchEvidence', (f) => f.functionName === 'fetchEvidence'],
   ['fetchVersionHistory', (f) => f.functionName === 'fetchVersionHistory'],
+  ['fetchPackument', (f) => f.functionName === 'fetchPackument'],
   ['npm-registry-fetch', (f) => f.url.includes('/node_modules/npm-registry-fetch/')],
   ['verifyPackageEvidence', (f) => f.functionName === 'verifyPackageEvidence'],
   ['@sigstore/verify', (f) => f.url.includes('/node_modules/@sigstore/verify/')],
@@ -98,7 +111,32 @@ function summarizeProfile(file: string, top: number): ProfileSummary {
     }
     for (const name of seen) inclusive.set(name, (inclusive.get(name) ?? 0) + us);
   }
+  const timeline = new Map<string, { fromMs: number; toMs: number }>();
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    const names = new Set<string>();
+    for (let node: number | undefined = id; node !== undefined; node = parentOf.get(node)) {
+      const name = byId.get(node)?.callFrame.functionName;
+      if (name) names.add(name);
+    }
+    for (const [stage, functions] of TIMELINE) {
+      if (!functions.some((f) => names.has(f))) continue;
+      const span = timeline.get(stage);
+      if (span === undefined) timeline.set(stage, { fromMs: at / 1000, toMs: at / 1000 });
+      else span.toMs = at / 1000;
+    }
+  });
   const ranked = (m: Map<string, number>) =>
     [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => ({ name, ms: us / 1000 }));
-  return { totalMs: (profile.endTime - profile.startTime) / 1000, functions: ranked(functions), modules: ranked(modules), inclusive: ranked(inclusive) };
+  return {
+    totalMs: (profile.endTime - profile.startTime) / 1000,
+    functions: ranked(functions),
+    modules: ranked(modules),
+    inclusive: ranked(inclusive),
+    timeline: TIMELINE.flatMap(([name]) => {
+      const span = timeline.get(name);
+      return span === undefined ? [] : [{ name, ...span }];
+    }),
+  };
 }

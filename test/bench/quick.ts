@@ -50,6 +50,7 @@ async function main(): Promise<void> {
         console.log(`  ${thread}: profile ${(summary.totalMs / 1000).toFixed(2)} s; by module: ${summary.modules.slice(0, 10).map((m) => `${m.name} ${(m.ms / 1000).toFixed(2)}`).join('; ')}`);
         for (const f of summary.functions) console.log(`    ${(f.ms / 1000).toFixed(2).padStart(6)} s  ${f.name}`);
         for (const s of summary.inclusive) console.log(`    under ${s.name}: ${(s.ms / 1000).toFixed(2)} s`);
+        for (const t of summary.timeline) console.log(`    stage ${t.name}: ${(t.fromMs / 1000).toFixed(2)}–${(t.toMs / 1000).toFixed(2)} s`);
       }
     }
     const ruleRounds = num('QUICK_RULES', 0);

@@ -166,6 +166,7 @@ async function profiles(which: Array<[BenchEnvironment, 'cold' | 'warm']>, workD
     for (const { thread, summary } of summarizeProfiles(dir)) {
       log(`  ${thread} (profile ${(summary.totalMs / 1000).toFixed(2)} s) by module: ${summary.modules.slice(0, 6).map((m) => `${m.name} ${(m.ms / 1000).toFixed(2)} s`).join('; ')}`);
       for (const f of summary.functions.slice(0, 8)) log(`    ${(f.ms / 1000).toFixed(2).padStart(6)} s  ${f.name}`);
+      if (summary.timeline.length > 0) log(`    stages (first–last sample on the stack, s from the profile's start): ${summary.timeline.map((t) => `${t.name} ${(t.fromMs / 1000).toFixed(2)}–${(t.toMs / 1000).toFixed(2)}`).join('; ')}`);
     }
     log('');
   }
