@@ -5,7 +5,7 @@
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { ASN1Obj, EXTENSION_OID_SCT, X509Certificate } from '@sigstore/core';
 import { toSignedEntity, type SignedEntity } from '@sigstore/verify';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { verifyBundle } from '../../src/verify/attestation/sigstore.js';
 import { createTrust, type Trust } from '../../src/verify/index.js';
 import { EncodedCertificate } from '../../src/verify/trust/index.js';
@@ -117,5 +117,30 @@ describe('a bundle\'s signing certificate as an EncodedCertificate', () => {
     const leaf = new EncodedCertificate(b, X509Certificate.parse(Buffer.from(a)));
     expect(leaf.der.equals(a)).toBe(true);
     expect(leaf.equals(X509Certificate.parse(Buffer.from(a)))).toBe(true);
+  });
+});
+
+describe('an EncodedCertificate\'s OIDs', () => {
+  it('each node decodes its OID once, and answers as @sigstore/core does, a node that is no OID included', () => {
+    const der = signingBytes(KEYLESS[0]!.bundle);
+    const leaf = new EncodedCertificate(der, X509Certificate.parse(Buffer.from(der)));
+    const plain = X509Certificate.parse(Buffer.from(der));
+    const decode = vi.spyOn(ASN1Obj.prototype, 'toOID');
+    const [ours, theirs] = [nodes(leaf.root), nodes(plain.root)];
+    for (const [i, node] of ours.entries()) {
+      const answer = (n: ASN1Obj) => {
+        try {
+          return n.toOID();
+        } catch (err) {
+          return (err as Error).constructor.name;
+        }
+      };
+      expect([answer(node), answer(node)]).toEqual([answer(theirs[i]!), answer(theirs[i]!)]);
+    }
+    const oidNodes = ours.filter((n) => n.tag.isOID());
+    expect(oidNodes.length).toBeGreaterThan(10);
+    // Ours: decoded by @sigstore/core once per OID node, and again each time for a node that is no OID.
+    expect(decode.mock.contexts.filter((self) => oidNodes.includes(self as ASN1Obj))).toHaveLength(oidNodes.length);
+    decode.mockRestore();
   });
 });

@@ -7,6 +7,7 @@ import { ASN1Obj } from '@sigstore/core';
 // after it was built, its bytes would no longer be its encoding, so a change throws instead.
 class EncodedAsn1 extends ASN1Obj {
   readonly #der: Buffer;
+  #oid: string | undefined;
 
   constructor(node: ASN1Obj, der: Buffer, subs: EncodedAsn1[]) {
     super(node.tag, der.subarray(der.length - node.value.length), Object.freeze(subs) as EncodedAsn1[]);
@@ -16,6 +17,13 @@ class EncodedAsn1 extends ASN1Obj {
 
   override toDER(): Buffer {
     return this.#der;
+  }
+
+  // Certificates are searched by extension OID many times per bundle (@sigstore/verify's chain,
+  // SCT and signer checks, the signer facts): each OID is decoded once. Only a decoded OID is
+  // kept; a node that is no OID throws each time it is asked.
+  override toOID(): string {
+    return (this.#oid ??= super.toOID());
   }
 }
 
