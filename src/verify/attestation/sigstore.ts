@@ -41,11 +41,12 @@ export function verifyBundle(bundle: Bundle, trust: Trust): SigstoreResult {
     // Parses the certificate and RFC 3161 timestamps; a failure here is a malformed bundle.
     entity = toSignedEntity(bundle);
     if (entity.key.$case === 'certificate') {
-      readCertificateFields(entity.key.certificate);
       // Checked against its issuer once per timestamp and bundle, and encoded for the SCT check:
       // made one that holds its bytes, from the tree @sigstore/verify parsed from them.
       const parsed = entity.key.certificate;
-      entity = { ...entity, key: { $case: 'certificate', certificate: new EncodedCertificate(getSigningCertificateBytes(bundle) ?? Buffer.from(parsed.root.toDER()), parsed) } };
+      const certificate = new EncodedCertificate(getSigningCertificateBytes(bundle) ?? Buffer.from(parsed.root.toDER()), parsed);
+      readCertificateFields(certificate);
+      entity = { ...entity, key: { $case: 'certificate', certificate } };
     }
   } catch (err) {
     return { ok: false, findings: [toFinding('BUNDLE_MALFORMED', `expected a bundle with a parseable certificate and timestamps, got: ${(err as Error).message}`)] };
