@@ -6,7 +6,8 @@
 // These hold their bytes, and answer their own signature check against each issuer once: both
 // depend on nothing but the certificates' bytes, which never change. @sigstore/core itself is
 // left as it is: only its public constructors and methods are used, on objects made here.
-import { X509Certificate } from '@sigstore/core';
+import type { KeyObject } from 'node:crypto';
+import { crypto as sigstoreCrypto, X509Certificate } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
 import { parseEncoded, toEncodedTree, withChangeablePath } from './encoded-asn1.js';
 
@@ -14,6 +15,7 @@ import { parseEncoded, toEncodedTree, withChangeablePath } from './encoded-asn1.
 export class EncodedCertificate extends X509Certificate {
   readonly der: Buffer;
   #publicKey: Buffer | undefined;
+  #publicKeyObject: KeyObject | undefined;
   #selfSigned: boolean | undefined;
   readonly #signedBy = new WeakMap<X509Certificate, boolean>();
 
@@ -29,11 +31,21 @@ export class EncodedCertificate extends X509Certificate {
     return (this.#publicKey ??= super.publicKey);
   }
 
+  // The public key as a key object, made once: every bundle's certificate is checked against the
+  // same few issuers.
+  get publicKeyObject(): KeyObject {
+    return (this.#publicKeyObject ??= sigstoreCrypto.createPublicKey(this.publicKey));
+  }
+
   override verify(issuer?: X509Certificate): boolean {
     if (issuer === undefined) return (this.#selfSigned ??= super.verify());
     let signed = this.#signedBy.get(issuer);
     if (signed === undefined) {
-      signed = super.verify(issuer);
+      // X509Certificate.verify's own steps, with the issuer's key object made once.
+      signed =
+        issuer instanceof EncodedCertificate
+          ? sigstoreCrypto.verify(this.tbsCertificate.toDER(), issuer.publicKeyObject, this.signatureValue, this.signatureAlgorithm)
+          : super.verify(issuer);
       this.#signedBy.set(issuer, signed);
     }
     return signed;
