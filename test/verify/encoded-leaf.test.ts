@@ -144,3 +144,17 @@ describe('an EncodedCertificate\'s OIDs', () => {
     decode.mockRestore();
   });
 });
+
+describe('a signing certificate given with bytes that are not the ones its tree was parsed from', () => {
+  it('bytes that differ only in the stated length keep the tree\'s own bytes', () => {
+    const der = signingBytes(KEYLESS[0]!.bundle);
+    const parsed = X509Certificate.parse(Buffer.from(der));
+    // The same content under a header whose length field says one byte more.
+    const header = der.subarray(0, der.length - parsed.root.value.length);
+    const wrong = Buffer.concat([header, parsed.root.value]);
+    wrong.writeUInt8((wrong[header.length - 1] as number) + 1, header.length - 1);
+    const leaf = new EncodedCertificate(wrong, parsed);
+    expect(leaf.der.equals(der)).toBe(true);
+    expect(leaf.root.toDER().equals(der)).toBe(true);
+  });
+});

@@ -35,9 +35,18 @@ function headerLength(valueLength: number): number {
   return valueLength < 128 ? 2 : 2 + bytes;
 }
 
+// The value length a DER header states.
+function statedLength(der: Buffer): number {
+  const first = der[1] ?? 0;
+  if (first < 0x80) return first;
+  let length = 0;
+  for (let i = 0; i < (first & 0x7f); i++) length = length * 256 + (der[2 + i] ?? 0);
+  return length;
+}
+
 // The node over its bytes, children included; throws when the bytes are not its encoding.
 function toEncoded(node: ASN1Obj, der: Buffer): EncodedAsn1 {
-  if (der.length !== headerLength(node.value.length) + node.value.length || der[0] !== node.tag.toDER()) {
+  if (der.length !== headerLength(node.value.length) + node.value.length || der[0] !== node.tag.toDER() || statedLength(der) !== node.value.length) {
     throw new Error(`expected the DER of a tag ${node.tag.toDER()} object of ${node.value.length} bytes, got ${der.length} bytes`);
   }
   let offset = der.length - node.value.length;
