@@ -1,11 +1,10 @@
 // The files of one installed package directory, each with the sha512 of its bytes, read without
 // following a symlink. Only reads.
 
-import { constants } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { digestRegularFile } from '../sri/regular-file.js';
 
 // What is at a package-relative posix path: a regular file and its sha512 (hex), or something
 // npm never extracts from a tarball (a symlink, a FIFO, a socket, a device).
@@ -21,9 +20,6 @@ export interface InstalledWalk {
   // FILES_IN_FLIGHT for this package alone.
   limit?: LimitFunction;
 }
-
-// Files this large or larger are hashed as a stream, smaller ones read whole (fewer calls).
-const STREAM_FROM_BYTES = 1024 * 1024;
 
 // Files read at once: most are small, and each read waits on the disk, not the CPU.
 export const FILES_IN_FLIGHT = 16;
@@ -60,24 +56,13 @@ async function walkDirectory(absDir: string, relDir: string, walk: Walk): Promis
   await Promise.all(pending);
 }
 
-// Opened with O_NOFOLLOW: a file swapped for a symlink after readdir is not followed out of the
-// package; O_NONBLOCK: a FIFO swapped in cannot hang the run. Either is reported as 'other'.
+// Read as a regular file only (src/sri/regular-file.ts): an entry that became a symlink after
+// readdir, or a FIFO swapped in, is reported as 'other'.
 async function hashFile(abs: string): Promise<InstalledEntry> {
-  let handle;
-  try {
-    handle = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') return { kind: 'other' };
-    throw error;
+  const read = await digestRegularFile(abs, 'sha512');
+  if (read.kind === 'unopened') {
+    if (read.error.code === 'ELOOP') return { kind: 'other' };
+    throw read.error;
   }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) return { kind: 'other' };
-    const hash = createHash('sha512');
-    if (info.size < STREAM_FROM_BYTES) hash.update(await handle.readFile());
-    else for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
-    return { kind: 'file', sha512: hash.digest('hex') };
-  } finally {
-    await handle.close();
-  }
+  return read.kind === 'file' ? { kind: 'file', sha512: read.digest.toString('hex') } : { kind: 'other' };
 }

@@ -5,13 +5,13 @@
 // anywhere on this machine. Nothing outside the package directory is ever read or hashed: a
 // symlink that resolves outside is skipped and reported, never followed.
 
-import { constants } from 'node:fs';
-import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
 import ssri from 'ssri';
 import { SriError } from './errors.js';
 import { compareCodePoints, isPackageRelativePath } from './manifest.js';
+import { digestRegularFile } from './regular-file.js';
 
 export type SkipReason =
   // A symlink whose target is outside the package directory (never read).
@@ -160,27 +160,21 @@ async function visitSymlink(walk: Walk, abs: string, rel: string): Promise<void>
   }
 }
 
-// Reads with O_NOFOLLOW: if the entry was swapped for a symlink after we looked, the open fails
-// instead of following it out of the package. O_NONBLOCK: a FIFO swapped in cannot hang the run.
+// Read as a regular file only (see regular-file.ts): an entry that became a symlink or vanished
+// after the walk looked at it is skipped as changed.
 async function hashInto(walk: Walk, abs: string, rel: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    if (['ELOOP', 'ENOENT', 'EMLINK'].includes((err as NodeJS.ErrnoException).code ?? '')) {
+  const read = await digestRegularFile(abs, 'sha384');
+  if (read.kind === 'unopened') {
+    const err = read.error;
+    if (['ELOOP', 'ENOENT', 'EMLINK'].includes(err.code ?? '')) {
       walk.skipped.push({ path: rel, reason: 'changed-during-walk' });
       return;
     }
-    throw new SriError('SRI_PACKAGE_DIR_UNREADABLE', `cannot read ${abs}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: abs }, err);
+    throw new SriError('SRI_PACKAGE_DIR_UNREADABLE', `cannot read ${abs}: ${err.code ?? err.message}`, { file: abs }, err);
   }
-  try {
-    if (!(await handle.stat()).isFile()) {
-      walk.skipped.push({ path: rel, reason: 'not-a-regular-file' });
-      return;
-    }
-    const bytes = await handle.readFile();
-    walk.files.set(rel, ssri.fromData(bytes, { algorithms: ['sha384'] }).toString());
-  } finally {
-    await handle.close();
+  if (read.kind === 'not-a-regular-file') {
+    walk.skipped.push({ path: rel, reason: 'not-a-regular-file' });
+    return;
   }
+  walk.files.set(rel, ssri.fromHex(read.digest.toString('hex'), 'sha384').toString());
 }

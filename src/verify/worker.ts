@@ -13,6 +13,12 @@ export type WorkerReply = { seq: number; facts: unknown } | { seq: number; error
 
 const trusts = new Map<number, Trust>();
 
+// An error thrown in this thread reaches the main thread as its message alone (WorkerReply, or
+// the worker's error event), so its stack is never read; and @sigstore/core throws and catches one
+// for each OCTET STRING of a certificate that holds no DER (several per bundle), where recording
+// the stack was most of the cost of parsing the certificate.
+Error.stackTraceLimit = 0;
+
 parentPort?.on('message', (request: WorkerRequest) => {
   if (request.kind === 'trust') {
     const registryKeys = request.registryKeys instanceof Uint8Array ? Buffer.from(request.registryKeys) : request.registryKeys;

@@ -43,4 +43,18 @@ describe('VerifierPool', () => {
     await expect(pending).rejects.toThrow(/exited/);
     await expect(pool.verify(trustId, evidence(), new Date())).rejects.toThrow(/exited/);
   });
+
+  it('a verification worker records no stacks: an error in it still rejects the verification, with its message', async () => {
+    const pool = new VerifierPool(1);
+    pools.push(pool);
+    // Trust documents that are not JSON: building the trust throws in the worker, which then exits.
+    const trustId = pool.addTrust({ trustedRoot: Buffer.from('not json'), registryKeys: KEYS });
+    const failure = await pool.verify(trustId, evidence(), new Date()).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure?.message).not.toBe('');
+    expect(failure?.stack ?? '').not.toMatch(/\n\s+at /);
+  });
 });

@@ -31,6 +31,11 @@ describe('toPurl', () => {
     expect(toPurl('sigstore', '^1.0.0')).toBeUndefined();
     expect(toPurl('sigstore', '')).toBeUndefined();
   });
+
+  it('asked about packages in turn, the same one twice included, answers for each the package asked about', () => {
+    const asked: [string, string][] = [['a', '1.0.0'], ['a', '1.0.0'], ['sigstore', '^1.0.0'], ['sigstore', '^1.0.0'], ['a', '1.0.1'], ['@s/a', '1.0.1'], ['a', '1.0.1']];
+    expect(asked.map(([name, version]) => toPurl(name, version))).toEqual(['pkg:npm/a@1.0.0', 'pkg:npm/a@1.0.0', undefined, undefined, 'pkg:npm/a@1.0.1', 'pkg:npm/%40s/a@1.0.1', 'pkg:npm/a@1.0.1']);
+  });
 });
 
 describe('verifySubjects (on decoded real statements)', () => {

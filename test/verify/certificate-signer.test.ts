@@ -139,3 +139,11 @@ describe('getCertificateSigner', () => {
     expect(getCertificateSigner(cert)).toStrictEqual({ kind: 'certificate', subjectAlternativeName: GITHUB.san, extensions: { buildTrigger: 'push' } });
   });
 });
+
+describe('getCertificateSigner: extensions with one OID', () => {
+  it('reads the first of two extensions with the same OID, as @sigstore/core\'s lookup by OID does', () => {
+    const cert = certificateWithRawExtensions([extension(utf8Extension(FULCIO_OID.buildTrigger, 'push')), extension(utf8Extension(FULCIO_OID.buildTrigger, 'workflow_dispatch'))]);
+    expect(getCertificateSigner(cert)).toStrictEqual({ kind: 'certificate', extensions: { buildTrigger: 'push' } });
+    expect(cert.extension(FULCIO_OID.buildTrigger)?.value.equals(utf8Extension(FULCIO_OID.buildTrigger, 'push').value)).toBe(true);
+  });
+});

@@ -9,6 +9,10 @@ import type { Statement } from './statement.js';
 // npm-package-arg's toPurl, which its published types do not list.
 const npaPurl = (npa as typeof npa & { toPurl(arg: string): string }).toPurl;
 
+// The package URL last built: a package's attestations (provenance, publish) are checked one
+// after the other and each asks for it, and npm-package-arg's parse is most of a binding check.
+let lastPurl: { spec: string; purl: string | undefined } | undefined;
+
 // The package URL npm puts in attestation subjects, built by npm's own npm-package-arg (toPurl):
 // the scope's leading "@" percent-encoded, the version verbatim. Undefined for a name npm would
 // refuse or a version that is not one exact version: such a package has no URL to be bound to.
@@ -17,11 +21,17 @@ const npaPurl = (npa as typeof npa & { toPurl(arg: string): string }).toPurl;
 // compares the exact string, and accepting two spellings would make "same package" a parsing
 // question rather than an equality.
 export function toPurl(name: string, version: string): string | undefined {
-  try {
-    return npaPurl(`${name}@${version}`);
-  } catch {
-    return undefined;
+  const spec = `${name}@${version}`;
+  if (lastPurl?.spec !== spec) {
+    let purl: string | undefined;
+    try {
+      purl = npaPurl(spec);
+    } catch {
+      purl = undefined;
+    }
+    lastPurl = { spec, purl };
   }
+  return lastPurl.purl;
 }
 
 // Checks EVERY subject, not only the first (pacote reads subject[0] alone): a statement with a

@@ -21,6 +21,19 @@ function readCertificateFields(certificate: X509Certificate): void {
   void [certificate.tbsCertificate, certificate.publicKey, certificate.notBefore, certificate.notAfter, certificate.issuer, certificate.subject, certificate.extensions];
 }
 
+// The bytes @sigstore/verify parses the signing certificate from (the first of a chain).
+function getSigningCertificateBytes(bundle: Bundle): Buffer | undefined {
+  const content = bundle.verificationMaterial.content;
+  switch (content.$case) {
+    case 'x509CertificateChain':
+      return content.x509CertificateChain.certificates[0]?.rawBytes;
+    case 'certificate':
+      return content.certificate.rawBytes;
+    default:
+      return undefined;
+  }
+}
+
 // Verifies a parsed bundle; never throws.
 export function verifyBundle(bundle: Bundle, trust: Trust): SigstoreResult {
   let entity: SignedEntity;
@@ -28,9 +41,12 @@ export function verifyBundle(bundle: Bundle, trust: Trust): SigstoreResult {
     // Parses the certificate and RFC 3161 timestamps; a failure here is a malformed bundle.
     entity = toSignedEntity(bundle);
     if (entity.key.$case === 'certificate') {
-      readCertificateFields(entity.key.certificate);
-      // Checked against its issuer once per timestamp and bundle: encoded once.
-      entity = { ...entity, key: { $case: 'certificate', certificate: new EncodedCertificate(Buffer.from(entity.key.certificate.root.toDER())) } };
+      // Checked against its issuer once per timestamp and bundle, and encoded for the SCT check:
+      // made one that holds its bytes, from the tree @sigstore/verify parsed from them.
+      const parsed = entity.key.certificate;
+      const certificate = new EncodedCertificate(getSigningCertificateBytes(bundle) ?? Buffer.from(parsed.root.toDER()), parsed);
+      readCertificateFields(certificate);
+      entity = { ...entity, key: { $case: 'certificate', certificate } };
     }
   } catch (err) {
     return { ok: false, findings: [toFinding('BUNDLE_MALFORMED', `expected a bundle with a parseable certificate and timestamps, got: ${(err as Error).message}`)] };
