@@ -62,6 +62,11 @@ export interface NpmReleaseAge {
   exclude: string[];
 }
 
+// Whether the policy will read a package's history (its earlier versions, or the registry's
+// publish time), as far as it can tell before the package's facts are known: `maybe` when the
+// verified facts decide (a signed publish time can make the history unneeded).
+export type HistoryNeed = 'always' | 'maybe' | 'never';
+
 // The workspaces whose dependencies were read, out of the workspace root's lockfile.
 export interface WorkspaceSelection {
   // The workspace root, relative to the project directory ('.' when it is the root).

@@ -8,7 +8,7 @@ import { loadNpmSettings, withTrailingSlash } from '../registry/npm-config.js';
 import { defaultStateDir, loadResultKey } from '../registry/result-key.js';
 import { getPackageNameProblem } from '../registry/package-name.js';
 import { loadTrustSource, type TrustSource } from '../registry/trust-source.js';
-import type { NpmReleaseAge, PackageRef } from '../types.js';
+import type { HistoryNeed, NpmReleaseAge, PackageRef } from '../types.js';
 import { assertFreshTrust, assertFreshTrustAllowed } from './fresh-trust.js';
 import { toRegistryKeys, verifyPackageEvidence, type PackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
 import type { EvidenceSources } from '../registry/evidence.js';
@@ -53,9 +53,9 @@ export interface CheckOptions {
   // Whether the judge reads this package's earlier versions or its registry publish time (npm's
   // release cooldown, from its configuration, given); fetched only then.
   wantsHistory?: (ref: PackageRef, facts: PackageFacts, npmReleaseAge: NpmReleaseAge | undefined) => boolean;
-  // Whether it may, before the package's facts are known (true wherever wantsHistory may be):
-  // the packument then replaces the version manifest, one request for both.
-  mayWantHistory?: (ref: PackageRef, npmReleaseAge: NpmReleaseAge | undefined) => boolean;
+  // How surely it will, before the package's facts are known (never `never` where wantsHistory
+  // may be true): the packument then replaces the version manifest, one request for both.
+  historyNeed?: (ref: PackageRef, npmReleaseAge: NpmReleaseAge | undefined) => HistoryNeed;
   // Hash every tarball and compare it with the lockfile's integrity (TARBALL_DIGEST_MISMATCH).
   rehash?: boolean;
   // --installed: compare every installed file of every registry package with its verified
@@ -160,7 +160,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     offline: options.offline,
     now: options.now,
     wantsHistory: (ref: PackageRef, facts: PackageFacts) => options.wantsHistory?.(ref, facts, settings.releaseAge) ?? false,
-    mayWantHistory: (ref: PackageRef) => options.mayWantHistory?.(ref, settings.releaseAge) ?? false,
+    historyNeed: (ref: PackageRef): HistoryNeed => options.historyNeed?.(ref, settings.releaseAge) ?? 'never',
     rehash: options.rehash ?? false,
     ...(installed === undefined ? {} : { installed }),
     tarballs: pLimit(TARBALLS_IN_FLIGHT),

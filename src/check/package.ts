@@ -1,11 +1,11 @@
 import type { LimitFunction } from 'p-limit';
 import type { CachedPackage, EvidenceCache } from '../registry/cache.js';
 import { fetchEvidence, type EvidenceSources, type FetchedEvidence } from '../registry/evidence.js';
-import { fetchVersionHistory, type VersionHistory } from '../registry/history.js';
+import { fetchPackument, readVersionHistory, type VersionHistory } from '../registry/history.js';
 import type { RegistryHttp } from '../registry/http.js';
 import type { VersionManifest } from '../registry/manifest.js';
 import { isSha1OnlyPin } from '../sri/index.js';
-import type { PackageRef } from '../types.js';
+import type { HistoryNeed, PackageRef } from '../types.js';
 import type { PackageFacts, Trust } from '../verify/index.js';
 import { beforeDeadline, DeadlineExpiredError, toDeadlineFinding } from './deadline.js';
 import { offlineMiss, toFetchFinding } from './fetch-finding.js';
@@ -25,9 +25,9 @@ export interface PackageCheckDeps {
   // Whether the judge will read this package's earlier versions (trust-downgrade rule) or its
   // registry publish time (release cooldown).
   wantsHistory: (ref: PackageRef, facts: PackageFacts) => boolean;
-  // Whether it may, before its facts are known: the packument is then fetched in place of the
-  // version manifest, so that the history costs no second request.
-  mayWantHistory: (ref: PackageRef) => boolean;
+  // How surely it will, before its facts are known: the packument is then fetched in place of
+  // the version manifest, so that the history costs no second request.
+  historyNeed: (ref: PackageRef) => HistoryNeed;
   // --rehash: hash the tarball's bytes and compare them with the lockfile's integrity.
   rehash: boolean;
   // --installed: where the lockfile's locations are, to compare each with the tarball.
@@ -72,8 +72,10 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
     if (evidence === undefined) {
       if (deps.offline) return { ...base, fromCache: false, findings: [offlineMiss(`evidence of ${ref.name}@${ref.version}`)] };
       try {
-        const withHistory = deps.mayWantHistory(ref) && (await deps.cache.getHistory(registry, ref.name, ref.version)) === undefined;
-        ({ evidence, history } = await fetchEvidence(deps.http, ref, (manifest, attestations) => needsPublishTime(manifest, attestations, trust), deps.evidenceSources, withHistory));
+        const withHistory = await shouldFetchPackument(ref, registry, deps);
+        const got = await fetchEvidence(deps.http, ref, (manifest, attestations) => needsPublishTime(manifest, attestations, trust), deps.evidenceSources, withHistory);
+        ({ evidence, history } = got);
+        if (got.packumentBytes !== undefined) deps.cache.recordPackumentBytes(registry, ref.name, got.packumentBytes);
         fetched = true;
       } catch (error) {
         return { ...base, fromCache: false, findings: [toFetchFinding(error)] };
@@ -138,6 +140,21 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
   return outcome;
 }
 
+// A packument this large (as read, decoded) is fetched only when the history is surely needed:
+// where the verified facts may make it unneeded, the version manifest (a few KB) comes first.
+// Real packuments run from a few KB to tens of MB (every version ever published, with readmes).
+export const HUGE_PACKUMENT_BYTES = 4 * 1024 * 1024;
+
+// Whether to fetch the packument in place of the version manifest: where the history will surely
+// be read and is not cached; where it may be, unless the last read of the packument found it huge.
+async function shouldFetchPackument(ref: PackageRef, registry: string, deps: PackageCheckDeps): Promise<boolean> {
+  const need = deps.historyNeed(ref);
+  if (need === 'never' || (await deps.cache.getHistory(registry, ref.name, ref.version)) !== undefined) return false;
+  if (need === 'always') return true;
+  const bytes = await deps.cache.getPackumentBytes(registry, ref.name);
+  return bytes === undefined || bytes < HUGE_PACKUMENT_BYTES;
+}
+
 function inTarballSlot<T>(deps: PackageCheckDeps, task: () => Promise<T>): Promise<T> {
   return deps.tarballs === undefined ? task() : deps.tarballs(task);
 }
@@ -147,8 +164,10 @@ async function getHistory(ref: PackageRef, registry: string, deps: PackageCheckD
   if (cached !== undefined) return { entries: cached };
   if (deps.offline) return { finding: offlineMiss(`the version history of ${ref.name}`) };
   try {
-    const entries = await fetchVersionHistory(deps.http, ref.name, ref.version);
+    const packument = await fetchPackument(deps.http, ref.name);
+    const entries = readVersionHistory(packument, ref.version);
     deps.cache.recordHistory(registry, ref.name, ref.version, entries);
+    deps.cache.recordPackumentBytes(registry, ref.name, packument.bytes);
     return { entries };
   } catch (error) {
     return { finding: toFetchFinding(error) };

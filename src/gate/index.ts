@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { readProjectTree, runCheck, type CheckOptions, type CheckResult, type ProjectTree, type TreeOptions } from '../check/index.js';
 import type { OmitType } from '../types.js';
-import { evaluatePolicy, mayNeedHistory, mayNeedReleaseTime, needsHistory, needsReleaseTime, type Enforcement, type NormalizedPolicy, type PolicyDecision } from '../policy/index.js';
+import { evaluatePolicy, getHistoryNeed, needsHistory, needsReleaseTime, type Enforcement, type NormalizedPolicy, type PolicyDecision } from '../policy/index.js';
 import { readAllowScripts } from './allow-scripts.js';
 import { loadPolicy, type LoadedPolicy } from './policy-source.js';
 import { toPolicyInput } from './subjects.js';
@@ -9,7 +9,7 @@ import { toPolicyInput } from './subjects.js';
 export { BUILTIN_POLICY_DIR, loadPolicy, locatePolicy, PROJECT_POLICY_FILE, type LoadedPolicy, type PolicySource } from './policy-source.js';
 export { subjectRefs, toPolicyInput } from './subjects.js';
 
-export interface GateOptions extends Omit<CheckOptions, 'wantsHistory' | 'mayWantHistory' | 'tree'> {
+export interface GateOptions extends Omit<CheckOptions, 'wantsHistory' | 'historyNeed' | 'tree'> {
   omit: readonly OmitType[];
   // Which of the tree to gate: --workspace, --include-workspace-root, --max-entries.
   treeOptions?: Omit<TreeOptions, 'omit'>;
@@ -43,7 +43,7 @@ export async function runGate(options: GateOptions): Promise<GateResult> {
     ...options,
     tree,
     wantsHistory: (ref, facts, npmReleaseAge) => needsHistory({ ref, facts }, policy, options.now) || needsReleaseTime({ ref, facts }, policy, npmReleaseAge),
-    mayWantHistory: (ref, npmReleaseAge) => mayNeedHistory(ref, policy) || mayNeedReleaseTime(ref, policy, npmReleaseAge),
+    historyNeed: (ref, npmReleaseAge) => getHistoryNeed(ref, policy, npmReleaseAge),
   });
   const allowScripts = await readAllowScripts(options.dir, tree.inventory);
   // An approval of a package --omit or --workspace left out is not stale.

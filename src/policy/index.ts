@@ -6,6 +6,7 @@ export { evaluatePolicy, isIncompleteCode } from './evaluate.js';
 export { getVerification, isPassedUnverified } from './verification.js';
 export { unsignedOptIn } from './check-evidence.js';
 export { mayNeedHistory, needsHistory } from './check-downgrade.js';
+export { getHistoryNeed } from './history-need.js';
 export { mayNeedReleaseTime, needsReleaseTime } from './check-release-age.js';
 export { getPublishingEvidence, type PublishingEvidence } from './publishing.js';
 export { learnIdentityLock } from './identity-lock.js';

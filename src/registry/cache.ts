@@ -38,6 +38,8 @@ interface RegistryIndex {
   version: 3;
   packages: Record<string, IndexEntry<CachedPackage>>;
   history: Record<string, IndexEntry<VersionHistory>>;
+  // The size of each package's packument when last read (absent in indexes written before).
+  packumentBytes?: Record<string, IndexEntry<number>>;
   // The evidence packs the entries point into (pack digest → cacache key), to delete the unused.
   packs: Record<string, string>;
 }
@@ -137,6 +139,19 @@ export class EvidenceCache {
     this.#touch(registry, 'history', `${name}@${version}`, entries);
   }
 
+  // How big the package's packument was when last read; undefined when never read (or when the
+  // stored size is not a size). A hint for choosing what to fetch, never evidence.
+  async getPackumentBytes(registry: string, name: string): Promise<number | undefined> {
+    const entry = (await this.#index(registry)).packumentBytes?.[name];
+    if (entry === undefined || !Number.isSafeInteger(entry.value) || entry.value < 0) return undefined;
+    this.#touch(registry, 'packumentBytes', name, entry.value);
+    return entry.value;
+  }
+
+  recordPackumentBytes(registry: string, name: string, bytes: number): void {
+    this.#touch(registry, 'packumentBytes', name, bytes);
+  }
+
   // Writes what this run recorded, merged into the index as stored now (another run may have
   // saved since this one read it), drops the entries nobody used for PRUNE_AFTER_DAYS, and
   // deletes the packs no entry points into any more.
@@ -156,6 +171,7 @@ export class EvidenceCache {
         version: 3,
         packages,
         history: pruned({ ...stored.index.history, ...changes.history }, this.#today),
+        packumentBytes: pruned({ ...stored.index.packumentBytes, ...changes.packumentBytes }, this.#today),
         packs: Object.fromEntries(Object.entries(packs).filter(([digest]) => used.has(digest))),
       };
       const integrity = String(await cacache.put(this.#dir, key, JSON.stringify(merged)));
@@ -237,14 +253,14 @@ export class EvidenceCache {
     try {
       const { data, integrity } = await cacache.get(this.#dir, key);
       const index = JSON.parse(data.toString('utf8')) as RegistryIndex;
-      if (index.version === 3 && isObject(index.packages) && isObject(index.history) && isObject(index.packs)) return { index, integrity: String(integrity) };
+      if (index.version === 3 && isObject(index.packages) && isObject(index.history) && isObject(index.packs) && (index.packumentBytes === undefined || isObject(index.packumentBytes))) return { index, integrity: String(integrity) };
     } catch {
       // Missing, or corrupt (cacache checks the digest): an empty index, rebuilt by this run.
     }
     return { index: emptyIndex() };
   }
 
-  #touch<K extends 'packages' | 'history'>(registry: string, part: K, key: string, value: RegistryIndex[K][string]['value']): void {
+  #touch<K extends IndexPart>(registry: string, part: K, key: string, value: NonNullable<RegistryIndex[K]>[string]['value']): void {
     let changes = this.#changes.get(registry);
     if (changes === undefined) {
       changes = emptyIndex();
@@ -285,18 +301,20 @@ function resultMessage(subject: ResultSubject, record: CachedPackage): string | 
   ]);
 }
 
+type IndexPart = 'packages' | 'history' | 'packumentBytes';
+
 function emptyIndex(): RegistryIndex {
-  return { version: 3, packages: {}, history: {}, packs: {} };
+  return { version: 3, packages: {}, history: {}, packumentBytes: {}, packs: {} };
 }
 
 // Whether saving would change the stored index: a new or changed entry, or one first used today.
 function hasNewEntries(changes: RegistryIndex, loaded: RegistryIndex, today: string): boolean {
-  const differs = (part: 'packages' | 'history') =>
-    Object.entries(changes[part]).some(([key, entry]) => {
-      const before = loaded[part][key];
+  const differs = (part: IndexPart) =>
+    Object.entries(changes[part] ?? {}).some(([key, entry]) => {
+      const before = loaded[part]?.[key];
       return before === undefined || before.used !== today || before.value !== entry.value;
     });
-  return differs('packages') || differs('history');
+  return differs('packages') || differs('history') || differs('packumentBytes');
 }
 
 function pruned<T>(entries: Record<string, IndexEntry<T>>, today: string): Record<string, IndexEntry<T>> {

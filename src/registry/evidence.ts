@@ -31,6 +31,8 @@ export interface EvidenceSources {
 export interface EvidenceFetch {
   evidence: FetchedEvidence;
   history?: VersionHistory;
+  // The size of the packument read, when one was.
+  packumentBytes?: number;
 }
 
 // Fetches one package's evidence in one registry round trip plus one per attestations document.
@@ -53,11 +55,17 @@ export async function fetchEvidence(
   const attestations = await fetchAttestations(http, ref, manifest, options);
   if (attestations !== undefined) evidence.attestations = attestations;
 
+  let read = packument;
   if (needsPublishTime(manifest, evidence.attestations)) {
-    const time = publishTimeOf(packument ?? (await fetchPackument(http, ref.name).catch(absentOn404)), ref.version);
+    read ??= await fetchPackument(http, ref.name).catch(absentOn404);
+    const time = publishTimeOf(read, ref.version);
     if (time !== undefined) manifest.time = time;
   }
-  return packument === undefined ? { evidence } : { evidence, history: readVersionHistory(packument, ref.version) };
+  return {
+    evidence,
+    ...(packument === undefined ? {} : { history: readVersionHistory(packument, ref.version) }),
+    ...(read === undefined || read.bytes === 0 ? {} : { packumentBytes: read.bytes }),
+  };
 }
 
 async function fetchVersionManifest(http: RegistryHttp, ref: EvidenceRequest): Promise<VersionManifest> {
@@ -79,7 +87,7 @@ function fromPackument(packument: Packument, ref: EvidenceRequest, registry: str
 
 // A packument that is not there says no time, as before: the key is then judged without one.
 function absentOn404(error: unknown): Packument {
-  if (error instanceof FetchError && error.status === 404) return { body: {}, url: error.url };
+  if (error instanceof FetchError && error.status === 404) return { body: {}, url: error.url, bytes: 0 };
   throw error;
 }
 

@@ -45,6 +45,8 @@ export interface VersionHistory {
 export interface Packument {
   body: unknown;
   url: string;
+  // Its size as read, decoded: what the next run weighs when it may do without it.
+  bytes: number;
 }
 
 // Fetches the full packument: only it carries the `time` map and each version's `_npmUser` (the
@@ -52,12 +54,7 @@ export interface Packument {
 export async function fetchPackument(http: RegistryHttp, name: string): Promise<Packument> {
   const response = await http.getJson(toRegistryPath(name), { name, maxBytes: MAX_PACKUMENT_BYTES });
   if (response.status === 404) throw new FetchError('not-found', response.url, `the registry has no packument for ${name} (${response.url}: HTTP 404)`, 404);
-  return { body: response.body, url: response.url };
-}
-
-// Fetches the packument and reads the version history of `version` from it.
-export async function fetchVersionHistory(http: RegistryHttp, name: string, version: string): Promise<VersionHistory> {
-  return readVersionHistory(await fetchPackument(http, name), version);
+  return { body: response.body, url: response.url, bytes: response.bytes };
 }
 
 // Lists the other versions that claim provenance or a way of publishing, newest version first,

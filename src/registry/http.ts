@@ -31,6 +31,8 @@ export interface JsonResponse {
   body: unknown;
   // The full URL requested, without credentials: safe to print and report.
   url: string;
+  // The body's size as read (decoded): 0 for a 404.
+  bytes: number;
 }
 
 export interface HttpStats {
@@ -74,9 +76,9 @@ export class RegistryHttp {
     return this.#limit(async () => {
       const maxBytes = spec.maxBytes ?? MAX_DOCUMENT_BYTES;
       const { response, url } = await this.#get(pathOrUrl, spec, spec.accept ?? 'application/json', maxBytes);
-      if (response.status === 404) return { status: 404, body: undefined, url };
+      if (response.status === 404) return { status: 404, body: undefined, url, bytes: 0 };
       try {
-        return { status: response.status, body: JSON.parse(response.body.toString('utf8')), url };
+        return { status: response.status, body: JSON.parse(response.body.toString('utf8')), url, bytes: response.body.length };
       } catch (cause) {
         throw new FetchError('malformed', url, `${url}: expected JSON, got ${response.body.length} bytes that do not parse`, response.status, cause);
       }

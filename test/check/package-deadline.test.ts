@@ -29,7 +29,7 @@ function deps(verify: PackageCheckDeps['verify'], signal?: AbortSignal): Package
     offline: true,
     now: new Date('2026-11-23T00:00:00Z'),
     wantsHistory: () => false,
-    mayWantHistory: () => false,
+    historyNeed: () => 'never',
     rehash: false,
     npmCacheDir: '/nonexistent',
     warnings: [],

@@ -72,6 +72,28 @@ describe('EvidenceCache', () => {
     expect(await new EvidenceCache(dir, new Date('2026-11-24T00:00:00Z')).getHistory(REGISTRY, 'alpha', '0.9.1')).toEqual(HISTORY);
   });
 
+  it("remembers each package's packument size across runs; an index written before sizes were kept still loads; a stored size that is not a size is none", async () => {
+    const dir = newDir();
+    const index = { version: 3, packages: {}, history: { 'alpha@0.9.1': { value: HISTORY, used: '2026-11-23' } }, packs: {} };
+    await cacache.put(dir, `verify-deps:index:v3:${REGISTRY}`, JSON.stringify(index));
+    const first = new EvidenceCache(dir, new Date('2026-11-23T00:00:00Z'));
+    expect(await first.getHistory(REGISTRY, 'alpha', '0.9.1')).toEqual(HISTORY);
+    expect(await first.getPackumentBytes(REGISTRY, 'alpha')).toBeUndefined();
+    first.recordPackumentBytes(REGISTRY, 'alpha', 5_000_000);
+    await first.save();
+    const next = new EvidenceCache(dir, new Date('2026-11-24T00:00:00Z'));
+    expect(await next.getPackumentBytes(REGISTRY, 'alpha')).toBe(5_000_000);
+    expect(await next.getPackumentBytes(REGISTRY, 'beta')).toBeUndefined();
+    expect(await next.getHistory(REGISTRY, 'alpha', '0.9.1')).toEqual(HISTORY);
+
+    const odd = newDir();
+    const bytes = { a: { value: -1, used: '2026-11-23' }, b: { value: '7', used: '2026-11-23' }, c: { value: 1.5, used: '2026-11-23' } };
+    await cacache.put(odd, `verify-deps:index:v3:${REGISTRY}`, JSON.stringify({ ...index, packumentBytes: bytes }));
+    const cache = new EvidenceCache(odd, new Date('2026-11-23T00:00:00Z'));
+    for (const name of ['a', 'b', 'c']) expect(await cache.getPackumentBytes(REGISTRY, name), name).toBeUndefined();
+    expect(await cache.getHistory(REGISTRY, 'alpha', '0.9.1')).toEqual(HISTORY);
+  });
+
   it('reads a history stored without the judged version\'s publishing claim (an earlier release) as a miss, so it is fetched again', async () => {
     const dir = newDir();
     const { publishing: _omitted, ...older } = HISTORY;

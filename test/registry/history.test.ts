@@ -1,7 +1,7 @@
-// fetchVersionHistory: the full packument (the abbreviated one has no `time` map), read into the
+// fetchPackument then readVersionHistory: the full packument (the abbreviated one has no `time` map), read into the
 // other versions that claim provenance, each with the registry's publish time when it lists one.
 import { describe, expect, it } from 'vitest';
-import { fetchVersionHistory } from '../../src/registry/history.js';
+import { fetchPackument, readVersionHistory } from '../../src/registry/history.js';
 import type { RegistryHttp } from '../../src/registry/http.js';
 
 const URL = 'http://127.0.0.1:1/a';
@@ -18,7 +18,9 @@ function fakeHttp(body: unknown, status = 200) {
   return { http, requests };
 }
 
-describe('fetchVersionHistory', () => {
+const fetchVersionHistory = async (http: RegistryHttp, name: string, version: string) => readVersionHistory(await fetchPackument(http, name), version);
+
+describe('the version history read from the packument', () => {
   it('asks for the full packument and returns the times of the version judged and of every other version claiming provenance', async () => {
     const { http, requests } = fakeHttp({
       versions: { '0.9.0': {}, '1.0.0': attested, '0.9.1': {}, '1.1.0': attested, '2.0.0-rc.1': attested },
