@@ -1,6 +1,6 @@
 // `npm run bench:quick`: the verify-deps half of the bench only, for working on speed: one tree
 // (axios-1.7.9; QUICK_COPIES=6 for the ~10k tree), one latency (QUICK_LATENCY_MS, default 20),
-// a cold run then a warm run, and with QUICK_PROFILE=1 a --cpu-prof summary of each (self time,
+// a cold run then a warm run (QUICK_WARM_RUNS=N: N warm runs and their median), and with QUICK_PROFILE=1 a --cpu-prof summary of each (self time,
 // and time under verify-deps' own stages). QUICK_RELEASE_AGE_DAYS=N adds cold runs under npm's
 // `min-release-age=N`, with the trust-downgrade rule on and off: the packuments the release
 // cooldown fetches. Never compared with npm: `npm run bench` does that.
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarizeProfiles } from './cpu-profile.js';
 import { createBenchEnvironment } from './environment.js';
+import { median } from './measure.js';
 import { runVerifyDeps } from './tools.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -32,19 +33,28 @@ async function main(): Promise<void> {
     if (latencyMs > 0) env.registry.addFault('*', { latencyMs });
     console.log(`${env.label}: ${env.packages} packages, ${env.attested} attested, ${latencyMs} ms per request, built in ${(env.buildMs / 1000).toFixed(1)} s`);
     const files = { cache: join(workDir, 'cache'), report: join(workDir, 'report.json'), sri: join(workDir, 'sri.json'), now: new Date().toISOString() };
-    for (const kind of ['cold', 'warm']) {
+    // QUICK_WARM_RUNS=N: the warm run N times (the machine's load varies: compare medians).
+    const warmRuns = Math.max(1, num('QUICK_WARM_RUNS', 1));
+    const warmWalls: number[] = [];
+    const warmCpus: number[] = [];
+    for (const kind of ['cold', ...Array.from({ length: warmRuns }, (_, i) => (i === 0 ? 'warm' : `warm-${i + 1}`))]) {
       const dir = join(workDir, `profile-${kind}`);
       mkdirSync(dir, { recursive: true });
       const serverCpu = process.cpuUsage();
       const run = await runVerifyDeps(env, { ...files, ...(profile ? { extraNodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] } : {}) });
       const served = process.cpuUsage(serverCpu);
-      console.log(`${kind}: wall ${(run.wallMs / 1000).toFixed(2)} s, fixture registry CPU ${((served.user + served.system) / 1e6).toFixed(2)} s, peak RSS ${Math.round((run.peakRssKb ?? 0) / 1024)} MiB, requests ${run.requests}, verdict ${run.verdict}, signatures ${run.signatures}, attestations ${run.attestations}${run.problem ? `, PROBLEM ${run.problem}` : ''}`);
+      if (kind !== 'cold') {
+        warmWalls.push(run.wallMs);
+        warmCpus.push(run.cpuMs ?? Number.NaN);
+      }
+      console.log(`${kind}: wall ${(run.wallMs / 1000).toFixed(2)} s, CPU ${((run.cpuMs ?? Number.NaN) / 1000).toFixed(2)} s, load ${run.load1.toFixed(1)}, fixture registry CPU ${((served.user + served.system) / 1e6).toFixed(2)} s, peak RSS ${Math.round((run.peakRssKb ?? 0) / 1024)} MiB, requests ${run.requests}, verdict ${run.verdict}, signatures ${run.signatures}, attestations ${run.attestations}${run.problem ? `, PROBLEM ${run.problem}` : ''}`);
       for (const { thread, summary } of profile ? summarizeProfiles(dir, 25) : []) {
         console.log(`  ${thread}: profile ${(summary.totalMs / 1000).toFixed(2)} s; by module: ${summary.modules.slice(0, 10).map((m) => `${m.name} ${(m.ms / 1000).toFixed(2)}`).join('; ')}`);
         for (const f of summary.functions) console.log(`    ${(f.ms / 1000).toFixed(2).padStart(6)} s  ${f.name}`);
         for (const s of summary.inclusive) console.log(`    under ${s.name}: ${(s.ms / 1000).toFixed(2)} s`);
       }
     }
+    if (warmWalls.length > 1) console.log(`warm median of ${warmWalls.length}: wall ${(median(warmWalls) / 1000).toFixed(2)} s, CPU ${(median(warmCpus) / 1000).toFixed(2)} s`);
     const cooldownDays = num('QUICK_RELEASE_AGE_DAYS', 0);
     if (cooldownDays > 0) await benchReleaseAge(env, workDir, files.now, cooldownDays);
   } finally {
