@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-import { runCli } from './main.js';
+import { enableCodeCache } from './compile-cache.js';
+
+// Before the rest of the tool loads, so that it loads from the cache.
+enableCodeCache(process.env);
+const { runCli } = await import('./main.js');
 
 const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),

@@ -10,6 +10,7 @@ import type { RawFinding } from './evidence.js';
 import { installedNames, nameMatches } from './match.js';
 import { getJudgedTime } from './publish-time.js';
 import type { NormalizedPolicy, NormalizedRule, PolicySubject } from './types.js';
+import { patternRegExp } from './patterns.js';
 
 const DAY_MS = 86_400_000;
 
@@ -38,7 +39,7 @@ export function getReleaseAge(name: string, rules: readonly NormalizedRule[], po
           ? undefined
           : { days: npm.days, setBy: 'npm-config' };
   if (age === undefined || !(age.days > 0)) return undefined;
-  if (policy.minReleaseAgeExclude.some((m) => new RegExp(m.pattern).test(name))) return undefined;
+  if (policy.minReleaseAgeExclude.some((m) => patternRegExp(m.pattern).test(name))) return undefined;
   // npm's exemptions go with npm's cooldown only: a developer's .npmrc cannot exempt a package
   // from a cooldown the policy sets.
   if (age.setBy === 'npm-config' && (npm?.exclude ?? []).some((pattern) => name === pattern || minimatch(name, pattern, NPM_EXCLUDE_OPTIONS))) return undefined;

@@ -8,6 +8,7 @@ import { sourceRepositoryOf } from './evidence.js';
 import { repositoryIdsMatch, signerMatches } from './identity.js';
 import { normalizeRepositoryUrl } from './repository-url.js';
 import type { NormalizedRule, PolicySubject, SignerMatcher } from './types.js';
+import { patternRegExp } from './patterns.js';
 
 // Checks every verified provenance identity against the rule's signer constraints.
 export function checkSigner(subject: PolicySubject, identities: readonly CertificateIdentity[], rule: NormalizedRule): RawFinding[] {
@@ -78,7 +79,7 @@ function mismatch(expected: string, got: string | undefined): RawFinding {
 function checkBuilder(identity: CertificateIdentity, rule: NormalizedRule): RawFinding[] {
   if (rule.builder === null) return [];
   const got = identity.extensions.buildSignerURI;
-  if (got !== undefined && new RegExp(rule.builder.pattern).test(got)) return [];
+  if (got !== undefined && patternRegExp(rule.builder.pattern).test(got)) return [];
   return [{ code: 'BUILDER_MISMATCH', detail: `expected builder ${rule.builder.uri}, got ${got ?? 'none in the certificate'}`, details: { expected: rule.builder.uri, got: got ?? null } }];
 }
 

@@ -10,7 +10,7 @@
 // raw `sanRegex` is therefore escaped and `^…$`-anchored here.
 
 import type { GithubIdentity, GitlabIdentity, SanIdentity, SignerIdentity } from './policy.generated.js';
-import { escapeRegExp, refGlobPattern } from './patterns.js';
+import { escapeRegExp, patternRegExp, refGlobPattern } from './patterns.js';
 import type { SignerMatcher } from './types.js';
 import type { FulcioExtensions } from '../verify/types.js';
 
@@ -46,7 +46,7 @@ export function issuerOnly(issuer: string): SignerMatcher {
 export function signerMatches(matcher: SignerMatcher, issuer: string | undefined, san: string | undefined): boolean {
   if (issuer !== matcher.issuer) return false;
   if (matcher.sanPattern === null) return true;
-  return san !== undefined && new RegExp(matcher.sanPattern).test(san);
+  return san !== undefined && patternRegExp(matcher.sanPattern).test(san);
 }
 
 // Whether a certificate carries the repository and owner ids a matcher pins (Fulcio extensions

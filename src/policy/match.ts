@@ -10,6 +10,7 @@ import semver from 'semver';
 import type { PackageRef } from '../types.js';
 import { normalizeHost } from './host.js';
 import type { NormalizedException, NormalizedRule, PolicySubject } from './types.js';
+import { patternRegExp } from './patterns.js';
 
 // One name and host a package is judged under, and the first rule that matches it there.
 export interface RuleMatch {
@@ -42,7 +43,7 @@ export function originHosts(subject: PolicySubject): string[] {
 
 // Whether a name matches one of the rule's globs.
 export function nameMatches(name: string, rule: NormalizedRule): boolean {
-  return rule.match.packages.some((m) => new RegExp(m.pattern).test(name));
+  return rule.match.packages.some((m) => patternRegExp(m.pattern).test(name));
 }
 
 // The first matching rule under each installed name and origin host, real name and lockfile host

@@ -62,6 +62,20 @@ function escapesLast(source: string): boolean {
   return backslashes % 2 === 1;
 }
 
+// The compiled regular expression of a policy pattern, compiled once per run: policies are
+// matched against every package, and building the same RegExp anew for each cost ~10 µs a time.
+// Never global or sticky (no flags), so one instance tests any number of strings independently.
+export function patternRegExp(source: string): RegExp {
+  let compiled = COMPILED.get(source);
+  if (compiled === undefined) {
+    compiled = new RegExp(source);
+    COMPILED.set(source, compiled);
+  }
+  return compiled;
+}
+
+const COMPILED = new Map<string, RegExp>();
+
 // Compiles a regular expression source; the error message when it does not compile.
 export function regExpError(source: string): string | undefined {
   try {

@@ -2,7 +2,7 @@
 // format, with every problem reported once, at the JSON path where it is.
 
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import validators from '../../schema/validators.generated.cjs';
+import { validators } from '../schema-validators.js';
 import type { PolicyProblem } from './errors.js';
 
 interface Union {

@@ -5,7 +5,6 @@ import { ConfigError } from '../errors.js';
 import { getSeedTargets } from '../verify/index.js';
 import { getSeedRoot, SIGSTORE_TUF_MIRROR } from '../verify/trust/seeds.js';
 import type { NpmFlatOptions } from './npm-config.js';
-import { getTufTargets } from './tuf-client.js';
 
 export { SIGSTORE_TUF_MIRROR };
 
@@ -95,6 +94,8 @@ export async function readTrustFile(path: string, code: 'TRUSTED_ROOT_INVALID' |
 async function refreshFromTuf(options: TrustSourceOptions, seeds: unknown, online: boolean): Promise<{ trustedRoot: Buffer; npmKeys: Buffer }> {
   const mirrorUrl = options.tufMirror ?? SIGSTORE_TUF_MIRROR;
   const startingRoot = getSeedRoot(seeds, mirrorUrl);
+  // tuf-js loads only when a refresh runs: a run with --trusted-root or --offline never needs it.
+  const { getTufTargets } = await import('./tuf-client.js');
   const [trustedRoot, npmKeys] = await getTufTargets(
     {
       mirrorUrl,

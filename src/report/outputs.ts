@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import validators from '../../schema/validators.generated.cjs';
+import { validators } from '../schema-validators.js';
 import type { CheckResult } from '../check/index.js';
 import { EXIT, VerifyDepsError } from '../errors.js';
 import { buildSriManifest, hashPackageFiles, type SriPackageInput } from '../sri/index.js';

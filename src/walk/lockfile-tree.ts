@@ -10,7 +10,6 @@
 // test/walk/lockfile-tree.test.ts checks that both give the same inventory on every fixture.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import Arborist from '@npmcli/arborist';
 import mapWorkspaces from '@npmcli/map-workspaces';
 import nameFromFolder from '@npmcli/name-from-folder';
 import PackageJson from '@npmcli/package-json';
@@ -50,6 +49,37 @@ interface ShrinkwrapLoader {
 
 type LoadedLockfile = Awaited<ReturnType<ShrinkwrapLoader['load']>>;
 export type LockfileName = 'npm-shrinkwrap.json' | 'package-lock.json';
+
+// package-lock.json as arborist's Shrinkwrap.load reads a lockfile npm wrote (plain JSON after a
+// byte order mark, lockfile v2 or v3, a packages map): then arborist, and the many libraries it
+// loads, are not loaded at all, a third of a warm run's start-up. Anything else (no file, a merge
+// conflict arborist resolves, invalid JSON, another lockfile version) is read by arborist itself.
+async function readPackageLock(projectDir: string): Promise<LoadedLockfile> {
+  const text = await readFile(join(projectDir, 'package-lock.json'), 'utf8').catch(() => undefined);
+  const data = text === undefined || hasConflictMarkers(text) ? undefined : parseJsonOrUndefined(text.replace(/^\uFEFF/, ''));
+  const version = data?.lockfileVersion;
+  const packages = data?.packages;
+  if ((version === 2 || version === 3) && packages !== null && typeof packages === 'object' && !Array.isArray(packages)) {
+    const read = { ...data, lockfileVersion: version, requires: true, packages: packages as Record<string, unknown>, dependencies: data?.dependencies || {} };
+    return { loadedFromDisk: true, originalLockfileVersion: version, ancientLockfile: false, data: read };
+  }
+  const { default: Arborist } = await import('@npmcli/arborist');
+  return await (Arborist.Shrinkwrap as unknown as ShrinkwrapLoader).load({ path: projectDir });
+}
+
+// The three markers of a merge conflict, which arborist's reader resolves (parse-conflict-json).
+function hasConflictMarkers(text: string): boolean {
+  return /<{7,}/.test(text) && /={7,}/.test(text) && />{7,}/.test(text);
+}
+
+function parseJsonOrUndefined(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 // An npm-shrinkwrap.json, which npm 11 installs from (before package-lock.json) but arborist 10
 // no longer reads: the same format, so the same fields read from the file itself.
@@ -134,7 +164,7 @@ export interface LockfileNodes {
 
 // The nodes of the lockfile at `projectDir`, or undefined when arborist's tree must be used instead.
 export async function loadLockfileNodes(projectDir: string, lockfileName: LockfileName = 'package-lock.json'): Promise<LockfileNodes | undefined> {
-  const shrinkwrap = lockfileName === 'npm-shrinkwrap.json' ? await readShrinkwrapFile(projectDir) : await (Arborist.Shrinkwrap as unknown as ShrinkwrapLoader).load({ path: projectDir });
+  const shrinkwrap = lockfileName === 'npm-shrinkwrap.json' ? await readShrinkwrapFile(projectDir) : await readPackageLock(projectDir);
   if (!shrinkwrap.loadedFromDisk || !(shrinkwrap.originalLockfileVersion >= 2) || shrinkwrap.ancientLockfile) return undefined;
   const packages = shrinkwrap.data.packages as Record<string, LockEntry>;
   const lockRoot = packages[''] ?? {};

@@ -6,6 +6,8 @@ import { loadavg } from 'node:os';
 export interface Measured {
   wallMs: number;
   peakRssKb: number | null;
+  // User plus system CPU time of the child: steadier than wall time on a shared machine.
+  cpuMs: number | null;
   code: number | null;
   // 1-minute load average just before the run: other processes on the machine skew wall times.
   load1: number;
@@ -32,10 +34,13 @@ export function measure(command: string, args: readonly string[], options: { cwd
       const cut = stderrAll.lastIndexOf('\tCommand being timed:');
       const report = cut >= 0 ? stderrAll.slice(cut) : '';
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(report);
+      const user = /User time \(seconds\): ([\d.]+)/.exec(report);
+      const system = /System time \(seconds\): ([\d.]+)/.exec(report);
       const status = /Exit status: (\d+)/.exec(report);
       resolve({
         wallMs,
         peakRssKb: rss ? Number(rss[1]) : null,
+        cpuMs: user && system ? (Number(user[1]) + Number(system[1])) * 1000 : null,
         code: status ? Number(status[1]) : code,
         load1,
         stdout: Buffer.concat(out).toString('utf8'),

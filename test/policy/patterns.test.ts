@@ -2,7 +2,7 @@
 // about one that can match a part of it, where `…/repo` also matches `…/repo-evil`).
 
 import { describe, expect, it } from 'vitest';
-import { isAnchored } from '../../src/policy/patterns.js';
+import { isAnchored, patternRegExp } from '../../src/policy/patterns.js';
 
 describe('isAnchored', () => {
   it.each([
@@ -22,5 +22,19 @@ describe('isAnchored', () => {
     ['^[a]|b$', false],
   ])('%s → %s', (source, expected) => {
     expect(isAnchored(source)).toBe(expected);
+  });
+});
+
+describe('patternRegExp', () => {
+  it('compiles a pattern once and matches each string on its own', () => {
+    const pattern = '^(?:@scope/[^/]*)$';
+    expect(patternRegExp(pattern)).toBe(patternRegExp(pattern));
+    // No lastIndex carried from one test to the next (a global RegExp would alternate).
+    expect([1, 2, 3].map(() => patternRegExp(pattern).test('@scope/a'))).toEqual([true, true, true]);
+    expect(patternRegExp(pattern).test('@other/a')).toBe(false);
+  });
+
+  it('throws on a pattern that does not compile, as new RegExp does', () => {
+    expect(() => patternRegExp('(')).toThrow(SyntaxError);
   });
 });
