@@ -36,6 +36,14 @@ export async function checkInstalledPackage(ref: PackageRef, manifest: VersionMa
   const expected = toSha512Integrity(verifiedIntegrity ?? ref.integrity);
   if (expected === undefined) return [unverifiable('no sha512 digest of the tarball to check its bytes against')];
   const locations = ref.locations.filter((location) => location.split('/').includes('node_modules'));
+  // A location with no package folder is reported without the tarball: an optional package npm
+  // skipped on this platform costs no download. The folder is looked at again when compared.
+  const missing = new Map<string, CheckFinding>();
+  for (const location of locations) {
+    const finding = await findMissingLocation(ref, location, deps.rootDir);
+    if (finding !== undefined) missing.set(location, finding);
+  }
+  if (missing.size === locations.length) return [...missing.values()];
   const tarball = await deps.inTarballSlot(async (): Promise<{ files: TarballFiles } | { finding: CheckFinding }> => {
     const got = await getTarball({ ...ref, integrity: expected }, manifest, deps);
     if ('finding' in got) return { finding: { ...got.finding, message: `the installed files could not be compared: ${got.finding.message}` } };
@@ -49,7 +57,10 @@ export async function checkInstalledPackage(ref: PackageRef, manifest: VersionMa
   });
   if ('finding' in tarball) return [tarball.finding];
   const findings: CheckFinding[] = [];
-  for (const location of locations) findings.push(...(await compareLocation(ref, location, tarball.files, deps)));
+  for (const location of locations) {
+    const finding = missing.get(location);
+    findings.push(...(finding === undefined ? await compareLocation(ref, location, tarball.files, deps) : [finding]));
+  }
   return findings;
 }
 
@@ -59,16 +70,21 @@ export async function readLockfileLocations(path: string): Promise<Set<string>> 
   return new Set(Object.keys(data.packages ?? {}));
 }
 
+// INSTALLED_PACKAGE_MISSING when no directory is at the location; undefined when one is.
+async function findMissingLocation(ref: PackageRef, location: string, rootDir: string): Promise<CheckFinding | undefined> {
+  const info = await stat(join(rootDir, location)).catch(() => undefined);
+  if (info?.isDirectory()) return undefined;
+  return {
+    code: 'INSTALLED_PACKAGE_MISSING',
+    message: `expected ${ref.name}@${ref.version} installed at ${location}, found ${info === undefined ? 'nothing' : 'no directory'} there`,
+    details: { location, optional: ref.optional },
+  };
+}
+
 async function compareLocation(ref: PackageRef, location: string, expected: TarballFiles, deps: InstalledDeps): Promise<CheckFinding[]> {
   const dir = join(deps.rootDir, location);
-  const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) {
-    return [{
-      code: 'INSTALLED_PACKAGE_MISSING',
-      message: `expected ${ref.name}@${ref.version} installed at ${location}, found ${info === undefined ? 'nothing' : 'no directory'} there`,
-      details: { location, optional: ref.optional },
-    }];
-  }
+  const gone = await findMissingLocation(ref, location, deps.rootDir);
+  if (gone !== undefined) return [gone];
   const tarballDirs = directoriesOf(expected);
   const isForeign = (relDir: string): boolean => {
     const nested = /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/]+$/.exec(relDir);

@@ -63,6 +63,17 @@ describe('checkInstalledPackage', () => {
     expect(findings.map((f) => f.code)).toEqual(['OFFLINE_CACHE_MISS']);
   });
 
+  it('a package folder that is not there is reported without fetching the tarball (an optional package npm skipped)', async () => {
+    const tarball = makeTarball({ name: 'skipped', version: '1.0.0' });
+    const deps = await lay('skipped', makeTarball({ name: 'other', version: '1.0.0' }), {});
+    let fetched = 0;
+    const http = { getBytes: () => { fetched++; return Promise.resolve(tarball); } } as unknown as RegistryHttp;
+    const optional = ref('skipped', '1.0.0', { integrity: sha512Integrity(tarball), optional: true, locations: ['node_modules/skipped'] });
+    const findings = await checkInstalledPackage(optional, manifest, undefined, { ...deps, http, offline: false });
+    expect(findings.map((f) => [f.code, f.details])).toEqual([['INSTALLED_PACKAGE_MISSING', { location: 'node_modules/skipped', optional: true }]]);
+    expect(fetched).toBe(0);
+  });
+
   it('a package pinned by no sha512 cannot be compared: VERIFICATION_ERROR', async () => {
     const deps = await lay('sha1', makeTarball({ name: 'old', version: '1.0.0' }), {});
     const findings = await checkInstalledPackage(ref('old', '1.0.0', { integrity: 'sha1-AAAAAAAAAAAAAAAAAAAAAAAAAAA=' }), manifest, undefined, deps);
