@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { statSync, type Stats } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VersionManifest } from '../registry/manifest.js';
 import { rehashTarball, toSha512Integrity, toTarballDigestMismatch } from '../sri/index.js';
@@ -40,7 +41,7 @@ export async function checkInstalledPackage(ref: PackageRef, manifest: VersionMa
   // skipped on this platform costs no download. The folder is looked at again when compared.
   const missing = new Map<string, CheckFinding>();
   for (const location of locations) {
-    const finding = await findMissingLocation(ref, location, deps.rootDir);
+    const finding = findMissingLocation(ref, location, deps.rootDir);
     if (finding !== undefined) missing.set(location, finding);
   }
   if (missing.size === locations.length) return [...missing.values()];
@@ -71,8 +72,14 @@ export async function readLockfileLocations(path: string): Promise<Set<string>> 
 }
 
 // INSTALLED_PACKAGE_MISSING when no directory is at the location; undefined when one is.
-async function findMissingLocation(ref: PackageRef, location: string, rootDir: string): Promise<CheckFinding | undefined> {
-  const info = await stat(join(rootDir, location)).catch(() => undefined);
+function findMissingLocation(ref: PackageRef, location: string, rootDir: string): CheckFinding | undefined {
+  // Synchronous: one system call, cheaper than its round trip through the thread pool.
+  let info: Stats | undefined;
+  try {
+    info = statSync(join(rootDir, location));
+  } catch {
+    info = undefined;
+  }
   if (info?.isDirectory()) return undefined;
   return {
     code: 'INSTALLED_PACKAGE_MISSING',
@@ -83,7 +90,7 @@ async function findMissingLocation(ref: PackageRef, location: string, rootDir: s
 
 async function compareLocation(ref: PackageRef, location: string, expected: TarballFiles, deps: InstalledDeps): Promise<CheckFinding[]> {
   const dir = join(deps.rootDir, location);
-  const gone = await findMissingLocation(ref, location, deps.rootDir);
+  const gone = findMissingLocation(ref, location, deps.rootDir);
   if (gone !== undefined) return [gone];
   const tarballDirs = directoriesOf(expected);
   const isForeign = (relDir: string): boolean => {
