@@ -1,14 +1,15 @@
-// The files of one installed package directory, each with the sha512 of its bytes, read without
+// The files of one installed package directory, each with the digest of its bytes, read without
 // following a symlink. Only reads.
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { digestRegularFile } from '../sri/regular-file.js';
+import { FILE_DIGEST } from './tarball-files.js';
 
-// What is at a package-relative posix path: a regular file and its sha512 (hex), or something
+// What is at a package-relative posix path: a regular file and its FILE_DIGEST (hex), or something
 // npm never extracts from a tarball (a symlink, a FIFO, a socket, a device).
-export type InstalledEntry = { kind: 'file'; sha512: string } | { kind: 'other' };
+export type InstalledEntry = { kind: 'file'; digest: string } | { kind: 'other' };
 
 export interface InstalledWalk {
   // Whether the directory at this package-relative path belongs to another lockfile entry (a
@@ -61,10 +62,10 @@ async function walkDirectory(absDir: string, relDir: string, walk: Walk): Promis
 // Read as a regular file only (src/sri/regular-file.ts): an entry that became a symlink after
 // readdir, or a FIFO swapped in, is reported as 'other'.
 async function hashFile(abs: string): Promise<InstalledEntry> {
-  const read = await digestRegularFile(abs, 'sha512');
+  const read = await digestRegularFile(abs, FILE_DIGEST);
   if (read.kind === 'unopened') {
     if (read.error.code === 'ELOOP') return { kind: 'other' };
     throw read.error;
   }
-  return read.kind === 'file' ? { kind: 'file', sha512: read.digest.toString('hex') } : { kind: 'other' };
+  return read.kind === 'file' ? { kind: 'file', digest: read.digest.toString('hex') } : { kind: 'other' };
 }

@@ -119,10 +119,10 @@ type Difference = { path: string; kind: 'changed' | 'added' | 'removed' };
 // The files that differ, in code-point order of path.
 function diffFiles(expected: TarballFiles, installed: Map<string, InstalledEntry>): Difference[] {
   const differences: Difference[] = [];
-  for (const [path, sha512] of expected) {
+  for (const [path, digest] of expected) {
     const entry = installed.get(path);
     if (entry === undefined) differences.push({ path, kind: 'removed' });
-    else if (entry.kind !== 'file' || entry.sha512 !== sha512) differences.push({ path, kind: 'changed' });
+    else if (entry.kind !== 'file' || entry.digest !== digest) differences.push({ path, kind: 'changed' });
   }
   for (const path of installed.keys()) if (!expected.has(path)) differences.push({ path, kind: 'added' });
   return differences.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

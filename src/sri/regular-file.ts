@@ -21,7 +21,7 @@ const STREAM_FROM_BYTES = 1024 * 1024;
 const scratch = Buffer.allocUnsafe(64 * 1024);
 
 // Digests the file at `path` with `algorithm`. Errors after the file was opened are thrown.
-export async function digestRegularFile(path: string, algorithm: 'sha384' | 'sha512'): Promise<RegularFileDigest> {
+export async function digestRegularFile(path: string, algorithm: 'sha256' | 'sha384' | 'sha512'): Promise<RegularFileDigest> {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);

@@ -79,7 +79,7 @@ export async function measureInstalledCost(plan: InstalledCostPlan, o: { workDir
       lines.push(`  ${kind.padEnd(24)} wall ${summarizeMs(list.map((r) => r.wallMs)).padEnd(20)} peak RSS ${Math.round(median(list.map((r) => r.peakRssKb ?? 0)) / 1024)} MiB, requests ${last?.requests ?? 'n/a'}, verdict ${last?.verdict ?? 'n/a'} (packages with findings: ${findings})${list.some((r) => r.problem) ? ` PROBLEM ${list.find((r) => r.problem)?.problem}` : ''}`);
     }
     if (kinds.some((kind) => (runs.get(kind) ?? []).some((r) => r.findings?.INSTALLED_PACKAGE_MISSING))) {
-      lines.push('  (INSTALLED_PACKAGE_MISSING: optional packages built for another platform, which npm ci skips here: warnings; their tarballs are the extra requests)');
+      lines.push('  (INSTALLED_PACKAGE_MISSING: optional packages built for another platform, which npm ci skips here: warnings, found without fetching their tarballs)');
     }
     for (const state of ['cold', 'warm']) {
       const added = wall(`check --installed ${state}`) - wall(`check ${state}`);

@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('digestRegularFile', () => {
   for (const [name, bytes] of [['small.js', SMALL], ['large.bin', LARGE]] as const) {
-    for (const algorithm of ['sha384', 'sha512'] as const) {
+    for (const algorithm of ['sha256', 'sha384', 'sha512'] as const) {
       it(`${name}: the ${algorithm} of its bytes, and the same SRI string ssri makes from them`, async () => {
         const read = await digestRegularFile(join(dir, name), algorithm);
         expect(read).toEqual({ kind: 'file', digest: createHash(algorithm).update(bytes).digest() });
