@@ -4,6 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { basename, posix } from 'node:path';
+import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 
 // Package-relative posix path → FILE_DIGEST (hex) of the bytes npm writes there.
@@ -13,6 +14,9 @@ export type TarballFiles = Map<string, string>;
 // are bound to the lockfile by their sha512, and sha256 is as binding for a file of them
 // (collision resistance 2^128) at about half the cost of sha512 where the CPU has SHA extensions.
 export const FILE_DIGEST = 'sha256';
+
+// Output chunks of the gunzip: fewer, larger round trips through the thread pool.
+const GUNZIP_CHUNK_BYTES = 256 * 1024;
 
 // Hashes every file a tarball installs, streaming each entry through FILE_DIGEST. Mirrors pacote's
 // extraction (lib/fetcher.js #tarxOptions): the first path component ("package/") is stripped,
@@ -39,7 +43,18 @@ export function readTarballFiles(bytes: Uint8Array): Promise<TarballFiles> {
     });
     parser.on('error', reject);
     parser.on('end', () => resolve(files));
-    parser.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (input[0] !== 0x1f || input[1] !== 0x8b) {
+      parser.end(input);
+      return;
+    }
+    // Gunzipped on the thread pool, beside the main thread's reading of installed files, in
+    // chunks the parser takes as they come (the unpacked archive is never held whole).
+    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
+    gunzip.on('error', reject);
+    gunzip.on('data', (chunk: Buffer) => parser.write(chunk));
+    gunzip.on('end', () => parser.end());
+    gunzip.end(input);
   });
 }
 

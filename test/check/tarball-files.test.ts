@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readTarballFiles } from '../../src/check/tarball-files.js';
 
@@ -67,6 +67,12 @@ describe('readTarballFiles', () => {
       { path: 'package', content: 'root' },
     ]));
     expect(Object.fromEntries(files)).toEqual({ 'abs.js': sha256('abs'), 'dup.js': sha256('second') });
+  });
+
+  it('reads a plain (not gzipped) tar archive and a gzipped one alike', async () => {
+    const gzipped = tarball([{ path: 'package/index.js', content: 'a' }]);
+    expect(Object.fromEntries(await readTarballFiles(gunzipSync(gzipped)))).toEqual({ 'index.js': sha256('a') });
+    expect(Object.fromEntries(await readTarballFiles(gzipped))).toEqual({ 'index.js': sha256('a') });
   });
 
   it('rejects bytes that are not a tar archive', async () => {
