@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { digestRegularFile } from '../sri/regular-file.js';
+import { digestRegularFile, digestSmallRegularFile, type RegularFileDigest } from '../sri/regular-file.js';
 import { FILE_DIGEST } from './tarball-files.js';
 
 // What is at a package-relative posix path: a regular file and its FILE_DIGEST (hex), or something
@@ -17,12 +17,12 @@ export interface InstalledWalk {
   isForeign: (relDir: string) => boolean;
   // Told after each file is hashed (the bench counts them).
   onFileHashed?: () => void;
-  // Bounds the files read at once across the run (every package in flight shares it); default
-  // FILES_IN_FLIGHT for this package alone.
+  // Bounds the large files streamed at once across the run (every package in flight shares it);
+  // default FILES_IN_FLIGHT for this package alone. Small files are read one at a time.
   limit?: LimitFunction;
 }
 
-// Files read at once: most are small, and each read waits on the disk, not the CPU.
+// Large files streamed at once (src/sri/regular-file.ts): each read waits on the disk, not the CPU.
 export const FILES_IN_FLIGHT = 16;
 
 // Hashes every entry below a package directory, keyed by its package-relative posix path, except
@@ -48,8 +48,14 @@ async function walkDirectory(absDir: string, relDir: string, walk: Walk): Promis
     if (entry.isDirectory()) {
       if (!walk.isForeign(rel)) pending.push(walkDirectory(abs, rel, walk));
     } else if (entry.isFile()) {
+      const small = digestSmallRegularFile(abs, FILE_DIGEST);
+      if (small.kind !== 'large') {
+        walk.entries.set(rel, toInstalledEntry(small));
+        walk.onFileHashed?.();
+        continue;
+      }
       pending.push(walk.limit(async () => {
-        walk.entries.set(rel, await hashFile(abs));
+        walk.entries.set(rel, toInstalledEntry(await digestRegularFile(abs, FILE_DIGEST)));
         walk.onFileHashed?.();
       }));
     } else {
@@ -61,8 +67,7 @@ async function walkDirectory(absDir: string, relDir: string, walk: Walk): Promis
 
 // Read as a regular file only (src/sri/regular-file.ts): an entry that became a symlink after
 // readdir, or a FIFO swapped in, is reported as 'other'.
-async function hashFile(abs: string): Promise<InstalledEntry> {
-  const read = await digestRegularFile(abs, FILE_DIGEST);
+function toInstalledEntry(read: RegularFileDigest): InstalledEntry {
   if (read.kind === 'unopened') {
     if (read.error.code === 'ELOOP') return { kind: 'other' };
     throw read.error;

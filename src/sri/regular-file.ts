@@ -11,6 +11,8 @@ export type RegularFileDigest =
   // Could not be opened (ELOOP: a symlink now; ENOENT: gone): the caller says what that means.
   | { kind: 'unopened'; error: NodeJS.ErrnoException };
 
+export type DigestAlgorithm = 'sha256' | 'sha384' | 'sha512';
+
 // Files this large or larger are hashed as a stream off the event loop; smaller ones are read
 // synchronously: for a file of a package (most are a few KB, already in the page cache) the four
 // system calls take microseconds, far less than four thread-pool round trips and their promises,
@@ -20,28 +22,50 @@ const STREAM_FROM_BYTES = 1024 * 1024;
 // Every synchronous read goes through this one buffer (nothing else runs during it).
 const scratch = Buffer.allocUnsafe(64 * 1024);
 
+const FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
 // Digests the file at `path` with `algorithm`. Errors after the file was opened are thrown.
-export async function digestRegularFile(path: string, algorithm: 'sha256' | 'sha384' | 'sha512'): Promise<RegularFileDigest> {
+export async function digestRegularFile(path: string, algorithm: DigestAlgorithm): Promise<RegularFileDigest> {
+  const small = digestSmallRegularFile(path, algorithm);
+  if (small.kind !== 'large') return small;
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(path, FLAGS);
   } catch (error) {
     return { kind: 'unopened', error: error as NodeJS.ErrnoException };
   }
-  let streamed = false;
+  let streaming = false;
+  try {
+    // Looked at again: the file may have been swapped since.
+    if (!fstatSync(fd).isFile()) return { kind: 'not-a-regular-file' };
+    const hash = createHash(algorithm);
+    streaming = true;
+    for await (const chunk of createReadStream('', { fd, autoClose: true })) hash.update(chunk as Buffer);
+    return { kind: 'file', digest: hash.digest() };
+  } finally {
+    if (!streaming) closeSync(fd);
+  }
+}
+
+// The same, synchronously, for a file under STREAM_FROM_BYTES; `large` (nothing read) for a
+// larger one, which digestRegularFile streams. Lets a caller read many small files without a
+// promise each.
+export function digestSmallRegularFile(path: string, algorithm: DigestAlgorithm): RegularFileDigest | { kind: 'large' } {
+  let fd: number;
+  try {
+    fd = openSync(path, FLAGS);
+  } catch (error) {
+    return { kind: 'unopened', error: error as NodeJS.ErrnoException };
+  }
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return { kind: 'not-a-regular-file' };
+    if (info.size >= STREAM_FROM_BYTES) return { kind: 'large' };
     const hash = createHash(algorithm);
-    if (info.size < STREAM_FROM_BYTES) {
-      // Read to the end, not to the size fstat saw: the bytes hashed are the bytes there.
-      for (let n = readSync(fd, scratch); n > 0; n = readSync(fd, scratch)) hash.update(scratch.subarray(0, n));
-    } else {
-      streamed = true;
-      for await (const chunk of createReadStream('', { fd, autoClose: true })) hash.update(chunk as Buffer);
-    }
+    // Read to the end, not to the size fstat saw: the bytes hashed are the bytes there.
+    for (let n = readSync(fd, scratch); n > 0; n = readSync(fd, scratch)) hash.update(scratch.subarray(0, n));
     return { kind: 'file', digest: hash.digest() };
   } finally {
-    if (!streamed) closeSync(fd);
+    closeSync(fd);
   }
 }
