@@ -1,14 +1,15 @@
-// The files of one installed package directory, each with the sha512 of its bytes, read without
+// The files of one installed package directory, each with the digest of its bytes, read without
 // following a symlink. Only reads.
 
-import { readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { digestRegularFile } from '../sri/regular-file.js';
+import { digestRegularFile, digestSmallRegularFile, type RegularFileDigest } from '../sri/regular-file.js';
+import { FILE_DIGEST } from './tarball-files.js';
 
-// What is at a package-relative posix path: a regular file and its sha512 (hex), or something
+// What is at a package-relative posix path: a regular file and its FILE_DIGEST (hex), or something
 // npm never extracts from a tarball (a symlink, a FIFO, a socket, a device).
-export type InstalledEntry = { kind: 'file'; sha512: string } | { kind: 'other' };
+export type InstalledEntry = { kind: 'file'; digest: string } | { kind: 'other' };
 
 export interface InstalledWalk {
   // Whether the directory at this package-relative path belongs to another lockfile entry (a
@@ -16,12 +17,12 @@ export interface InstalledWalk {
   isForeign: (relDir: string) => boolean;
   // Told after each file is hashed (the bench counts them).
   onFileHashed?: () => void;
-  // Bounds the files read at once across the run (every package in flight shares it); default
-  // FILES_IN_FLIGHT for this package alone.
+  // Bounds the large files streamed at once across the run (every package in flight shares it);
+  // default FILES_IN_FLIGHT for this package alone. Small files are read one at a time.
   limit?: LimitFunction;
 }
 
-// Files read at once: most are small, and each read waits on the disk, not the CPU.
+// Large files streamed at once (src/sri/regular-file.ts): each read waits on the disk, not the CPU.
 export const FILES_IN_FLIGHT = 16;
 
 // Hashes every entry below a package directory, keyed by its package-relative posix path, except
@@ -39,14 +40,22 @@ interface Walk extends Omit<InstalledWalk, 'limit'> {
 
 async function walkDirectory(absDir: string, relDir: string, walk: Walk): Promise<void> {
   const pending: Array<Promise<void>> = [];
-  for (const entry of await readdir(absDir, { withFileTypes: true })) {
+  // Listed synchronously, like the small files read (src/sri/regular-file.ts): one system call,
+  // cheaper than its round trip through the thread pool.
+  for (const entry of readdirSync(absDir, { withFileTypes: true })) {
     const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
     const abs = join(absDir, entry.name);
     if (entry.isDirectory()) {
       if (!walk.isForeign(rel)) pending.push(walkDirectory(abs, rel, walk));
     } else if (entry.isFile()) {
+      const small = digestSmallRegularFile(abs, FILE_DIGEST);
+      if (small.kind !== 'large') {
+        walk.entries.set(rel, toInstalledEntry(small));
+        walk.onFileHashed?.();
+        continue;
+      }
       pending.push(walk.limit(async () => {
-        walk.entries.set(rel, await hashFile(abs));
+        walk.entries.set(rel, toInstalledEntry(await digestRegularFile(abs, FILE_DIGEST)));
         walk.onFileHashed?.();
       }));
     } else {
@@ -58,11 +67,10 @@ async function walkDirectory(absDir: string, relDir: string, walk: Walk): Promis
 
 // Read as a regular file only (src/sri/regular-file.ts): an entry that became a symlink after
 // readdir, or a FIFO swapped in, is reported as 'other'.
-async function hashFile(abs: string): Promise<InstalledEntry> {
-  const read = await digestRegularFile(abs, 'sha512');
+function toInstalledEntry(read: RegularFileDigest): InstalledEntry {
   if (read.kind === 'unopened') {
     if (read.error.code === 'ELOOP') return { kind: 'other' };
     throw read.error;
   }
-  return read.kind === 'file' ? { kind: 'file', sha512: read.digest.toString('hex') } : { kind: 'other' };
+  return read.kind === 'file' ? { kind: 'file', digest: read.digest.toString('hex') } : { kind: 'other' };
 }

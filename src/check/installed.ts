@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { statSync, type Stats } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VersionManifest } from '../registry/manifest.js';
 import { rehashTarball, toSha512Integrity, toTarballDigestMismatch } from '../sri/index.js';
@@ -36,6 +37,14 @@ export async function checkInstalledPackage(ref: PackageRef, manifest: VersionMa
   const expected = toSha512Integrity(verifiedIntegrity ?? ref.integrity);
   if (expected === undefined) return [unverifiable('no sha512 digest of the tarball to check its bytes against')];
   const locations = ref.locations.filter((location) => location.split('/').includes('node_modules'));
+  // A location with no package folder is reported without the tarball: an optional package npm
+  // skipped on this platform costs no download. The folder is looked at again when compared.
+  const missing = new Map<string, CheckFinding>();
+  for (const location of locations) {
+    const finding = findMissingLocation(ref, location, deps.rootDir);
+    if (finding !== undefined) missing.set(location, finding);
+  }
+  if (missing.size === locations.length) return [...missing.values()];
   const tarball = await deps.inTarballSlot(async (): Promise<{ files: TarballFiles } | { finding: CheckFinding }> => {
     const got = await getTarball({ ...ref, integrity: expected }, manifest, deps);
     if ('finding' in got) return { finding: { ...got.finding, message: `the installed files could not be compared: ${got.finding.message}` } };
@@ -49,7 +58,10 @@ export async function checkInstalledPackage(ref: PackageRef, manifest: VersionMa
   });
   if ('finding' in tarball) return [tarball.finding];
   const findings: CheckFinding[] = [];
-  for (const location of locations) findings.push(...(await compareLocation(ref, location, tarball.files, deps)));
+  for (const location of locations) {
+    const finding = missing.get(location);
+    findings.push(...(finding === undefined ? await compareLocation(ref, location, tarball.files, deps) : [finding]));
+  }
   return findings;
 }
 
@@ -59,16 +71,27 @@ export async function readLockfileLocations(path: string): Promise<Set<string>> 
   return new Set(Object.keys(data.packages ?? {}));
 }
 
+// INSTALLED_PACKAGE_MISSING when no directory is at the location; undefined when one is.
+function findMissingLocation(ref: PackageRef, location: string, rootDir: string): CheckFinding | undefined {
+  // Synchronous: one system call, cheaper than its round trip through the thread pool.
+  let info: Stats | undefined;
+  try {
+    info = statSync(join(rootDir, location));
+  } catch {
+    info = undefined;
+  }
+  if (info?.isDirectory()) return undefined;
+  return {
+    code: 'INSTALLED_PACKAGE_MISSING',
+    message: `expected ${ref.name}@${ref.version} installed at ${location}, found ${info === undefined ? 'nothing' : 'no directory'} there`,
+    details: { location, optional: ref.optional },
+  };
+}
+
 async function compareLocation(ref: PackageRef, location: string, expected: TarballFiles, deps: InstalledDeps): Promise<CheckFinding[]> {
   const dir = join(deps.rootDir, location);
-  const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) {
-    return [{
-      code: 'INSTALLED_PACKAGE_MISSING',
-      message: `expected ${ref.name}@${ref.version} installed at ${location}, found ${info === undefined ? 'nothing' : 'no directory'} there`,
-      details: { location, optional: ref.optional },
-    }];
-  }
+  const gone = findMissingLocation(ref, location, deps.rootDir);
+  if (gone !== undefined) return [gone];
   const tarballDirs = directoriesOf(expected);
   const isForeign = (relDir: string): boolean => {
     const nested = /(?:^|\/)node_modules\/(?:@[^/]+\/)?[^/]+$/.exec(relDir);
@@ -96,10 +119,10 @@ type Difference = { path: string; kind: 'changed' | 'added' | 'removed' };
 // The files that differ, in code-point order of path.
 function diffFiles(expected: TarballFiles, installed: Map<string, InstalledEntry>): Difference[] {
   const differences: Difference[] = [];
-  for (const [path, sha512] of expected) {
+  for (const [path, digest] of expected) {
     const entry = installed.get(path);
     if (entry === undefined) differences.push({ path, kind: 'removed' });
-    else if (entry.kind !== 'file' || entry.sha512 !== sha512) differences.push({ path, kind: 'changed' });
+    else if (entry.kind !== 'file' || entry.digest !== digest) differences.push({ path, kind: 'changed' });
   }
   for (const path of installed.keys()) if (!expected.has(path)) differences.push({ path, kind: 'added' });
   return differences.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -2,8 +2,7 @@
 // O_NOFOLLOW, so that an entry swapped for a symlink after it was looked at is not followed out
 // of its directory, and O_NONBLOCK, so that a FIFO swapped in cannot hang the run. Only reads.
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 
 export type RegularFileDigest =
   | { kind: 'file'; digest: Buffer }
@@ -12,25 +11,61 @@ export type RegularFileDigest =
   // Could not be opened (ELOOP: a symlink now; ENOENT: gone): the caller says what that means.
   | { kind: 'unopened'; error: NodeJS.ErrnoException };
 
-// Files this large or larger are hashed as a stream, smaller ones read whole (fewer calls).
+export type DigestAlgorithm = 'sha256' | 'sha384' | 'sha512';
+
+// Files this large or larger are hashed as a stream off the event loop; smaller ones are read
+// synchronously: for a file of a package (most are a few KB, already in the page cache) the four
+// system calls take microseconds, far less than four thread-pool round trips and their promises,
+// which made most of the cost of `check --installed`.
 const STREAM_FROM_BYTES = 1024 * 1024;
 
+// Every synchronous read goes through this one buffer (nothing else runs during it).
+const scratch = Buffer.allocUnsafe(64 * 1024);
+
+const FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
 // Digests the file at `path` with `algorithm`. Errors after the file was opened are thrown.
-export async function digestRegularFile(path: string, algorithm: 'sha384' | 'sha512'): Promise<RegularFileDigest> {
-  let handle;
+export async function digestRegularFile(path: string, algorithm: DigestAlgorithm): Promise<RegularFileDigest> {
+  const small = digestSmallRegularFile(path, algorithm);
+  if (small.kind !== 'large') return small;
+  let fd: number;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(path, FLAGS);
+  } catch (error) {
+    return { kind: 'unopened', error: error as NodeJS.ErrnoException };
+  }
+  let streaming = false;
+  try {
+    // Looked at again: the file may have been swapped since.
+    if (!fstatSync(fd).isFile()) return { kind: 'not-a-regular-file' };
+    const hash = createHash(algorithm);
+    streaming = true;
+    for await (const chunk of createReadStream('', { fd, autoClose: true })) hash.update(chunk as Buffer);
+    return { kind: 'file', digest: hash.digest() };
+  } finally {
+    if (!streaming) closeSync(fd);
+  }
+}
+
+// The same, synchronously, for a file under STREAM_FROM_BYTES; `large` (nothing read) for a
+// larger one, which digestRegularFile streams. Lets a caller read many small files without a
+// promise each.
+export function digestSmallRegularFile(path: string, algorithm: DigestAlgorithm): RegularFileDigest | { kind: 'large' } {
+  let fd: number;
+  try {
+    fd = openSync(path, FLAGS);
   } catch (error) {
     return { kind: 'unopened', error: error as NodeJS.ErrnoException };
   }
   try {
-    const info = await handle.stat();
+    const info = fstatSync(fd);
     if (!info.isFile()) return { kind: 'not-a-regular-file' };
+    if (info.size >= STREAM_FROM_BYTES) return { kind: 'large' };
     const hash = createHash(algorithm);
-    if (info.size < STREAM_FROM_BYTES) hash.update(await handle.readFile());
-    else for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+    // Read to the end, not to the size fstat saw: the bytes hashed are the bytes there.
+    for (let n = readSync(fd, scratch); n > 0; n = readSync(fd, scratch)) hash.update(scratch.subarray(0, n));
     return { kind: 'file', digest: hash.digest() };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

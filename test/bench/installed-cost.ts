@@ -4,6 +4,7 @@
 // cache from its cold run), npm's cache holding every tarball as npm ci left it.
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { summarizeProfiles } from './cpu-profile.js';
 import { createBenchEnvironment, type BenchEnvironment } from './environment.js';
 import { BYTES_PER_FILE, FILES_PER_PACKAGE, realTarballScenario } from './installed-tree.js';
 import { measure, median, summarizeMs } from './measure.js';
@@ -15,6 +16,8 @@ export interface InstalledCostPlan {
   latencyMs: number;
   rounds: number;
   attestationTime: Date;
+  // Profiles the last round's warm `check --installed` (--cpu-prof) and prints a summary.
+  profile?: boolean;
 }
 
 // Files and bytes under node_modules that --installed hashes: every regular file but npm's own
@@ -54,6 +57,7 @@ export async function measureInstalledCost(plan: InstalledCostPlan, o: { workDir
       for (const cache of Object.values(caches)) rmSync(cache, { recursive: true, force: true });
       for (const kind of kinds) {
         const withInstalled = kind.includes('--installed');
+        const profileDir = plan.profile === true && round === plan.rounds && kind === 'check --installed warm' ? join(o.workDir, `${plan.label}-profile`) : undefined;
         const run = await runVerifyDeps(env, {
           cache: withInstalled ? caches.installed : caches.plain,
           report: join(o.workDir, `${plan.label}-report.json`),
@@ -61,7 +65,12 @@ export async function measureInstalledCost(plan: InstalledCostPlan, o: { workDir
           now: o.now,
           extraArgs: withInstalled ? ['--installed'] : [],
           extraEnv: { npm_config_cache: npmCache },
+          ...(profileDir === undefined ? {} : { extraNodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] }),
         });
+        for (const { thread, summary } of profileDir === undefined ? [] : summarizeProfiles(profileDir, 25)) {
+          o.log(`  ${kind} ${thread}: profile ${(summary.totalMs / 1000).toFixed(2)} s; by module: ${summary.modules.slice(0, 10).map((m) => `${m.name} ${(m.ms / 1000).toFixed(2)}`).join('; ')}`);
+          for (const f of summary.functions) o.log(`    ${(f.ms / 1000).toFixed(2).padStart(6)} s  ${f.name}`);
+        }
         runs.get(kind)?.push(run);
         o.log(`  --installed round ${round}/${plan.rounds}, ${kind}: ${(run.wallMs / 1000).toFixed(2)} s${run.problem ? `, PROBLEM ${run.problem}` : ''}`);
       }
@@ -79,7 +88,7 @@ export async function measureInstalledCost(plan: InstalledCostPlan, o: { workDir
       lines.push(`  ${kind.padEnd(24)} wall ${summarizeMs(list.map((r) => r.wallMs)).padEnd(20)} peak RSS ${Math.round(median(list.map((r) => r.peakRssKb ?? 0)) / 1024)} MiB, requests ${last?.requests ?? 'n/a'}, verdict ${last?.verdict ?? 'n/a'} (packages with findings: ${findings})${list.some((r) => r.problem) ? ` PROBLEM ${list.find((r) => r.problem)?.problem}` : ''}`);
     }
     if (kinds.some((kind) => (runs.get(kind) ?? []).some((r) => r.findings?.INSTALLED_PACKAGE_MISSING))) {
-      lines.push('  (INSTALLED_PACKAGE_MISSING: optional packages built for another platform, which npm ci skips here: warnings; their tarballs are the extra requests)');
+      lines.push('  (INSTALLED_PACKAGE_MISSING: optional packages built for another platform, which npm ci skips here: warnings, found without fetching their tarballs)');
     }
     for (const state of ['cold', 'warm']) {
       const added = wall(`check --installed ${state}`) - wall(`check ${state}`);

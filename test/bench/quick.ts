@@ -6,7 +6,8 @@
 // (rule-costs.ts: cold runs with installScripts off, downgrade off, and npm's `min-release-age`
 // set to QUICK_RELEASE_AGE_DAYS, default 7). QUICK_INSTALLED=N adds N rounds of check vs
 // check --installed on a tree of real tarballs that npm ci installs (installed-cost.ts;
-// QUICK_INSTALLED_TREE names its lockfile under test/fixtures/lockfiles, default axios-1.7.9).
+// QUICK_INSTALLED_TREE names its lockfile under test/fixtures/lockfiles, default axios-1.7.9;
+// with QUICK_PROFILE=1 the last warm `check --installed` is profiled too).
 // Never compared with npm: `npm run bench` does that.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
     const installedRounds = num('QUICK_INSTALLED', 0);
     if (installedRounds > 0) {
       const tree = process.env.QUICK_INSTALLED_TREE ?? 'axios-1.7.9';
-      const plan = { sourceLockfileDir: join(REPO, 'test/fixtures/lockfiles', tree), label: `${tree}-installed`, latencyMs, rounds: installedRounds, attestationTime: new Date(Date.now() - 30 * 86_400_000) };
+      const plan = { sourceLockfileDir: join(REPO, 'test/fixtures/lockfiles', tree), label: `${tree}-installed`, latencyMs, rounds: installedRounds, profile, attestationTime: new Date(Date.now() - 30 * 86_400_000) };
       for (const line of await measureInstalledCost(plan, { workDir, now: files.now, log: console.log })) console.log(line);
     }
   } finally {

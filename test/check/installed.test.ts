@@ -45,6 +45,20 @@ describe('checkInstalledPackage', () => {
     ]);
   });
 
+  it('a file of 1 MiB or more (streamed, not read whole) is compared byte for byte too', async () => {
+    const large = 'x'.repeat(1536 * 1024);
+    const tarball = makeTarball({ name: 'big', version: '1.0.0' }, { 'same.bin': large, 'other.bin': large });
+    const deps = await lay('big', tarball, {
+      'node_modules/big/package.json': `${JSON.stringify({ name: 'big', version: '1.0.0' }, null, 2)}\n`,
+      'node_modules/big/same.bin': large,
+      'node_modules/big/other.bin': `${large.slice(0, -1)}y`,
+    }, ['node_modules/big']);
+    const findings = await checkInstalledPackage(ref('big', '1.0.0', { integrity: sha512Integrity(tarball) }), manifest, undefined, deps);
+    expect(findings.map((f) => [f.code, f.details])).toEqual([
+      ['INSTALLED_TREE_MODIFIED', { location: 'node_modules/big', path: 'other.bin', kind: 'changed' }],
+    ]);
+  });
+
   it('names at most 20 files per location, and counts the rest in one more finding', async () => {
     const tarball = makeTarball({ name: 'many', version: '1.0.0' });
     const installed: Record<string, string> = { 'node_modules/many/package.json': `${JSON.stringify({ name: 'many', version: '1.0.0' }, null, 2)}\n` };
@@ -61,6 +75,17 @@ describe('checkInstalledPackage', () => {
     const deps = await lay('gone', makeTarball({ name: 'other', version: '1.0.0' }), { 'node_modules/gone/package.json': '{}' });
     const findings = await checkInstalledPackage(ref('gone', '1.0.0', { integrity: sha512Integrity(tarball) }), manifest, undefined, deps);
     expect(findings.map((f) => f.code)).toEqual(['OFFLINE_CACHE_MISS']);
+  });
+
+  it('a package folder that is not there is reported without fetching the tarball (an optional package npm skipped)', async () => {
+    const tarball = makeTarball({ name: 'skipped', version: '1.0.0' });
+    const deps = await lay('skipped', makeTarball({ name: 'other', version: '1.0.0' }), {});
+    let fetched = 0;
+    const http = { getBytes: () => { fetched++; return Promise.resolve(tarball); } } as unknown as RegistryHttp;
+    const optional = ref('skipped', '1.0.0', { integrity: sha512Integrity(tarball), optional: true, locations: ['node_modules/skipped'] });
+    const findings = await checkInstalledPackage(optional, manifest, undefined, { ...deps, http, offline: false });
+    expect(findings.map((f) => [f.code, f.details])).toEqual([['INSTALLED_PACKAGE_MISSING', { location: 'node_modules/skipped', optional: true }]]);
+    expect(fetched).toBe(0);
   });
 
   it('a package pinned by no sha512 cannot be compared: VERIFICATION_ERROR', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readTarballFiles } from '../../src/check/tarball-files.js';
 
@@ -32,13 +32,13 @@ function tarball(entries: Entry[]): Buffer {
   return gzipSync(Buffer.concat(parts));
 }
 
-const sha512 = (text: string) => createHash('sha512').update(text).digest('hex');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 // What npm (pacote) writes to node_modules from a tarball: the files the comparison expects.
 describe('readTarballFiles', () => {
   it('strips the first path component, whatever it is named, and hashes each file', async () => {
     const files = await readTarballFiles(tarball([{ path: 'package/index.js', content: 'a' }, { path: 'other/lib/b.js', content: 'b' }]));
-    expect(Object.fromEntries(files)).toEqual({ 'index.js': sha512('a'), 'lib/b.js': sha512('b') });
+    expect(Object.fromEntries(files)).toEqual({ 'index.js': sha256('a'), 'lib/b.js': sha256('b') });
   });
 
   it('skips symlinks, hard links and directories (pacote extracts no links)', async () => {
@@ -53,9 +53,9 @@ describe('readTarballFiles', () => {
 
   it('renames .gitignore to .npmignore, unless an .npmignore beside it came first (then it is dropped)', async () => {
     const renamed = await readTarballFiles(tarball([{ path: 'package/lib/.gitignore', content: 'g' }]));
-    expect(Object.fromEntries(renamed)).toEqual({ 'lib/.npmignore': sha512('g') });
+    expect(Object.fromEntries(renamed)).toEqual({ 'lib/.npmignore': sha256('g') });
     const dropped = await readTarballFiles(tarball([{ path: 'package/.npmignore', content: 'n' }, { path: 'package/.gitignore', content: 'g' }]));
-    expect(Object.fromEntries(dropped)).toEqual({ '.npmignore': sha512('n') });
+    expect(Object.fromEntries(dropped)).toEqual({ '.npmignore': sha256('n') });
   });
 
   it('refuses a path with "..", drops a leading "/", and lets a later entry for a path replace an earlier one', async () => {
@@ -66,7 +66,13 @@ describe('readTarballFiles', () => {
       { path: 'package/dup.js', content: 'second' },
       { path: 'package', content: 'root' },
     ]));
-    expect(Object.fromEntries(files)).toEqual({ 'abs.js': sha512('abs'), 'dup.js': sha512('second') });
+    expect(Object.fromEntries(files)).toEqual({ 'abs.js': sha256('abs'), 'dup.js': sha256('second') });
+  });
+
+  it('reads a plain (not gzipped) tar archive and a gzipped one alike', async () => {
+    const gzipped = tarball([{ path: 'package/index.js', content: 'a' }]);
+    expect(Object.fromEntries(await readTarballFiles(gunzipSync(gzipped)))).toEqual({ 'index.js': sha256('a') });
+    expect(Object.fromEntries(await readTarballFiles(gzipped))).toEqual({ 'index.js': sha256('a') });
   });
 
   it('rejects bytes that are not a tar archive', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssri from 'ssri';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestRegularFile } from '../../src/sri/regular-file.js';
+import { digestRegularFile, digestSmallRegularFile } from '../../src/sri/regular-file.js';
 
 let dir: string;
 const SMALL = Buffer.from('module.exports = 1;\n');
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('digestRegularFile', () => {
   for (const [name, bytes] of [['small.js', SMALL], ['large.bin', LARGE]] as const) {
-    for (const algorithm of ['sha384', 'sha512'] as const) {
+    for (const algorithm of ['sha256', 'sha384', 'sha512'] as const) {
       it(`${name}: the ${algorithm} of its bytes, and the same SRI string ssri makes from them`, async () => {
         const read = await digestRegularFile(join(dir, name), algorithm);
         expect(read).toEqual({ kind: 'file', digest: createHash(algorithm).update(bytes).digest() });
@@ -38,6 +38,13 @@ describe('digestRegularFile', () => {
       });
     }
   }
+
+  it('digestSmallRegularFile reads a small file synchronously and leaves a large one to the stream', () => {
+    expect(digestSmallRegularFile(join(dir, 'small.js'), 'sha256')).toEqual({ kind: 'file', digest: createHash('sha256').update(SMALL).digest() });
+    expect(digestSmallRegularFile(join(dir, 'large.bin'), 'sha256')).toEqual({ kind: 'large' });
+    expect(digestSmallRegularFile(join(dir, 'link.js'), 'sha256')).toMatchObject({ kind: 'unopened', error: { code: 'ELOOP' } });
+    expect(digestSmallRegularFile(join(dir, 'pipe'), 'sha256')).toEqual({ kind: 'not-a-regular-file' });
+  });
 
   it('a symlink is not followed: unopened, ELOOP', async () => {
     expect(await digestRegularFile(join(dir, 'link.js'), 'sha512')).toMatchObject({ kind: 'unopened', error: { code: 'ELOOP' } });
