@@ -61,11 +61,19 @@ export async function fetchEvidence(
     const time = publishTimeOf(read, ref.version);
     if (time !== undefined) manifest.time = time;
   }
-  return {
-    evidence,
-    ...(packument === undefined ? {} : { history: readVersionHistory(packument, ref.version) }),
-    ...(read === undefined || read.bytes === 0 ? {} : { packumentBytes: read.bytes }),
-  };
+  if (read === undefined || read.bytes === 0) return { evidence };
+  // A packument read for the time alone feeds the history too, when it holds one: the rule that
+  // may want it then does not fetch it again.
+  const history = packument === undefined ? readHistoryIfAny(read, ref.version) : readVersionHistory(packument, ref.version);
+  return { evidence, ...(history === undefined ? {} : { history }), packumentBytes: read.bytes };
+}
+
+function readHistoryIfAny(packument: Packument, version: string): VersionHistory | undefined {
+  try {
+    return readVersionHistory(packument, version);
+  } catch {
+    return undefined;
+  }
 }
 
 async function fetchVersionManifest(http: RegistryHttp, ref: EvidenceRequest): Promise<VersionManifest> {

@@ -26,7 +26,7 @@ function fakeHttp(documents: Record<string, unknown>) {
     getJson: async (path: string) => {
       requests.push(path);
       const url = new URL(path, REGISTRY).toString();
-      return Object.hasOwn(documents, path) ? { status: 200, body: documents[path], url } : { status: 404, body: undefined, url };
+      return Object.hasOwn(documents, path) ? { status: 200, body: documents[path], url, bytes: JSON.stringify(documents[path]).length } : { status: 404, body: undefined, url, bytes: 0 };
     },
   } as unknown as RegistryHttp;
   return { http, requests };
@@ -73,8 +73,16 @@ describe('fetchEvidence', () => {
 
   it("without history, a key's publish time costs the packument; a registry without one gives no time", async () => {
     const served = fakeHttp({ '/a/1.1.0': versionDoc('1.1.0'), '/a': packument });
-    expect((await fetchEvidence(served.http, ref, always)).evidence.manifest.time).toBe('2026-02-01T00:00:00.000Z');
+    const got = await fetchEvidence(served.http, ref, always);
+    expect(got.evidence.manifest.time).toBe('2026-02-01T00:00:00.000Z');
+    // The packument read for the time feeds the history too: no second fetch if the rule wants it.
+    expect(got.history?.versions.map((v) => v.version)).toEqual(['1.0.0']);
     expect(served.requests).toEqual(['/a/1.1.0', '/a']);
+    // One with no versions map still gives its time, as before; the history is then left to its own fetch.
+    const timeOnly = fakeHttp({ '/a/1.1.0': versionDoc('1.1.0'), '/a': { time: packument.time } });
+    const partial = await fetchEvidence(timeOnly.http, ref, always);
+    expect(partial.evidence.manifest.time).toBe('2026-02-01T00:00:00.000Z');
+    expect(partial.history).toBeUndefined();
     const absent = fakeHttp({ '/a/1.1.0': versionDoc('1.1.0') });
     expect((await fetchEvidence(absent.http, ref, always)).evidence.manifest.time).toBeUndefined();
   });
