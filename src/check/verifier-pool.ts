@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { PackageEvidence, PackageFacts } from '../verify/types.js';
 import type { WorkerReply, WorkerRequest } from '../verify/worker.js';
+import { SharedStrings } from './shared-strings.js';
 
 const WORKER_URL = new URL('../verify/worker.js', import.meta.url);
 
@@ -23,6 +24,8 @@ export class VerifierPool {
   readonly #load: number[] = [];
   readonly #pending = new Map<number, { worker: number; resolve: (facts: PackageFacts) => void; reject: (error: Error) => void }>();
   readonly #trusts: TrustDocuments[] = [];
+  // The facts of every package live to the end of the run: their repeated strings are shared.
+  readonly #strings = new SharedStrings();
   #seq = 0;
   #broken: Error | undefined;
 
@@ -78,7 +81,7 @@ export class VerifierPool {
     this.#pending.delete(reply.seq);
     this.#load[pending.worker] = (this.#load[pending.worker] ?? 1) - 1;
     if ('error' in reply) pending.reject(new Error(reply.error));
-    else pending.resolve(reply.facts as PackageFacts);
+    else pending.resolve(this.#strings.share(reply.facts as PackageFacts));
   }
 
   #fail(index: number, error: Error): void {
