@@ -1,4 +1,5 @@
 import cacache from 'cacache';
+import { inChunks, toJsonPieces } from '../json-pieces.js';
 
 // Writes value as JSON under key, in pieces of about CHUNK_CHARS, and returns its integrity. The
 // objects down to depth are written member by member: a registry index holds every package's
@@ -11,37 +12,13 @@ export async function putJson(dir: string, key: string, value: unknown, depth: n
     integrity = String(digest);
   });
   const done = stream.promise();
-  let chunk: string[] = [];
-  let chars = 0;
-  for (const piece of toJsonPieces(value, depth)) {
-    chunk.push(piece);
-    chars += piece.length;
-    if (chars < CHUNK_CHARS) continue;
-    if (!stream.write(chunk.join(''))) await new Promise((resolve) => stream.once('drain', resolve));
-    chunk = [];
-    chars = 0;
+  for (const chunk of inChunks(toJsonPieces(value, depth), CHUNK_CHARS)) {
+    if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
   }
-  stream.end(chunk.join(''));
+  stream.end();
   await done;
   if (integrity === undefined) throw new Error(`expected an integrity for the cache entry ${key}, got none`);
   return integrity;
-}
-
-// The JSON text of value in pieces: plain objects down to depth member by member, the rest whole.
-export function* toJsonPieces(value: unknown, depth: number): Generator<string> {
-  if (depth <= 0 || typeof value !== 'object' || value === null || Array.isArray(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    yield JSON.stringify(value);
-    return;
-  }
-  let separator = '{';
-  for (const [name, member] of Object.entries(value)) {
-    // JSON.stringify leaves out the members it cannot write.
-    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-    yield `${separator}${JSON.stringify(name)}:`;
-    separator = ',';
-    yield* toJsonPieces(member, depth - 1);
-  }
-  yield separator === '{' ? '{}' : '}';
 }
 
 const CHUNK_CHARS = 256 * 1024;

@@ -4,6 +4,7 @@ import { validators } from '../schema-validators.js';
 import type { CheckResult } from '../check/index.js';
 import { EXIT, VerifyDepsError } from '../errors.js';
 import { buildSriManifest, hashPackageFiles, type SriPackageInput } from '../sri/index.js';
+import { toJsonPieces } from '../json-pieces.js';
 import { removeIfExists, writeFileAtomic } from './atomic-write.js';
 import { appendToLedger } from './ledger.js';
 import type { ComplianceReport } from './report.generated.js';
@@ -45,8 +46,10 @@ export async function writeOutputs(report: ComplianceReport, check: CheckResult 
   const removed = sriAllowed ? false : await removeStaleSri(paths.sri);
 
   await assertValidReport(report);
-  const reportText = `${JSON.stringify(report, null, 2)}\n`;
-  await writeFileAtomic(paths.report, reportText);
+  // Written package by package as it is stringified (tens of MB at 10,000 packages); held whole
+  // only for the ledger, which hashes it.
+  const reportText = paths.ledger === undefined ? undefined : [...toReportPieces(report)].join('');
+  await writeFileAtomic(paths.report, reportText ?? toReportPieces(report));
 
   const written: OutputsWritten = { report: paths.report, sri: { written: false, removed, path: paths.sri } };
   if (sriAllowed) {
@@ -60,7 +63,7 @@ export async function writeOutputs(report: ComplianceReport, check: CheckResult 
     written.vsa = paths.vsa;
   }
   if (paths.ledger !== undefined) {
-    const record = await appendToLedger(paths.ledger, Buffer.from(reportText, 'utf8'));
+    const record = await appendToLedger(paths.ledger, Buffer.from(reportText ?? [...toReportPieces(report)].join(''), 'utf8'));
     written.ledger = { file: record.file, sequence: record.sequence, sha256: record.sha256 };
   }
   return written;
@@ -120,4 +123,10 @@ async function hashInstalledFiles(projectDir: string, locations: readonly string
     return (await hashPackageFiles(dir, globs)).files;
   }
   return undefined;
+}
+
+// The report's text, `JSON.stringify(report, null, 2)` and a newline, one package at a time.
+function* toReportPieces(report: ComplianceReport): Generator<string> {
+  yield* toJsonPieces(report, 2, 2);
+  yield '\n';
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cacache from 'cacache';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { putJson, toJsonPieces } from '../../src/registry/json-put.js';
+import { putJson } from '../../src/registry/json-put.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -23,12 +23,5 @@ describe('putJson', () => {
     const stored = await cacache.get(dir, 'k');
     expect(stored.data.toString('utf8')).toBe(JSON.stringify(value));
     expect(String(stored.integrity)).toBe(integrity);
-  });
-});
-
-describe('toJsonPieces', () => {
-  it('joins to the JSON.stringify text at every depth', () => {
-    const value = { a: { b: { c: [1, { d: null }] }, e: undefined, f: () => 1 }, g: new Date(0), h: 'x', i: {} };
-    for (const depth of [0, 1, 2, 3, 5]) expect([...toJsonPieces(value, depth)].join('')).toBe(JSON.stringify(value));
   });
 });
