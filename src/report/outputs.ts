@@ -48,13 +48,13 @@ export async function writeOutputs(report: ComplianceReport, check: CheckResult 
   await assertValidReport(report);
   // Written package by package as it is stringified (tens of MB at 10,000 packages); held whole
   // only for the ledger, which hashes it.
-  const reportText = paths.ledger === undefined ? undefined : [...toReportPieces(report)].join('');
-  await writeFileAtomic(paths.report, reportText ?? toReportPieces(report));
+  const reportText = paths.ledger === undefined ? undefined : [...toFilePieces(report)].join('');
+  await writeFileAtomic(paths.report, reportText ?? toFilePieces(report));
 
   const written: OutputsWritten = { report: paths.report, sri: { written: false, removed, path: paths.sri } };
   if (sriAllowed) {
     const manifest = buildSriManifest({ packages: await toSriInputs(report, check, paths), mode: report.enforcement });
-    await writeFileAtomic(paths.sri, `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFileAtomic(paths.sri, toFilePieces(manifest));
     written.sri.written = true;
   }
   if (paths.vsa !== undefined) {
@@ -63,7 +63,7 @@ export async function writeOutputs(report: ComplianceReport, check: CheckResult 
     written.vsa = paths.vsa;
   }
   if (paths.ledger !== undefined) {
-    const record = await appendToLedger(paths.ledger, Buffer.from(reportText ?? [...toReportPieces(report)].join(''), 'utf8'));
+    const record = await appendToLedger(paths.ledger, Buffer.from(reportText ?? [...toFilePieces(report)].join(''), 'utf8'));
     written.ledger = { file: record.file, sequence: record.sequence, sha256: record.sha256 };
   }
   return written;
@@ -125,8 +125,8 @@ async function hashInstalledFiles(projectDir: string, locations: readonly string
   return undefined;
 }
 
-// The report's text, `JSON.stringify(report, null, 2)` and a newline, one package at a time.
-function* toReportPieces(report: ComplianceReport): Generator<string> {
-  yield* toJsonPieces(report, 2, 2);
+// An output file's text, `JSON.stringify(value, null, 2)` and a newline, one package at a time.
+function* toFilePieces(value: unknown): Generator<string> {
+  yield* toJsonPieces(value, 2, 2);
   yield '\n';
 }
