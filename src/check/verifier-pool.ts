@@ -7,8 +7,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { PackageEvidence, PackageFacts } from '../verify/types.js';
 import type { WorkerReply, WorkerRequest } from '../verify/worker.js';
+import { SharedStrings } from './shared-strings.js';
 
 const WORKER_URL = new URL('../verify/worker.js', import.meta.url);
+// A worker's short-lived objects (one package's parsed bundle at a time) fit in far less than
+// V8's default young generation, which only added to the peak memory of a large tree's run
+// (~15-30 MiB at 10,000 packages, at no measurable cost in time).
+const WORKER_YOUNG_GENERATION_MB = 16;
 
 export interface TrustDocuments {
   trustedRoot: Uint8Array;
@@ -23,6 +28,8 @@ export class VerifierPool {
   readonly #load: number[] = [];
   readonly #pending = new Map<number, { worker: number; resolve: (facts: PackageFacts) => void; reject: (error: Error) => void }>();
   readonly #trusts: TrustDocuments[] = [];
+  // The facts of every package live to the end of the run: their repeated strings are shared.
+  readonly #strings = new SharedStrings();
   #seq = 0;
   #broken: Error | undefined;
 
@@ -62,7 +69,7 @@ export class VerifierPool {
   #start(): void {
     if (this.#workers.length > 0) return;
     for (let index = 0; index < this.#size; index++) {
-      const worker = new Worker(WORKER_URL);
+      const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       worker.on('message', (reply: WorkerReply) => this.#settle(reply));
       worker.on('error', (error) => this.#fail(index, error));
       worker.on('exit', (code) => this.#fail(index, new Error(`verification worker exited (code ${code})`)));
@@ -78,7 +85,7 @@ export class VerifierPool {
     this.#pending.delete(reply.seq);
     this.#load[pending.worker] = (this.#load[pending.worker] ?? 1) - 1;
     if ('error' in reply) pending.reject(new Error(reply.error));
-    else pending.resolve(reply.facts as PackageFacts);
+    else pending.resolve(this.#strings.share(reply.facts as PackageFacts));
   }
 
   #fail(index: number, error: Error): void {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cacache from 'cacache';
 import type { FetchedEvidence } from './evidence.js';
 import type { VersionHistory } from './history.js';
+import { putJson } from './json-put.js';
 import type { RegistryKeysSource } from './keys.js';
 import type { ResultMac } from './result-mac.js';
 
@@ -174,7 +175,8 @@ export class EvidenceCache {
         packumentBytes: pruned({ ...stored.index.packumentBytes, ...changes.packumentBytes }, this.#today),
         packs: Object.fromEntries(Object.entries(packs).filter(([digest]) => used.has(digest))),
       };
-      const integrity = String(await cacache.put(this.#dir, key, JSON.stringify(merged)));
+      // Written member by member (package by package), never as one string.
+      const integrity = await putJson(this.#dir, key, merged, 2);
       // Only the newest index is kept: the bucket's older lines and their content are garbage.
       await cacache.index.compact(this.#dir, key, () => true);
       if (stored.integrity !== undefined && stored.integrity !== integrity) await cacache.rm.content(this.#dir, stored.integrity).catch(() => undefined);

@@ -4,6 +4,7 @@ import { validators } from '../schema-validators.js';
 import type { CheckResult } from '../check/index.js';
 import { EXIT, VerifyDepsError } from '../errors.js';
 import { buildSriManifest, hashPackageFiles, type SriPackageInput } from '../sri/index.js';
+import { toJsonPieces } from '../json-pieces.js';
 import { removeIfExists, writeFileAtomic } from './atomic-write.js';
 import { appendToLedger } from './ledger.js';
 import type { ComplianceReport } from './report.generated.js';
@@ -45,13 +46,15 @@ export async function writeOutputs(report: ComplianceReport, check: CheckResult 
   const removed = sriAllowed ? false : await removeStaleSri(paths.sri);
 
   await assertValidReport(report);
-  const reportText = `${JSON.stringify(report, null, 2)}\n`;
-  await writeFileAtomic(paths.report, reportText);
+  // Written package by package as it is stringified (tens of MB at 10,000 packages); held whole
+  // only for the ledger, which hashes it.
+  const reportText = paths.ledger === undefined ? undefined : [...toFilePieces(report)].join('');
+  await writeFileAtomic(paths.report, reportText ?? toFilePieces(report));
 
   const written: OutputsWritten = { report: paths.report, sri: { written: false, removed, path: paths.sri } };
   if (sriAllowed) {
     const manifest = buildSriManifest({ packages: await toSriInputs(report, check, paths), mode: report.enforcement });
-    await writeFileAtomic(paths.sri, `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFileAtomic(paths.sri, toFilePieces(manifest));
     written.sri.written = true;
   }
   if (paths.vsa !== undefined) {
@@ -60,7 +63,7 @@ export async function writeOutputs(report: ComplianceReport, check: CheckResult 
     written.vsa = paths.vsa;
   }
   if (paths.ledger !== undefined) {
-    const record = await appendToLedger(paths.ledger, Buffer.from(reportText, 'utf8'));
+    const record = await appendToLedger(paths.ledger, Buffer.from(reportText ?? [...toFilePieces(report)].join(''), 'utf8'));
     written.ledger = { file: record.file, sequence: record.sequence, sha256: record.sha256 };
   }
   return written;
@@ -120,4 +123,10 @@ async function hashInstalledFiles(projectDir: string, locations: readonly string
     return (await hashPackageFiles(dir, globs)).files;
   }
   return undefined;
+}
+
+// An output file's text, `JSON.stringify(value, null, 2)` and a newline, one package at a time.
+function* toFilePieces(value: unknown): Generator<string> {
+  yield* toJsonPieces(value, 2, 2);
+  yield '\n';
 }

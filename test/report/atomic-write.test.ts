@@ -27,6 +27,23 @@ function payload(id: number, size = 256 * 1024): Buffer {
 }
 
 describe('writeFileAtomic', () => {
+  it('writes text given in pieces, in order', async () => {
+    const target = join(dir, 'pieces.json');
+    const pieces = Array.from({ length: 5000 }, (_, i) => `piece ${i} é 😀;`);
+    await writeFileAtomic(target, pieces.values());
+    expect(await readFile(target, 'utf8')).toBe(pieces.join(''));
+  });
+
+  it('writes a string of several MB byte for byte, multi-byte characters on every slice boundary included', async () => {
+    // A string is written a slice (1 Mi characters) at a time: an emoji, a pair of UTF-16 halves,
+    // sits across each boundary, and accented letters (two UTF-8 bytes) fill the rest.
+    const slice = 1024 * 1024;
+    const text = ['é'.repeat(slice - 1), '😀', 'x'.repeat(slice - 2), '😀', 'tail'].join('');
+    const target = join(dir, 'report.json');
+    await writeFileAtomic(target, text);
+    expect((await readFile(target)).equals(Buffer.from(text, 'utf8'))).toBe(true);
+  });
+
   it('creates, then replaces, a file and leaves only that file', async () => {
     const target = join(dir, 'report.json');
     await writeFileAtomic(target, '{"a":1}');
