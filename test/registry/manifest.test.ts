@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { toVersionManifest } from '../../src/registry/manifest.js';
+import { NPMJS_REGISTRY } from '../support/public-urls.js';
 
 const manifest = (dist: Record<string, unknown>, registry?: string) =>
   toVersionManifest({ name: 'npm', version: '1.0.0', dist: { integrity: 'sha512-AAAA', ...dist } }, 'npm', '1.0.0', 'https://host/npm/npm/1.0.0', registry);
@@ -15,7 +16,7 @@ describe('toVersionManifest: advertised paths', () => {
   });
 
   it('keeps the whole path of another origin\'s URL (a proxy that leaves npm\'s URLs as they are)', () => {
-    const m = manifest({ attestations: { url: 'https://registry.npmjs.org/-/npm/v1/attestations/npm@1.0.0' }, tarball: 'https://registry.npmjs.org/npm/-/npm-1.0.0.tgz' }, 'https://host/npm/');
+    const m = manifest({ attestations: { url: `${NPMJS_REGISTRY}/-/npm/v1/attestations/npm@1.0.0` }, tarball: `${NPMJS_REGISTRY}/npm/-/npm-1.0.0.tgz` }, 'https://host/npm/');
     expect(m.attestationsPath).toBe('/-/npm/v1/attestations/npm@1.0.0');
     expect(m.tarballPath).toBe('/npm/-/npm-1.0.0.tgz');
   });

@@ -6,6 +6,8 @@ export const NPMJS_HOST = 'registry.npmjs.org'; // data only, never fetched
 export const NPMJS_REGISTRY = `https://${NPMJS_HOST}`; // data only, never fetched
 export const YARNPKG_HOST = 'registry.yarnpkg.com'; // data only, never fetched
 export const REKOR_URL = 'https://rekor.sigstore.dev'; // data only, never fetched
+export const FULCIO_URL = 'https://fulcio.sigstore.dev'; // data only, never fetched
+export const CTFE_URL = 'https://ctfe.sigstore.dev'; // data only, never fetched
 
 // A registry.npmjs.org tarball URL, as npm writes it into `resolved`.
 export function npmjsTarballUrl(name: string, version: string): string {

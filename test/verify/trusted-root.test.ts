@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TrustMaterialError } from '../../src/verify/index.js';
 import { toTrustedRoot } from '../../src/verify/trust/trusted-root.js';
 import { TRUSTED_ROOT_BYTES } from './_helpers.js';
-import { REKOR_URL } from '../support/public-urls.js';
+import { CTFE_URL, FULCIO_URL, REKOR_URL } from '../support/public-urls.js';
 
 const root = () => JSON.parse(TRUSTED_ROOT_BYTES.toString('utf8'));
 
@@ -42,11 +42,11 @@ describe('toTrustedRoot: what an accepted root becomes', () => {
       operator: '',
     });
     expect(parsed.tlogs[1]?.publicKey?.keyDetails).toBe(7);
-    expect(parsed.ctlogs.map((c) => c.baseUrl)).toEqual(['https://ctfe.sigstore.dev/test', 'https://ctfe.sigstore.dev/2022']);
+    expect(parsed.ctlogs.map((c) => c.baseUrl)).toEqual([`${CTFE_URL}/test`, `${CTFE_URL}/2022`]);
     expect(parsed.ctlogs[0]?.publicKey?.validFor).toEqual({ start: new Date('2021-03-14T00:00:00Z'), end: new Date('2022-10-31T23:59:59.999Z') });
     expect(parsed.certificateAuthorities[0]).toEqual({
       subject: { organization: 'sigstore.dev', commonName: 'sigstore' },
-      uri: 'https://fulcio.sigstore.dev',
+      uri: FULCIO_URL,
       certChain: { certificates: [{ rawBytes: Buffer.from(r.certificateAuthorities[0].certChain.certificates[0].rawBytes, 'base64') }] },
       validFor: { start: new Date('2021-03-07T03:20:29Z'), end: new Date('2022-12-31T23:59:59.999Z') },
       operator: '',
