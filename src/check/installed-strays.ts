@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { compareCodePoints } from '../sri/index.js';
 import type { CheckFinding } from './types.js';
 
 // What npm itself writes into a node_modules folder: the links to executables and the hidden
@@ -46,7 +47,7 @@ async function strayEntries(absDir: string, folder: string, locations: ReadonlyS
       strays.push(entry.name);
     }
   }
-  return strays.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return strays.sort(compareCodePoints);
 }
 
 async function listDir(absDir: string) {

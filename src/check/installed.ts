@@ -2,7 +2,7 @@ import { statSync, type Stats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VersionManifest } from '../registry/manifest.js';
-import { rehashTarball, toSha512Integrity, toTarballDigestMismatch } from '../sri/index.js';
+import { compareCodePoints, rehashTarball, toSha512Integrity, toTarballDigestMismatch } from '../sri/index.js';
 import type { PackageRef } from '../types.js';
 import type { LimitFunction } from 'p-limit';
 import { hashInstalledPackage, type InstalledEntry } from './installed-files.js';
@@ -125,7 +125,7 @@ function diffFiles(expected: TarballFiles, installed: Map<string, InstalledEntry
     else if (entry.kind !== 'file' || entry.digest !== digest) differences.push({ path, kind: 'changed' });
   }
   for (const path of installed.keys()) if (!expected.has(path)) differences.push({ path, kind: 'added' });
-  return differences.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return differences.sort((a, b) => compareCodePoints(a.path, b.path));
 }
 
 function toModifiedFindings(location: string, differences: Difference[]): CheckFinding[] {

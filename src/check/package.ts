@@ -143,7 +143,7 @@ export async function checkPackage(ref: PackageRef, registry: string, context: R
 // A packument this large (as read, decoded) is fetched only when the history is surely needed:
 // where the verified facts may make it unneeded, the version manifest (a few KB) comes first.
 // Real packuments run from a few KB to tens of MB (every version ever published, with readmes).
-export const HUGE_PACKUMENT_BYTES = 4 * 1024 * 1024;
+const HUGE_PACKUMENT_BYTES = 4 * 1024 * 1024;
 
 // Whether to fetch the packument in place of the version manifest: where the history will surely
 // be read and is not cached; where it may be, unless the last read of the packument found it huge.

@@ -57,17 +57,18 @@ export async function fetchEvidence(
 
   let read = packument;
   if (needsPublishTime(manifest, evidence.attestations)) {
-    read ??= await fetchPackument(http, ref.name).catch(absentOn404);
-    const time = publishTimeOf(read, ref.version);
+    read ??= await fetchPackument(http, ref.name).catch(noneOn404);
+    const time = read === undefined ? undefined : publishTimeOf(read, ref.version);
     if (time !== undefined) manifest.time = time;
   }
-  if (read === undefined || read.bytes === 0) return { evidence };
+  if (read === undefined) return { evidence };
   // A packument read for the time alone feeds the history too, when it holds one: the rule that
   // may want it then does not fetch it again.
-  const history = packument === undefined ? readHistoryIfAny(read, ref.version) : readVersionHistory(packument, ref.version);
+  const history = readHistoryIfAny(read, ref.version);
   return { evidence, ...(history === undefined ? {} : { history }), packumentBytes: read.bytes };
 }
 
+// The history the packument holds; none when it has no versions map (its time is still read).
 function readHistoryIfAny(packument: Packument, version: string): VersionHistory | undefined {
   try {
     return readVersionHistory(packument, version);
@@ -94,8 +95,8 @@ function fromPackument(packument: Packument, ref: EvidenceRequest, registry: str
 }
 
 // A packument that is not there says no time, as before: the key is then judged without one.
-function absentOn404(error: unknown): Packument {
-  if (error instanceof FetchError && error.status === 404) return { body: {}, url: error.url, bytes: 0 };
+function noneOn404(error: unknown): undefined {
+  if (error instanceof FetchError && error.status === 404) return undefined;
   throw error;
 }
 

@@ -62,8 +62,8 @@ export async function writeOutputs(report: ComplianceReport, check: CheckResult 
     await writeFileAtomic(paths.vsa, `${JSON.stringify(buildVsa(report, vsaInputs), null, 2)}\n`);
     written.vsa = paths.vsa;
   }
-  if (paths.ledger !== undefined) {
-    const record = await appendToLedger(paths.ledger, Buffer.from(reportText ?? [...toFilePieces(report)].join(''), 'utf8'));
+  if (paths.ledger !== undefined && reportText !== undefined) {
+    const record = await appendToLedger(paths.ledger, Buffer.from(reportText, 'utf8'));
     written.ledger = { file: record.file, sequence: record.sequence, sha256: record.sha256 };
   }
   return written;
