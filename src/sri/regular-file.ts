@@ -26,24 +26,17 @@ const FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 // Digests the file at `path` with `algorithm`. Errors after the file was opened are thrown.
 export async function digestRegularFile(path: string, algorithm: DigestAlgorithm): Promise<RegularFileDigest> {
-  const small = digestSmallRegularFile(path, algorithm);
-  if (small.kind !== 'large') return small;
-  let fd: number;
-  try {
-    fd = openSync(path, FLAGS);
-  } catch (error) {
-    return { kind: 'unopened', error: error as NodeJS.ErrnoException };
-  }
+  const opened = openRegularFile(path);
+  if ('kind' in opened) return opened;
+  if (opened.size < STREAM_FROM_BYTES) return readAndClose(opened.fd, algorithm);
   let streaming = false;
   try {
-    // Looked at again: the file may have been swapped since.
-    if (!fstatSync(fd).isFile()) return { kind: 'not-a-regular-file' };
     const hash = createHash(algorithm);
     streaming = true;
-    for await (const chunk of createReadStream('', { fd, autoClose: true })) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream('', { fd: opened.fd, autoClose: true })) hash.update(chunk as Buffer);
     return { kind: 'file', digest: hash.digest() };
   } finally {
-    if (!streaming) closeSync(fd);
+    if (!streaming) closeSync(opened.fd);
   }
 }
 
@@ -51,6 +44,15 @@ export async function digestRegularFile(path: string, algorithm: DigestAlgorithm
 // larger one, which digestRegularFile streams. Lets a caller read many small files without a
 // promise each.
 export function digestSmallRegularFile(path: string, algorithm: DigestAlgorithm): RegularFileDigest | { kind: 'large' } {
+  const opened = openRegularFile(path);
+  if ('kind' in opened) return opened;
+  if (opened.size < STREAM_FROM_BYTES) return readAndClose(opened.fd, algorithm);
+  closeSync(opened.fd);
+  return { kind: 'large' };
+}
+
+// The file opened, with its size, when it is a regular file; otherwise what it is (closed).
+function openRegularFile(path: string): { fd: number; size: number } | Exclude<RegularFileDigest, { kind: 'file' }> {
   let fd: number;
   try {
     fd = openSync(path, FLAGS);
@@ -58,9 +60,19 @@ export function digestSmallRegularFile(path: string, algorithm: DigestAlgorithm)
     return { kind: 'unopened', error: error as NodeJS.ErrnoException };
   }
   try {
+    // Looked at once opened: the entry may have been swapped since it was listed.
     const info = fstatSync(fd);
-    if (!info.isFile()) return { kind: 'not-a-regular-file' };
-    if (info.size >= STREAM_FROM_BYTES) return { kind: 'large' };
+    if (info.isFile()) return { fd, size: info.size };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  closeSync(fd);
+  return { kind: 'not-a-regular-file' };
+}
+
+function readAndClose(fd: number, algorithm: DigestAlgorithm): RegularFileDigest {
+  try {
     const hash = createHash(algorithm);
     // Read to the end, not to the size fstat saw: the bytes hashed are the bytes there.
     for (let n = readSync(fd, scratch); n > 0; n = readSync(fd, scratch)) hash.update(scratch.subarray(0, n));
