@@ -42,6 +42,10 @@ describe('getPackageNameProblem', () => {
     }
     expect(compared).toBe(20 * 20 * 21);
   });
+
+  it('gives npm\'s verdict for the empty name and single characters (npm-package-arg judges no empty name)', () => {
+    for (const name of ['', 'a', '.', '_', ' ', '@', '/', 'A', '\u00e9']) expect(getPackageNameProblem(name), JSON.stringify(name)).toBe(npmReasons(name));
+  });
 });
 
 describe('toRegistryPath', () => {
