@@ -15,7 +15,7 @@ import nameFromFolder from '@npmcli/name-from-folder';
 import PackageJson from '@npmcli/package-json';
 import npa from 'npm-package-arg';
 import semver from 'semver';
-import { readResolved } from './resolved-spec.js';
+import { readResolvedSpec } from './resolved-spec.js';
 import type { WalkNode } from './walk-node.js';
 
 interface LockEntry {
@@ -100,6 +100,7 @@ class LockNode implements WalkNode {
   version: string;
   readonly integrity: string | null;
   readonly resolved: string | null;
+  readonly resolvedIsRemote: boolean;
   isLink = false;
   target: LockNode | null = null;
   isProjectRoot = false;
@@ -131,7 +132,7 @@ class LockNode implements WalkNode {
     this.packageName = entry.name || this.name;
     this.version = entry.version || '';
     this.integrity = entry.integrity || null;
-    this.resolved = readResolved(entry.resolved, projectDir);
+    ({ resolved: this.resolved, remote: this.resolvedIsRemote } = readResolvedSpec(entry.resolved, projectDir));
     this.dev = !!entry.dev;
     this.optional = !!entry.optional;
     this.devOptional = !!(entry.devOptional || entry.dev || entry.optional);

@@ -1,6 +1,7 @@
 import npa from 'npm-package-arg';
-import type { WalkNode } from './walk-node.js';
+import { getPackageNameProblem } from '../registry/package-name.js';
 import type { PackageSource } from '../types.js';
+import type { WalkNode } from './walk-node.js';
 
 // Spec types that npm resolves through a registry (`npm:` aliases included).
 const REGISTRY_SPEC_TYPES = new Set(['version', 'range', 'tag', 'alias']);
@@ -17,7 +18,7 @@ export function classifySource(node: WalkNode, projectDir: string): PackageSourc
   // npm omits `resolved` for registry packages (omit-lockfile-registry-resolved) and for
   // packages inside a dependency's bundle; both come from a registry tarball.
   if (!resolved) return 'registry';
-  const type = specType(node.packageName ?? node.name, resolved, projectDir);
+  const type = node.resolvedIsRemote === true ? remoteSpecType(node.packageName ?? node.name) : specType(node.packageName ?? node.name, resolved, projectDir);
   switch (type) {
     case 'git':
       return 'git';
@@ -40,6 +41,13 @@ function specType(name: string, spec: string, where: string): string | undefined
   } catch {
     return undefined;
   }
+}
+
+// specType of a `resolved` already read as an http(s) URL: npa.resolve judges the name first (an
+// empty one never), then parses the spec, which does not depend on the name; the walk parses each
+// URL once, not twice (~15 ms of a warm run on 1,700 packages).
+function remoteSpecType(name: string): 'remote' | undefined {
+  return getPackageNameProblem(name) === undefined ? 'remote' : undefined;
 }
 
 // A registry tarball URL ends in `/NAME/-/BASENAME-VERSION.tgz` on every registry npm speaks to

@@ -7,6 +7,9 @@ export interface WalkNode {
   readonly version: string | undefined;
   readonly integrity: string | null | undefined;
   readonly resolved: string | null | undefined;
+  // Whether npm-package-arg, reading `resolved` from the project folder, took it for an http(s)
+  // URL (type `remote`): the linear reader knows, having parsed it; arborist's nodes do not say.
+  readonly resolvedIsRemote?: boolean;
   readonly path: string;
   readonly realpath: string;
   readonly isLink: boolean;

@@ -1,7 +1,7 @@
 // A lockfile's `resolved` values read as arborist's Node reads them (the expectations are what
 // arborist 10's own reading gives for the same values).
 import { describe, expect, test } from 'vitest';
-import { readResolved } from '../../src/walk/resolved-spec.js';
+import { readResolved, readResolvedSpec } from '../../src/walk/resolved-spec.js';
 import { npmjsTarballUrl } from '../support/public-urls.js';
 
 const PROJECT = '/proj';
@@ -27,5 +27,15 @@ describe('readResolved', () => {
   test('no value, or an empty one, is null', () => {
     expect(readResolved(undefined, PROJECT)).toBeNull();
     expect(readResolved('', PROJECT)).toBeNull();
+  });
+});
+
+describe('readResolvedSpec', () => {
+  test('says remote only for an http(s) URL kept as written, never for a hosted repository, a file or git', () => {
+    const remote = (resolved: string) => readResolvedSpec(resolved, PROJECT).remote;
+    expect(remote(npmjsTarballUrl('a', '1.0.0'))).toBe(true);
+    expect(remote('http://example.com/x.tgz')).toBe(true);
+    for (const resolved of ['https://github.com/npm/cli.git', 'file:vendor/x-1.0.0.tgz', 'git+https://git.example.com/a/b.git#deadbeef', 'http://[bad', '*', 'npm:foo@1']) expect(remote(resolved), resolved).toBe(false);
+    expect(readResolvedSpec(undefined, PROJECT)).toEqual({ resolved: null, remote: false });
   });
 });

@@ -132,6 +132,25 @@ describe('walkTree', () => {
     expect(result.packages.map((p) => [p.name, p.version, p.source])).toEqual([['is-number', '7.0.0', 'registry']]);
   });
 
+  it('takes a registry tarball URL for a remote one when npm refuses the package name, whichever reader reads it', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    cleanups.push(cleanup);
+    const dependencies = { 'is-number': '7.0.0', _private: '1.0.0' };
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies }));
+    const integrity = 'sha512-41Cifkg6e8TylSpdtTpeLVMqvSBEVzTttHvERD741+pnZ8ANv0004MRL43QKPDlK9cGvNp6NZWZUBlbGXYxxng==';
+    await writeFile(join(dir, 'package-lock.json'), JSON.stringify({
+      name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true,
+      packages: {
+        '': { name: 'app', version: '1.0.0', dependencies },
+        'node_modules/is-number': { version: '7.0.0', resolved: npmjsTarballUrl('is-number', '7.0.0'), integrity },
+        'node_modules/_private': { version: '1.0.0', resolved: npmjsTarballUrl('_private', '1.0.0'), integrity },
+      },
+    }));
+    const expected = [['_private', 'remote'], ['is-number', 'registry']];
+    expect((await walkTree(dir)).packages.map((p) => [p.name, p.source])).toEqual(expected);
+    expect((await walkTree(dir, { arboristTree: true })).packages.map((p) => [p.name, p.source])).toEqual(expected);
+  });
+
   it('refuses a directory with neither lockfile nor node_modules, naming the file', async () => {
     const { dir, cleanup } = await makeTempDir();
     cleanups.push(cleanup);
