@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { PACKAGE_SOURCES, type Inventory, type OmitType, type PackageRef, type PackageSource } from '../types.js';
-import { assertPackageJsonParses, assertProjectDir, findLockfile, locateTreeSource, MAX_ARBORIST_ENTRIES, MAX_LOCKFILE_ENTRIES, type TreeSource } from './lockfile.js';
+import { assertPackageJsonParses, assertProjectDir, findLockfile, locateTreeSource, MAX_ARBORIST_ENTRIES, MAX_LOCKFILE_ENTRIES, type ReadLockfile, type TreeSource } from './lockfile.js';
 import { loadLockfileNodes, type LockfileName } from './lockfile-tree.js';
 import { classifySource, registryHostOf } from './source.js';
 import type { WalkNode } from './walk-node.js';
@@ -50,9 +50,9 @@ export async function walkTree(dir: string, options: WalkOptions = {}): Promise<
   const projectDir = memberOf ?? startDir;
   if (memberOf !== undefined) await assertPackageJsonParses(projectDir);
   const maxEntries = options.maxEntries ?? MAX_LOCKFILE_ENTRIES;
-  const treeSource = await locateTreeSource(projectDir, maxEntries);
+  const { source: treeSource, lockfile } = await locateTreeSource(projectDir, maxEntries);
   const lockfilePath = resolve(projectDir, treeSource.relPath);
-  const { nodes, outOfSync } = await loadTree(projectDir, treeSource, options.arboristTree ?? false);
+  const { nodes, outOfSync } = await loadTree(projectDir, treeSource, lockfile, options.arboristTree ?? false);
   const omit = new Set(options.omit ?? []);
   const warnings = treeSourceWarnings(treeSource);
   if (outOfSync !== undefined) {
@@ -117,10 +117,10 @@ function isInside(dir: string, path: string): boolean {
 
 // Every node of the tree: from the lockfile in linear time when it allows (lockfile-tree.ts),
 // else from arborist's tree (loadVirtual, or loadActual when there is no lockfile).
-async function loadTree(projectDir: string, treeSource: TreeSource, arboristTree: boolean): Promise<{ nodes: WalkNode[]; outOfSync?: string }> {
+async function loadTree(projectDir: string, treeSource: TreeSource, lockfile: ReadLockfile | undefined, arboristTree: boolean): Promise<{ nodes: WalkNode[]; outOfSync?: string }> {
   const fromLockfile = treeSource.kind === 'npm-shrinkwrap.json' || treeSource.kind === 'package-lock.json';
   try {
-    const read = fromLockfile && !arboristTree ? await loadLockfileNodes(projectDir, treeSource.kind as LockfileName) : undefined;
+    const read = fromLockfile && !arboristTree ? await loadLockfileNodes(projectDir, treeSource.kind as LockfileName, lockfile) : undefined;
     if (read !== undefined) return read;
     // Arborist 10 (npm 12) reads package-lock.json only; npm 11 still installs from this file.
     if (treeSource.kind === 'npm-shrinkwrap.json') {

@@ -15,6 +15,7 @@ import nameFromFolder from '@npmcli/name-from-folder';
 import PackageJson from '@npmcli/package-json';
 import npa from 'npm-package-arg';
 import semver from 'semver';
+import type { ReadLockfile } from './lockfile.js';
 import { readResolvedSpec } from './resolved-spec.js';
 import type { WalkNode } from './walk-node.js';
 
@@ -54,9 +55,11 @@ export type LockfileName = 'npm-shrinkwrap.json' | 'package-lock.json';
 // byte order mark, lockfile v2 or v3, a packages map): then arborist, and the many libraries it
 // loads, are not loaded at all, a third of a warm run's start-up. Anything else (no file, a merge
 // conflict arborist resolves, invalid JSON, another lockfile version) is read by arborist itself.
-async function readPackageLock(projectDir: string): Promise<LoadedLockfile> {
-  const text = await readFile(join(projectDir, 'package-lock.json'), 'utf8').catch(() => undefined);
-  const data = text === undefined || hasConflictMarkers(text) ? undefined : parseJsonOrUndefined(text.replace(/^\uFEFF/, ''));
+// `read`: the file as already read and parsed (JSON.parse refuses a byte order mark, so its parse
+// is the one made here).
+async function readPackageLock(projectDir: string, read?: ReadLockfile): Promise<LoadedLockfile> {
+  const text = read?.text ?? (await readFile(join(projectDir, 'package-lock.json'), 'utf8').catch(() => undefined));
+  const data = text === undefined || hasConflictMarkers(text) ? undefined : (read?.data ?? parseJsonOrUndefined(text.replace(/^\uFEFF/, '')));
   const version = data?.lockfileVersion;
   const packages = data?.packages;
   if ((version === 2 || version === 3) && packages !== null && typeof packages === 'object' && !Array.isArray(packages)) {
@@ -83,8 +86,8 @@ function parseJsonOrUndefined(text: string): Record<string, unknown> | undefined
 
 // An npm-shrinkwrap.json, which npm 11 installs from (before package-lock.json) but arborist 10
 // no longer reads: the same format, so the same fields read from the file itself.
-async function readShrinkwrapFile(projectDir: string): Promise<LoadedLockfile> {
-  const data = JSON.parse((await readFile(join(projectDir, 'npm-shrinkwrap.json'), 'utf8')).replace(/^\uFEFF/, '')) as { lockfileVersion?: unknown; packages?: unknown };
+async function readShrinkwrapFile(projectDir: string, read?: ReadLockfile): Promise<LoadedLockfile> {
+  const data = (read?.data ?? JSON.parse((await readFile(join(projectDir, 'npm-shrinkwrap.json'), 'utf8')).replace(/^\uFEFF/, ''))) as { lockfileVersion?: unknown; packages?: unknown };
   const version = typeof data.lockfileVersion === 'number' ? data.lockfileVersion : 1;
   const packages = data.packages !== null && typeof data.packages === 'object' ? (data.packages as Record<string, unknown>) : undefined;
   return { loadedFromDisk: packages !== undefined, originalLockfileVersion: version, ancientLockfile: packages === undefined, data: { ...data, packages: packages ?? {} } };
@@ -164,8 +167,9 @@ export interface LockfileNodes {
 }
 
 // The nodes of the lockfile at `projectDir`, or undefined when arborist's tree must be used instead.
-export async function loadLockfileNodes(projectDir: string, lockfileName: LockfileName = 'package-lock.json'): Promise<LockfileNodes | undefined> {
-  const shrinkwrap = lockfileName === 'npm-shrinkwrap.json' ? await readShrinkwrapFile(projectDir) : await readPackageLock(projectDir);
+// `read`: that lockfile as locateTreeSource read it.
+export async function loadLockfileNodes(projectDir: string, lockfileName: LockfileName = 'package-lock.json', read?: ReadLockfile): Promise<LockfileNodes | undefined> {
+  const shrinkwrap = lockfileName === 'npm-shrinkwrap.json' ? await readShrinkwrapFile(projectDir, read) : await readPackageLock(projectDir, read);
   if (!shrinkwrap.loadedFromDisk || !(shrinkwrap.originalLockfileVersion >= 2) || shrinkwrap.ancientLockfile) return undefined;
   const packages = shrinkwrap.data.packages as Record<string, LockEntry>;
   const lockRoot = packages[''] ?? {};

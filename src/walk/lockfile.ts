@@ -71,9 +71,17 @@ export async function findLockfile(dir: string): Promise<'npm-shrinkwrap.json' |
   return undefined;
 }
 
+// A lockfile's text and its parse, as the shape check read them.
+export interface ReadLockfile {
+  text: string;
+  data: Record<string, unknown>;
+}
+
 // Finds the file npm itself would install from, in npm's order of precedence, and checks its
-// shape (at most `maxEntries` entries).
-export async function locateTreeSource(dir: string, maxEntries = MAX_LOCKFILE_ENTRIES): Promise<TreeSource> {
+// shape (at most `maxEntries` entries). Returns the lockfile as read and checked (none for
+// node_modules): the tree is read from that parse, not a second one (~10 ms of a warm run on a
+// 1.7 MB lockfile), so it is the very text that was checked.
+export async function locateTreeSource(dir: string, maxEntries = MAX_LOCKFILE_ENTRIES): Promise<{ source: TreeSource; lockfile?: ReadLockfile }> {
   const name = await findLockfile(dir);
   if (name === 'npm-shrinkwrap.json' && (await isFile(join(dir, 'package-lock.json')))) {
     // npm 11 installs from npm-shrinkwrap.json, npm 12 ignores it and installs package-lock.json:
@@ -87,15 +95,17 @@ export async function locateTreeSource(dir: string, maxEntries = MAX_LOCKFILE_EN
   if (name !== undefined) {
     const path = join(dir, name);
     await assertInsideProject(dir, path);
-    return { kind: name, relPath: name, ...(await readLockfileShape(path, name, maxEntries)) };
+    const { lockfile, ...shape } = await readLockfileShape(path, name, maxEntries);
+    return { source: { kind: name, relPath: name, ...shape }, lockfile };
   }
   await assertNoOtherLockfile(dir);
   const hidden = join('node_modules', '.package-lock.json');
   if (await isFile(join(dir, hidden))) {
-    return { kind: 'hidden-lockfile', relPath: hidden, ...(await readLockfileShape(join(dir, hidden), hidden, maxEntries)) };
+    const { lockfile, ...shape } = await readLockfileShape(join(dir, hidden), hidden, maxEntries);
+    return { source: { kind: 'hidden-lockfile', relPath: hidden, ...shape }, lockfile };
   }
   if (await isDirectory(join(dir, 'node_modules'))) {
-    return { kind: 'node_modules', relPath: 'node_modules', lockfileVersion: null, entries: null };
+    return { source: { kind: 'node_modules', relPath: 'node_modules', lockfileVersion: null, entries: null } };
   }
   throw new InputError('NO_LOCKFILE', `${join(dir, 'package-lock.json')}: not found (nor npm-shrinkwrap.json, nor node_modules)`, {
     file: join(dir, 'package-lock.json'),
@@ -139,7 +149,7 @@ async function assertInsideProject(dir: string, path: string): Promise<void> {
 
 // Parses and shape-checks a lockfile, because arborist silently treats a broken one as empty,
 // and an empty tree would pass the gate.
-async function readLockfileShape(path: string, relPath: string, maxEntries: number): Promise<{ lockfileVersion: number; entries: number }> {
+async function readLockfileShape(path: string, relPath: string, maxEntries: number): Promise<{ lockfileVersion: number; entries: number; lockfile: ReadLockfile }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -157,7 +167,7 @@ async function readLockfileShape(path: string, relPath: string, maxEntries: numb
   }
   const lockfileVersion = assertLockfileShape(data, path, relPath, maxEntries);
   const packages = (data as { packages?: unknown }).packages;
-  return { lockfileVersion, entries: isRecord(packages) ? Object.keys(packages).length : 0 };
+  return { lockfileVersion, entries: isRecord(packages) ? Object.keys(packages).length : 0, lockfile: { text, data: data as Record<string, unknown> } };
 }
 
 function invalid(path: string, field: string, expected: string): InputError {
