@@ -26,6 +26,11 @@ describe('toJsonPieces', () => {
     for (const depth of [0, 1, 2, 3, 6]) expect([...toJsonPieces(value, depth, 2)].join('')).toBe(JSON.stringify(value, null, 2));
   });
 
+  it('indents text cut at any depth as deep as it sits, whatever the indent', () => {
+    const deep = { a: [{ b: { c: [1, { d: 'x' }] } }, [[{ e: [] }]]], f: { g: { h: { i: 'j' } } } };
+    for (const indent of [1, 4]) for (const depth of [1, 2, 3, 4, 5]) expect([...toJsonPieces(deep, depth, indent)].join('')).toBe(JSON.stringify(deep, null, indent));
+  });
+
   it('writes a top-level array, empty or not, and a scalar', () => {
     for (const top of [[], [1, [2, { a: [] }]], 'text', null, 3]) expect([...toJsonPieces(top, 3, 2)].join('')).toBe(JSON.stringify(top, null, 2));
   });

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { link, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { EXIT, VerifyDepsError, type ErrorDetails } from '../errors.js';
-import { inChunks } from '../json-pieces.js';
 
 export type OutputErrorCode = 'OUTPUT_UNWRITABLE';
 
@@ -117,7 +116,7 @@ async function writeInPieces(handle: FileHandle, data: FileData): Promise<void> 
     return;
   }
   if (typeof data !== 'string') {
-    for (const chunk of inChunks(data, WRITE_SLICE_CHARS)) await writeAll(handle, Buffer.from(chunk, 'utf8'));
+    await writeEachPiece(handle, data);
     return;
   }
   for (let start = 0; start < data.length; ) {
@@ -130,6 +129,28 @@ async function writeInPieces(handle: FileHandle, data: FileData): Promise<void> 
   }
 }
 
+// Encodes the pieces one after another into one reused buffer, written out whenever the next
+// piece might not fit: joining them into strings first and encoding those copied every byte twice.
+async function writeEachPiece(handle: FileHandle, pieces: Iterable<string>): Promise<void> {
+  const buffer = Buffer.allocUnsafe(WRITE_SLICE_BYTES);
+  let used = 0;
+  for (const piece of pieces) {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, two units, is 4).
+    const most = piece.length * 3;
+    if (most > buffer.length - used) {
+      // The buffer is handed to the file before it is filled again: each write is awaited.
+      if (used > 0) await writeAll(handle, buffer.subarray(0, used));
+      used = 0;
+      if (most > buffer.length) {
+        await writeAll(handle, Buffer.from(piece, 'utf8'));
+        continue;
+      }
+    }
+    used += buffer.write(piece, used, 'utf8');
+  }
+  if (used > 0) await writeAll(handle, buffer.subarray(0, used));
+}
+
 async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
   for (let offset = 0; offset < bytes.length; ) offset += (await handle.write(bytes, offset)).bytesWritten;
 }
@@ -139,3 +160,4 @@ function isHighSurrogate(code: number): boolean {
 }
 
 const WRITE_SLICE_CHARS = 1024 * 1024;
+const WRITE_SLICE_BYTES = 1024 * 1024;

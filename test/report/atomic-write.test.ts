@@ -34,6 +34,20 @@ describe('writeFileAtomic', () => {
     expect(await readFile(target, 'utf8')).toBe(pieces.join(''));
   });
 
+  it('writes pieces of several MB byte for byte: many small ones, multi-byte ones, and ones too big for one write', async () => {
+    // Pieces are encoded into a 1 MiB buffer, written out whenever the next one might not fit; a
+    // piece that could exceed the buffer by itself is written alone.
+    const pieces: string[] = [];
+    // Pieces of every length up to 97 characters of two bytes each: at some boundary one has more
+    // bytes than room left, though fewer characters.
+    for (let i = 0; i < 40_000; i++) pieces.push(`{"n":${i},"é":"😀"}`, 'é'.repeat(1 + (i % 97)));
+    pieces.push('é'.repeat(400 * 1024), 'x', '😀'.repeat(200 * 1024), 'y'.repeat(349_525), 'z'.repeat(349_526));
+    for (let i = 0; i < 40_000; i++) pieces.push(`[${i}]`);
+    const target = join(dir, 'many-pieces.json');
+    await writeFileAtomic(target, pieces.values());
+    expect((await readFile(target)).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+  });
+
   it('writes a string of several MB byte for byte, multi-byte characters on every slice boundary included', async () => {
     // A string is written a slice (1 Mi characters) at a time: an emoji, a pair of UTF-16 halves,
     // sits across each boundary, and accented letters (two UTF-8 bytes) fill the rest.
