@@ -56,8 +56,8 @@ export function checkDowngrade(subject: PolicySubject, facts: PackageFacts, poli
   if (judged !== undefined && isPastWindow(judged.at, policy, now)) return [];
   // pnpm's rule: a release is not judged by prereleases (a CI-built beta does not commit the
   // release line to CI); a prerelease is judged by every earlier version.
-  const isRelease = semver.prerelease(version) === null;
-  const candidates = subject.history.versions.filter((h) => h.version !== version && !(isRelease && semver.prerelease(h.version) !== null));
+  const isRelease = !isPrerelease(version);
+  const candidates = subject.history.versions.filter((h) => h.version !== version && !(isRelease && isPrerelease(h.version)));
   const findings: RawFinding[] = [];
   for (const { key, role, what } of LOST) {
     if (verifiedOf(facts, role).length > 0) continue;
@@ -154,6 +154,12 @@ function lastEarlier(entries: VersionHistoryEntry[], version: string, judged: Ju
   if (newest !== undefined) return { entry: newest.entry, order: 'publish-time' };
   const highest = byVersion.sort((a, b) => (semver.valid(a.version) && semver.valid(b.version) ? semver.rcompare(a.version, b.version) : 0))[0];
   return highest === undefined ? undefined : { entry: highest, order: 'version' };
+}
+
+// semver's answer, without parsing the many versions of a history that have no `-`: a prerelease
+// is written after one.
+function isPrerelease(version: string): boolean {
+  return version.includes('-') && semver.prerelease(version) !== null;
 }
 
 // A version that does not parse cannot be ordered; it is counted as earlier (fail closed).

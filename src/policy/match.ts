@@ -27,8 +27,19 @@ export function installedNames(ref: PackageRef): string[] {
 // The host the lockfile names, normalised under the scheme of its `resolved` URL; null when none.
 export function lockfileHost(ref: PackageRef): string | null {
   if (ref.registryHost === null) return null;
-  return normalizeHost(ref.registryHost, /^http:/i.test(ref.resolved ?? '') ? 'http:' : 'https:');
+  const scheme = /^http:/i.test(ref.resolved ?? '') ? 'http:' : 'https:';
+  const key = `${scheme}${ref.registryHost}`;
+  let host = NORMALIZED_HOSTS.get(key);
+  if (host === undefined) {
+    host = normalizeHost(ref.registryHost, scheme);
+    NORMALIZED_HOSTS.set(key, host);
+  }
+  return host;
 }
+
+// The normalised form of each lockfile host under each scheme: a tree names a few hosts, asked
+// about for every package, twice (the rules matched, the allow-list checked).
+const NORMALIZED_HOSTS = new Map<string, string>();
 
 // The host a registry package's bytes are named as coming from: the lockfile's `resolved` host,
 // else the registry it is fetched from; null when neither is known. The allow-list judges it.

@@ -56,6 +56,11 @@ describe('trust downgrade by publish time', () => {
       expect(judge(bare('1.0.0', { publishedAt: MAR, versions: [provenanceAt('1.0.0-rc.1', FEB)] }))).toEqual([]);
     });
 
+    it('a hyphen in build metadata makes no prerelease: a release is judged by it, and judged as a release', () => {
+      expect(judge(bare('1.0.0', { publishedAt: MAR, versions: [provenanceAt('0.9.0+build-7', FEB)] }))).toMatchObject([{ code: 'TRUST_DOWNGRADE', details: { earlierVersion: '0.9.0+build-7' } }]);
+      expect(judge(bare('1.0.0+build-8', { publishedAt: MAR, versions: [provenanceAt('1.0.0-rc.1', FEB)] }))).toEqual([]);
+    });
+
     it('a prerelease is judged by every earlier version, prereleases and releases alike', () => {
       expect(judge(bare('2.0.0-beta.2', { publishedAt: MAR, versions: [provenanceAt('2.0.0-beta.1', FEB)] }))).toMatchObject([{ code: 'TRUST_DOWNGRADE', details: { earlierVersion: '2.0.0-beta.1' } }]);
       expect(judge(bare('2.0.0-beta.1', { publishedAt: MAR, versions: [provenanceAt('1.5.0', FEB)] }))).toMatchObject([{ code: 'TRUST_DOWNGRADE', details: { earlierVersion: '1.5.0' } }]);
