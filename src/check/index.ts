@@ -10,7 +10,8 @@ import { getPackageNameProblem } from '../registry/package-name.js';
 import { loadTrustSource, type TrustSource } from '../registry/trust-source.js';
 import type { HistoryNeed, NpmReleaseAge, PackageRef } from '../types.js';
 import { assertFreshTrust, assertFreshTrustAllowed } from './fresh-trust.js';
-import { toRegistryKeys, verifyPackageEvidence, type PackageEvidence, type PackageFacts, type Trust } from '../verify/index.js';
+import type { PackageEvidence, PackageFacts, ParsedTrust, Trust } from '../verify/index.js';
+import { toRegistryKeys } from '../verify/trust/registry-keys.js';
 import type { EvidenceSources } from '../registry/evidence.js';
 import { FILES_IN_FLIGHT } from './installed-files.js';
 import { readLockfileLocations } from './installed.js';
@@ -135,6 +136,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const toCheck = fromRegistry.filter((ref) => !unnamed.has(ref));
   const registryOf = (ref: PackageRef): string => withTrailingSlash(http.registryFor(ref.name));
   const pool = options.verifyInWorkers === false ? undefined : new VerifierPool();
+  const verifyHere = verifierInThisThread(options.now);
   // At the deadline the workers are stopped mid-verification: the run ends with what is done.
   const stopPool = () => void pool?.close();
   deadline?.addEventListener('abort', stopPool, { once: true });
@@ -171,7 +173,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     verify: (evidence: PackageEvidence, context: RegistryContext): Promise<PackageFacts> =>
       pool !== undefined && context.trustId !== undefined
         ? pool.verify(context.trustId, evidence, options.now)
-        : Promise.resolve().then(() => verifyPackageEvidence(evidence, context.trust as Trust, options.now)),
+        : verifyHere(evidence, context.trust as ParsedTrust),
   };
   // Packages are taken a few at a time (twice the requests in flight): started all at once,
   // every package's first request would queue before any package's second, and verification
@@ -214,6 +216,23 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     requests: http.stats.requests,
     ...(settings.releaseAge === undefined ? {} : { npmReleaseAge: settings.releaseAge }),
     ...(strayInstalled === undefined ? {} : { strayInstalled }),
+  };
+}
+
+// Verification on this thread (no worker pool): the verify stage and each registry's trust are
+// loaded and built on the first package verified, as the workers do, so that a run whose results
+// are all reused never loads @sigstore/verify.
+function verifierInThisThread(now: Date): (evidence: PackageEvidence, parsed: ParsedTrust) => Promise<PackageFacts> {
+  let stage: Promise<typeof import('../verify/index.js')> | undefined;
+  const trusts = new Map<ParsedTrust, Trust>();
+  return async (evidence, parsed) => {
+    const verify = await (stage ??= import('../verify/index.js'));
+    let trust = trusts.get(parsed);
+    if (trust === undefined) {
+      trust = verify.toTrust(parsed);
+      trusts.set(parsed, trust);
+    }
+    return verify.verifyPackageEvidence(evidence, trust, now);
   };
 }
 

@@ -6,7 +6,7 @@ import type { RegistryHttp } from '../registry/http.js';
 import type { VersionManifest } from '../registry/manifest.js';
 import { isSha1OnlyPin } from '../sri/index.js';
 import type { HistoryNeed, PackageRef } from '../types.js';
-import type { PackageFacts, Trust } from '../verify/index.js';
+import type { PackageFacts, TrustKeys } from '../verify/index.js';
 import { beforeDeadline, DeadlineExpiredError, toDeadlineFinding } from './deadline.js';
 import { offlineMiss, toFetchFinding } from './fetch-finding.js';
 import type { RegistryContext } from './registry-context.js';
@@ -181,7 +181,7 @@ function evidenceSource(registry: string, sources: EvidenceSources | undefined):
 }
 
 // Caches evidence that verified (unless it is stored already) and its verification result.
-function cacheVerified(registry: string, ref: PackageRef, evidence: FetchedEvidence, cached: CachedPackage | undefined, facts: PackageFacts, trust: Trust, deps: PackageCheckDeps): void {
+function cacheVerified(registry: string, ref: PackageRef, evidence: FetchedEvidence, cached: CachedPackage | undefined, facts: PackageFacts, trust: TrustKeys, deps: PackageCheckDeps): void {
   deps.cache.record(
     registry,
     ref.name,
@@ -199,7 +199,7 @@ function cacheVerified(registry: string, ref: PackageRef, evidence: FetchedEvide
 // only when this run's clock is not earlier than the clock it was verified at: every check of a
 // verified result is then still true (a timestamp cannot have moved into the future, and keys
 // are judged at the publish time, not now).
-function reusableFacts(cached: CachedPackage, trust: Trust, deps: PackageCheckDeps): PackageFacts | undefined {
+function reusableFacts(cached: CachedPackage, trust: TrustKeys, deps: PackageCheckDeps): PackageFacts | undefined {
   const verified = cached.verified;
   if (verified === undefined || verified.trustDigest !== trustDigest(trust) || !(Date.parse(verified.verifiedAt) <= deps.now.getTime())) return undefined;
   return verified.facts as PackageFacts;
@@ -217,7 +217,7 @@ function forPackage(evidence: FetchedEvidence | undefined, ref: PackageRef): Fet
 }
 
 // npm's keys count when they were accepted: a result verified with them is not reused without.
-function trustDigest(trust: Trust): string {
+function trustDigest(trust: TrustKeys): string {
   const { trustedRoot, registryKeys, npmKeys } = trust.digests;
   return npmKeys === undefined ? `${trustedRoot}:${registryKeys}` : `${trustedRoot}:${registryKeys}:${npmKeys}`;
 }
@@ -231,7 +231,7 @@ function isWorthCaching(facts: PackageFacts, context: RegistryContext): boolean 
 // A key with an end date can only be judged at the publish time. Without a publish attestation
 // (whose log time is signed) that is the packument's `time`, which only the full packument
 // carries: it is fetched only then.
-function needsPublishTime(manifest: VersionManifest, attestations: unknown, trust: Trust): boolean {
+function needsPublishTime(manifest: VersionManifest, attestations: unknown, trust: TrustKeys): boolean {
   if (!manifest.signatures || hasPublishAttestation(attestations)) return false;
   const keys = trust.registryKeys.get('npm:signatures');
   return manifest.signatures.some((signature) => keys?.get(signature.keyid)?.validUntil !== undefined);

@@ -4,14 +4,18 @@ import { FetchError } from '../registry/fetch-error.js';
 import type { RegistryHttp } from '../registry/http.js';
 import { loadRegistryKeys, type RegistryKeysSource } from '../registry/keys.js';
 import type { TrustSource } from '../registry/trust-source.js';
-import { createTrust, TrustMaterialError, type Trust } from '../verify/index.js';
+import { TrustMaterialError } from '../verify/errors.js';
+import { parseTrust, type ParsedTrust } from '../verify/trust/documents.js';
 import type { CheckFinding, RegistryTrust } from './types.js';
 import type { TrustDocuments } from './verifier-pool.js';
 
 // One registry's keys and the trust built from them, or why there is none.
 export interface RegistryContext {
   summary: RegistryTrust;
-  trust?: Trust;
+  // The trust documents checked and parsed: all a reused result needs. The Sigstore material is
+  // built from them on the first verification (toTrust), so a run that verifies nothing never
+  // loads @sigstore/verify.
+  trust?: ParsedTrust;
   // The documents the trust was built from (for the verification workers, which build their own).
   trustDocuments?: TrustDocuments;
   // The trust's id in the verifier pool, once registered there.
@@ -64,7 +68,7 @@ export async function prepareRegistry(
   // publishing npm's keys. Not with --registry-keys: the user's file is then the whole truth.
   const npmKeys = keys.origin === 'registry' || keys.origin === 'none' ? trustSource.npmKeys : undefined;
   try {
-    const trust = createTrust({ trustedRoot: trustSource.trustedRoot, registryKeys: keys.document, ...(npmKeys === undefined ? {} : { npmKeys }) });
+    const trust = parseTrust({ trustedRoot: trustSource.trustedRoot, registryKeys: keys.document, ...(npmKeys === undefined ? {} : { npmKeys }) });
     return {
       summary: { registry, keysOrigin: keys.origin, publishesKeys, ...(npmKeys === undefined ? {} : { npmKeysOrigin: trustSource.npmKeysOrigin }) },
       trust,

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { basename, posix } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 
 // Package-relative posix path → FILE_DIGEST (hex) of the bytes npm writes there.
 export type TarballFiles = Map<string, string>;
@@ -25,7 +25,9 @@ const GUNZIP_CHUNK_BYTES = 256 * 1024;
 // dropped, and a later entry for the same path replaces an earlier one. Where this model and
 // npm could differ, the installed file is reported, never accepted unseen. Entries npm would
 // skip with a warning are skipped; rejects when the bytes are not a gzipped (or plain) tar archive.
-export function readTarballFiles(bytes: Uint8Array): Promise<TarballFiles> {
+export async function readTarballFiles(bytes: Uint8Array): Promise<TarballFiles> {
+  // tar loads only when a tarball is read (--installed): most runs never read one.
+  const { Parser } = await import('tar');
   const files: TarballFiles = new Map();
   const sawIgnores = new Set<string>();
   return new Promise((resolve, reject) => {

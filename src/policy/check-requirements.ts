@@ -1,6 +1,6 @@
 // A rule's `require`: evidence that must be present AND verified.
 
-import type { AttestationRole } from '../verify/attestation/index.js';
+import type { AttestationRole } from '../verify/attestation/role.js';
 import type { PackageFacts } from '../verify/types.js';
 import { attestationsOf, verifiedOf, type RawFinding } from './evidence.js';
 import type { NormalizedRule, PolicySubject } from './types.js';

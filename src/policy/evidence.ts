@@ -1,7 +1,7 @@
 // What the verified evidence of a package shows, read from its facts. Only attestations that
 // verified count: no claim inside an unverified payload is believed.
 
-import { getRole, type AttestationRole } from '../verify/attestation/index.js';
+import { getRole, type AttestationRole } from '../verify/attestation/role.js';
 import type { AttestationFacts, FulcioExtensions, PackageFacts } from '../verify/types.js';
 import type { PolicyFindingCode } from './types.js';
 

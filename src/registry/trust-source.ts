@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
-import { getSeedTargets } from '../verify/index.js';
-import { getSeedRoot, SIGSTORE_TUF_MIRROR } from '../verify/trust/seeds.js';
+import { getSeedRoot, getSeedTargets, SIGSTORE_TUF_MIRROR } from '../verify/trust/seeds.js';
 import type { NpmFlatOptions } from './npm-config.js';
 
 export { SIGSTORE_TUF_MIRROR };

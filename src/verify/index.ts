@@ -10,7 +10,7 @@ import { getEarliest, verifyProvenanceBeforePublish } from './timestamp/index.js
 import type { Trust } from './trust/index.js';
 import type { Finding, PackageEvidence, PackageFacts, PublishTimeFacts } from './types.js';
 
-export { createTrust, getSeedTargets, toRegistryKeys, toTrustedRoot, type Trust, type TrustInput } from './trust/index.js';
+export { createTrust, getSeedTargets, parseTrust, toRegistryKeys, toTrust, toTrustedRoot, type ParsedTrust, type Trust, type TrustInput, type TrustKeys } from './trust/index.js';
 export { TrustMaterialError, type TrustErrorCode } from './errors.js';
 export type * from './types.js';
 

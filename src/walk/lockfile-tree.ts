@@ -10,13 +10,13 @@
 // test/walk/lockfile-tree.test.ts checks that both give the same inventory on every fixture.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import mapWorkspaces from '@npmcli/map-workspaces';
 import nameFromFolder from '@npmcli/name-from-folder';
 import PackageJson from '@npmcli/package-json';
 import npa from 'npm-package-arg';
 import semver from 'semver';
 import type { ReadLockfile } from './lockfile.js';
 import { readResolvedSpec } from './resolved-spec.js';
+import { mapDiskWorkspaces, mapRecordedWorkspaces } from './workspaces.js';
 import type { WalkNode } from './walk-node.js';
 
 interface LockEntry {
@@ -174,8 +174,8 @@ export async function loadLockfileNodes(projectDir: string, lockfileName: Lockfi
   const packages = shrinkwrap.data.packages as Record<string, LockEntry>;
   const lockRoot = packages[''] ?? {};
   const packageJson = await PackageJson.normalize(projectDir).then((p) => p.content as LockEntry).catch(() => lockRoot);
-  const onDisk = await mapWorkspaces({ cwd: projectDir, pkg: packageJson });
-  const recorded = mapWorkspaces.virtual({ cwd: projectDir, lockfile: shrinkwrap.data });
+  const onDisk = await mapDiskWorkspaces(projectDir, packageJson);
+  const recorded = await mapRecordedWorkspaces(projectDir, shrinkwrap.data);
   const mismatch = rootEdgeMismatch(packageJson, onDisk, lockRoot, recorded, packages);
   if (mismatch === LEFT_TO_ARBORIST) return undefined;
   // Out of sync, arborist would recompute every dependency flag from package.json in quadratic

@@ -2,7 +2,6 @@
 // filter names, and the packages those workspaces depend on.
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import mapWorkspaces from '@npmcli/map-workspaces';
 import { InputError, UsageError } from '../errors.js';
 import type { WalkNode } from './walk-node.js';
 
@@ -14,7 +13,7 @@ export async function findWorkspaceRoot(dir: string): Promise<string | undefined
   for (let at = dirname(dir); ; at = dirname(at)) {
     const pkg = await readPackageJson(at);
     // As npm: a package.json that cannot be read, or whose workspaces cannot be mapped, is passed over.
-    const workspaces = pkg === undefined ? undefined : await mapWorkspaces({ cwd: at, pkg }).catch(() => undefined);
+    const workspaces = pkg === undefined ? undefined : await mapDiskWorkspaces(at, pkg).catch(() => undefined);
     if (workspaces !== undefined && [...workspaces.values()].some((path) => resolve(path) === dir)) return at;
     if (dirname(at) === at) return undefined;
   }
@@ -97,4 +96,26 @@ function relativeLocation(root: WalkNode, path: string): string | undefined {
     if (!location.startsWith('..') && !isAbsolute(location)) return location.split('\\').join('/');
   }
   return undefined;
+}
+
+// The workspaces a package.json declares, by @npmcli/map-workspaces. It (and glob and minimatch
+// with it) loads only for a package.json with a `workspaces` field: without one it returns an
+// empty map, as it reads `workspaces` with a default of none.
+export async function mapDiskWorkspaces(cwd: string, pkg: unknown): Promise<Map<string, string>> {
+  if (isObject(pkg) && pkg.workspaces === undefined) return new Map();
+  const { default: mapWorkspaces } = await import('@npmcli/map-workspaces');
+  return await mapWorkspaces({ cwd, pkg: pkg as Record<string, unknown> });
+}
+
+// The workspaces a lockfile records, by @npmcli/map-workspaces' virtual reader, which reads the
+// root entry's `workspaces` the same way: loaded only when there is such a field.
+export async function mapRecordedWorkspaces(cwd: string, lockfile: { packages: Record<string, unknown> }): Promise<Map<string, string>> {
+  const root: unknown = isObject(lockfile.packages) ? lockfile.packages[''] || {} : undefined;
+  if (isObject(root) && root.workspaces === undefined) return new Map();
+  const { default: mapWorkspaces } = await import('@npmcli/map-workspaces');
+  return mapWorkspaces.virtual({ cwd, lockfile });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object';
 }

@@ -9,12 +9,12 @@ import type { EvidenceCache } from '../../src/registry/cache.js';
 import type { FetchedEvidence } from '../../src/registry/evidence.js';
 import type { RegistryHttp } from '../../src/registry/http.js';
 import type { PackageRef } from '../../src/types.js';
-import type { PackageFacts, Trust } from '../../src/verify/index.js';
+import type { PackageFacts, ParsedTrust } from '../../src/verify/index.js';
 
 const INTEGRITY = 'sha512-' + Buffer.alloc(64, 7).toString('base64');
 const REF = { name: 'slow', version: '1.0.0', integrity: INTEGRITY, source: 'registry', bundled: false } as unknown as PackageRef;
 const EVIDENCE: FetchedEvidence = { name: 'slow', version: '1.0.0', lockfileIntegrity: INTEGRITY, manifest: { integrity: INTEGRITY, attestationsAdvertised: false } };
-const CONTEXT = { summary: { registry: 'http://127.0.0.1/', keysOrigin: 'registry', publishesKeys: true }, trust: {} as Trust } as RegistryContext;
+const CONTEXT = { summary: { registry: 'http://127.0.0.1/', keysOrigin: 'registry', publishesKeys: true }, trust: {} as ParsedTrust } as RegistryContext;
 
 // The evidence is in the cache, unverified: checkPackage goes straight to verifying it.
 const cache = {

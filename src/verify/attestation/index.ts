@@ -19,16 +19,13 @@ import { toBundle } from './bundle.js';
 import type { AttestationEntry } from './document.js';
 import { getCertificateSigner } from './identity.js';
 import { verifyBundle } from './sigstore.js';
+import { getRole, type AttestationRole } from './role.js';
 import { toStatement } from './statement.js';
 
 export { toAttestationEntries, type AttestationEntry } from './document.js';
 export { toPurl, verifyPredicateType, verifySubjects } from './binding.js';
 export { toStatement, type Statement } from './statement.js';
-
-export const PUBLISH_PREDICATE_TYPE = 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1';
-export const PROVENANCE_PREDICATE_TYPES: ReadonlySet<string> = new Set(['https://slsa.dev/provenance/v0.2', 'https://slsa.dev/provenance/v1']);
-
-export type AttestationRole = 'publish' | 'provenance' | 'other';
+export { getRole, PROVENANCE_PREDICATE_TYPES, PUBLISH_PREDICATE_TYPE, type AttestationRole } from './role.js';
 
 export interface AttestationContext {
   name: string;
@@ -46,13 +43,6 @@ export interface AttestationResult {
   timestamps: VerifiedTimestamp[];
 }
 
-// Returns what the predicate type makes an attestation: npm's publish attestation, SLSA
-// provenance, or something this tool records but does not interpret.
-export function getRole(predicateType: string): AttestationRole {
-  if (predicateType === PUBLISH_PREDICATE_TYPE) return 'publish';
-  if (PROVENANCE_PREDICATE_TYPES.has(predicateType)) return 'provenance';
-  return 'other';
-}
 
 // Finds a role held by more than one attestation: at most one publish attestation and one
 // provenance are expected. Run on the document's claims before any bundle is verified (so that a
