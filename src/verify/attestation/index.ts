@@ -43,7 +43,6 @@ export interface AttestationResult {
   timestamps: VerifiedTimestamp[];
 }
 
-
 // Finds a role held by more than one attestation: at most one publish attestation and one
 // provenance are expected. Run on the document's claims before any bundle is verified (so that a
 // document of many copies of one bundle costs no cryptography), and again on the signed
