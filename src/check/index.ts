@@ -140,9 +140,19 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   // At the deadline the workers are stopped mid-verification: the run ends with what is done.
   const stopPool = () => void pool?.close();
   deadline?.addEventListener('abort', stopPool, { once: true });
+  // Every registry's keys are requested at once, and the cache's indexes are read while the
+  // requests are in flight: on a warm run the keys are the only request, and their round trip
+  // would otherwise be idle time. A registry's failure is reported as when they were fetched one
+  // by one: the first registry's, in the tree's order.
+  const registryUrls = [...new Set(toCheck.map(registryOf))];
+  const preparing = registryUrls.map((registry) => prepareRegistry(registry, { http, cache, trustSource, options }));
+  await Promise.all(registryUrls.map((registry) => cache.loadIndex(registry)));
+  const prepared = await Promise.allSettled(preparing);
   const contexts = new Map<string, RegistryContext>();
-  for (const registry of new Set(toCheck.map(registryOf))) {
-    const context = await prepareRegistry(registry, { http, cache, trustSource, options });
+  for (const [i, registry] of registryUrls.entries()) {
+    const result = prepared[i] as PromiseSettledResult<RegistryContext>;
+    if (result.status === 'rejected') throw result.reason;
+    const context = result.value;
     if (pool !== undefined && context.trustDocuments !== undefined) context.trustId = pool.addTrust(context.trustDocuments);
     contexts.set(registry, context);
   }

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { enableCodeCache } from './compile-cache.js';
+import { importHttpWithoutUndici } from './http-facade.js';
 
 // Before the rest of the tool loads, so that it loads from the cache.
 enableCodeCache(process.env);
+await importHttpWithoutUndici();
 const { runCli } = await import('./main.js');
 
 const code = await runCli(process.argv.slice(2), {

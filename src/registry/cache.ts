@@ -242,6 +242,12 @@ export class EvidenceCache {
     await cacache.put(this.#dir, keysKey(source.registry), JSON.stringify({ ...source, document }));
   }
 
+  // Reads a registry's index ahead of its first lookup (never fails: a missing or corrupt index
+  // is an empty one).
+  async loadIndex(registry: string): Promise<void> {
+    await this.#index(registry);
+  }
+
   #index(registry: string): Promise<RegistryIndex> {
     let index = this.#indexes.get(registry);
     if (index === undefined) {
