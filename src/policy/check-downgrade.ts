@@ -140,11 +140,12 @@ function describeLevel(level: PublishingLevel): string {
 function lastEarlier(entries: VersionHistoryEntry[], version: string, judged: JudgedTime | undefined): { entry: VersionHistoryEntry; order: Order } | undefined {
   const byTime: Array<{ entry: VersionHistoryEntry; at: number }> = [];
   const byVersion: VersionHistoryEntry[] = [];
+  const judgedVersion = semver.parse(version);
   for (const entry of entries) {
     const at = entry.publishedAt === undefined ? Number.NaN : Date.parse(entry.publishedAt);
     if (judged !== undefined && Number.isFinite(at) && at !== judged.at) {
       if (at < judged.at) byTime.push({ entry, at });
-    } else if (isLowerVersion(entry.version, version)) {
+    } else if (isLowerVersion(entry.version, judgedVersion)) {
       // Without two distinct times nothing says which came first: version order decides, so a
       // missing time never passes what the version-order rule catches.
       byVersion.push(entry);
@@ -162,9 +163,11 @@ function isPrerelease(version: string): boolean {
   return version.includes('-') && semver.prerelease(version) !== null;
 }
 
-// A version that does not parse cannot be ordered; it is counted as earlier (fail closed).
-function isLowerVersion(candidate: string, version: string): boolean {
-  return semver.valid(candidate) === null || semver.valid(version) === null || semver.lt(candidate, version);
+// A version that does not parse cannot be ordered; it is counted as earlier (fail closed). The
+// judged version is parsed once by the caller, not once per earlier version.
+function isLowerVersion(candidate: string, version: semver.SemVer | null): boolean {
+  const parsed = semver.parse(candidate);
+  return parsed === null || version === null || parsed.compare(version) < 0;
 }
 
 function describeOrder(name: string, version: string, earlier: VersionHistoryEntry, order: Order, judged: JudgedTime | undefined): string {
