@@ -91,10 +91,12 @@ export class EvidenceCache {
     const entry = (await this.#index(registry)).packages[key];
     if (entry === undefined) return undefined;
     this.#touch(registry, 'packages', key, entry.value);
-    const { verified, ...rest } = entry.value;
-    if (verified === undefined || this.#mac === undefined) return rest;
-    const message = resultMessage({ registry, name, version, integrity }, entry.value);
-    return message !== undefined && this.#mac.verify(message, verified.mac) ? entry.value : rest;
+    const verified = entry.value.verified;
+    const message = verified === undefined || this.#mac === undefined ? undefined : resultMessage({ registry, name, version, integrity }, entry.value);
+    if (message !== undefined && (this.#mac as ResultMac).verify(message, (verified as VerifiedRecord).mac)) return entry.value;
+    // Not vouched for: the evidence alone (the copy without the result is made only then).
+    const { verified: _unvouched, ...rest } = entry.value;
+    return rest;
   }
 
   // Stored evidence; undefined when missing or corrupt (then it is fetched again).

@@ -10,7 +10,24 @@ const NamedResult = npa.Result as unknown as new (options: { name: string; rawSp
 // empty name is never judged, as in npa.resolve); building the Result alone gives the same verdict
 // and reasons as `npa.resolve(name, '*')` without parsing a spec (hosted-git-info, a semver
 // range): a tenth of the cost, ~15 µs a package on a warm run.
+// The walk (classifying a registry URL) and the check (before fetching) judge the same names: the
+// verdict, which depends on the name alone, is remembered (~5 ms of a warm run on 1,700 packages).
 export function getPackageNameProblem(name: string): string | undefined {
+  const known = verdicts.get(name);
+  if (known !== undefined) return known === ACCEPTED ? undefined : known;
+  const problem = judgeName(name);
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(name, problem ?? ACCEPTED);
+  return problem;
+}
+
+// Names judged so far (a run holds at most --max-entries names; a process checking many projects
+// starts over past this).
+const MAX_VERDICTS = 100_000;
+const ACCEPTED = Symbol('accepted');
+const verdicts = new Map<string, string | typeof ACCEPTED>();
+
+function judgeName(name: string): string | undefined {
   try {
     new NamedResult({ name, rawSpec: '' });
     return undefined;

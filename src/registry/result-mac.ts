@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 // HMAC-SHA256 under this machine's result key: the cache stores a verification result with a
 // MAC, and reuses it only when the MAC checks, so that whoever can write the cache directory (a
@@ -6,10 +6,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 // cacache's own integrity check catches corruption, not a writer who rewrites index and content
 // together.
 export class ResultMac {
-  readonly #key: Buffer;
+  // Made a KeyObject once: given a Buffer, every HMAC would copy the key into a new one.
+  readonly #key: KeyObject;
 
   constructor(key: Buffer) {
-    this.#key = key;
+    this.#key = createSecretKey(key);
   }
 
   // The MAC of a message, in lower-case hex.

@@ -9,7 +9,7 @@
 // link without its target) returns undefined, and the caller uses arborist's tree.
 // test/walk/lockfile-tree.test.ts checks that both give the same inventory on every fixture.
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import nameFromFolder from '@npmcli/name-from-folder';
 import PackageJson from '@npmcli/package-json';
 import npa from 'npm-package-arg';
@@ -124,10 +124,11 @@ class LockNode implements WalkNode {
   workspaces: Map<string, string> | null = null;
   entry: LockEntry;
 
-  constructor(projectDir: string, location: string, rawEntry: LockEntry) {
+  // `resolvedDir`: projectDir resolved (locationPath appends to it).
+  constructor(projectDir: string, resolvedDir: string, location: string, rawEntry: LockEntry) {
     const entry = normalized(rawEntry);
     this.location = location;
-    this.path = resolve(projectDir, location);
+    this.path = locationPath(resolvedDir, location);
     this.realpath = this.path;
     this.entry = entry;
     this.name = nameFromFolder(this.path);
@@ -182,11 +183,12 @@ export async function loadLockfileNodes(projectDir: string, lockfileName: Lockfi
   // time (calcDepFlags); the lockfile is what npm ci installs, so its own record is read instead.
   const [rootPackage, workspaces] = mismatch === undefined ? [packageJson, onDisk] : [lockRoot, recorded];
 
-  const root = new LockNode(projectDir, '', rootPackage);
+  const resolvedDir = resolve(projectDir);
+  const root = new LockNode(projectDir, resolvedDir, '', rootPackage);
   root.isProjectRoot = true;
   root.workspaces = workspaces.size > 0 ? workspaces : null;
   const nodes = new Map<string, LockNode>([['', root]]);
-  for (const [location, entry] of Object.entries(packages)) if (location !== '') nodes.set(location, new LockNode(projectDir, location, entry));
+  for (const [location, entry] of Object.entries(packages)) if (location !== '') nodes.set(location, new LockNode(projectDir, resolvedDir, location, entry));
   const tree = (await linkTargets(projectDir, nodes)) && placeInParents(nodes, root);
   if (!tree) return undefined;
   if (!resolveEdges(nodes, root, tree)) return undefined;
@@ -288,6 +290,9 @@ function markWorkspaces(workspaces: Map<string, string>, children: Map<string, M
 
 // Node#inDepBundle: bundled by a package other than the project root.
 function markDependencyBundles(nodes: Map<string, LockNode>, root: LockNode): void {
+  // Only a bundleDependencies list names a bundler (findBundler): without one, nothing is in a
+  // bundle, and the search is skipped (~5 ms of a warm run on 1,700 entries).
+  if (!hasBundleList(nodes)) return;
   const bundlers = new Map<LockNode, LockNode | null>();
   const bundlerOf = (node: LockNode): LockNode | null => {
     if (bundlers.has(node)) return bundlers.get(node) ?? null;
@@ -300,6 +305,14 @@ function markDependencyBundles(nodes: Map<string, LockNode>, root: LockNode): vo
     const bundler = bundlerOf(node);
     node.inDepBundle = bundler !== null && bundler !== root;
   }
+}
+
+function hasBundleList(nodes: Map<string, LockNode>): boolean {
+  for (const node of nodes.values()) {
+    const bundled = node.entry.bundleDependencies;
+    if (Array.isArray(bundled) && bundled.length > 0) return true;
+  }
+  return false;
 }
 
 // Node#getBundler: the parent that bundles the node (explicitly, or as a dependency of something
@@ -439,6 +452,16 @@ function parentLocationOf(location: string): string | undefined {
   if (last >= 0) return location.slice(0, last);
   return location.startsWith('node_modules/') ? '' : undefined;
 }
+
+// resolve(projectDir, location) for a resolved projectDir: a plain location (relative, without an
+// empty, `.` or `..` segment) is appended as it is, without resolve's normalising (~5 ms of a
+// warm run on 1,700 entries); any other location (the lockfile is untrusted) goes through resolve.
+export function locationPath(projectDir: string, location: string): string {
+  if (sep !== '/' || location === '' || location.startsWith('/') || location.endsWith('/') || location.includes('//') || DOT_SEGMENT.test(location)) return resolve(projectDir, location);
+  return projectDir === '/' ? `/${location}` : `${projectDir}/${location}`;
+}
+
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
 
 function topOf(node: LockNode): LockNode {
   let top = node;

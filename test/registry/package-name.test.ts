@@ -43,6 +43,15 @@ describe('getPackageNameProblem', () => {
     expect(compared).toBe(20 * 20 * 21);
   });
 
+  it('gives the same verdict and reasons when asked again about a name (the verdicts are remembered)', () => {
+    const names = ['axios', '@scope/pkg', '.x', 'node_modules', ' x', '@x/y/z', 'Foo', ''];
+    const first = names.map((name) => getPackageNameProblem(name));
+    for (const [i, name] of names.entries()) {
+      expect(getPackageNameProblem(name), JSON.stringify(name)).toBe(npmReasons(name));
+      expect(getPackageNameProblem(name), JSON.stringify(name)).toBe(first[i]);
+    }
+  });
+
   it('gives npm\'s verdict for the empty name and single characters (npm-package-arg judges no empty name)', () => {
     for (const name of ['', 'a', '.', '_', ' ', '@', '/', 'A', '\u00e9']) expect(getPackageNameProblem(name), JSON.stringify(name)).toBe(npmReasons(name));
   });

@@ -3,10 +3,10 @@
 // alias and location. It must also actually be the path taken for those lockfiles.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { walkTree } from '../../src/walk/index.js';
-import { loadLockfileNodes } from '../../src/walk/lockfile-tree.js';
+import { loadLockfileNodes, locationPath } from '../../src/walk/lockfile-tree.js';
 import { copyFixtureProject, type LockfileFixture } from '../support/fixture-project.js';
 
 interface PackageJson {
@@ -101,5 +101,19 @@ describe('the linear lockfile reader', () => {
     cleanups.push(cleanup);
     await writeWorkspaceFolders(dir);
     expect(await loadLockfileNodes(dir)).toBeUndefined();
+  });
+});
+
+describe('locationPath', () => {
+  it('is path.resolve of the project folder and the location, for plain and hostile locations alike', () => {
+    const locations = ['', 'node_modules/a', 'node_modules/@s/a/node_modules/b', 'packages/app', 'a/../b', '../outside', './a', 'a/./b', 'a/.', 'a/..', '..', '.', '/abs/x', 'a//b', 'a/', '.a/b', '..a/b', 'a/..b', 'a\\b', 'node_modules/.bin', '...'];
+    let compared = 0;
+    for (const dir of ['/', '/p', '/work/project']) {
+      for (const location of locations) {
+        expect(locationPath(dir, location), `${dir} + ${JSON.stringify(location)}`).toBe(resolve(dir, location));
+        compared++;
+      }
+    }
+    expect(compared).toBe(3 * locations.length);
   });
 });
