@@ -5,11 +5,14 @@
 // exits rejects what it held: the package is then unverified (VERIFICATION_ERROR), never passed.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { PACKAGE_ROOT } from '../paths/package-root.js';
 import type { PackageEvidence, PackageFacts } from '../verify/types.js';
 import type { WorkerReply, WorkerRequest } from '../verify/worker.js';
 import { SharedStrings } from './shared-strings.js';
 
-const WORKER_URL = new URL('../verify/worker.js', import.meta.url);
+// The worker is tsc's output, never bundled: the same file whether this module runs from dist/check/
+// or from the CLI's bundle in dist/cli/.
+const WORKER_URL = new URL('dist/verify/worker.js', PACKAGE_ROOT);
 // A worker's short-lived objects (one package's parsed bundle at a time) fit in far less than
 // V8's default young generation, which only added to the peak memory of a large tree's run
 // (~15-30 MiB at 10,000 packages, at no measurable cost in time).

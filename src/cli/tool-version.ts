@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { requireFromPackageRoot } from '../paths/package-root.js';
 
 // verify-deps's own version, from its package.json.
-export const TOOL_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+export const TOOL_VERSION = (requireFromPackageRoot('./package.json') as { version: string }).version;

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import { PolicyError, parseIdentityLock, parsePolicy, type IdentityLock, type NormalizedPolicy } from '../policy/index.js';
+import { PACKAGE_ROOT } from '../paths/package-root.js';
 import { findWorkspaceRoot } from '../walk/index.js';
 
 // Where the run's policy came from, for the report.
@@ -14,7 +15,7 @@ export interface PolicySource {
 }
 
 export const PROJECT_POLICY_FILE = 'verify-deps.policy.json';
-export const BUILTIN_POLICY_DIR = fileURLToPath(new URL('../../policies/', import.meta.url));
+export const BUILTIN_POLICY_DIR = fileURLToPath(new URL('policies/', PACKAGE_ROOT));
 
 // Finds the policy: --policy, else verify-deps.policy.json in the project, else (in a workspace's
 // folder) the workspace root's, else the shipped default. Security: a workspace gated from its

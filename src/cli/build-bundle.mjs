@@ -1,0 +1,97 @@
+// Bundles the CLI's own modules (tsc's output under dist/) into a few files in dist/cli/: a run
+// then loads a handful of files instead of ~130, each of which costs a resolution, a read and a
+// compile cache lookup. `npm run build` runs it after tsc. Only our code goes in: every bare
+// import (node builtins and npm packages) stays external, because verify-deps is a supply-chain
+// tool whose every dependency must remain a separately installed package that npm audits, signs
+// and pins; the build fails if a module from outside dist/ lands in a chunk.
+// Not compiled by tsc (a .mjs file): it runs on tsc's output.
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DIST_DIR = fileURLToPath(new URL('../../dist/', import.meta.url));
+const CLI_DIR = join(DIST_DIR, 'cli');
+// Chunks beside the entry, never in a subfolder: modules that find files from import.meta.url
+// (src/paths/package-root.ts) rely on every chunk sitting two folders below the package root.
+const CHUNK_PREFIX = 'chunk-';
+const BANNER = '// The CLI bundled from tsc output by src/cli/build-bundle.mjs (source maps beside it).';
+
+// The ids of the modules in the chunks that are not our own compiled code (outside dist/, or
+// from a node_modules folder, or a bundler-generated module).
+export function findForeignModules(chunks, distDir = DIST_DIR) {
+  const foreign = [];
+  for (const chunk of chunks) {
+    for (const id of chunk.moduleIds) {
+      const path = relative(distDir, id);
+      const inDist = !path.startsWith('..') && !path.startsWith(sep) && !id.startsWith('\0');
+      if (!inDist || id.split(/[\\/]/).includes('node_modules')) foreign.push(`${chunk.fileName}: ${id}`);
+    }
+  }
+  return foreign;
+}
+
+// The classes the bundler renamed to avoid a clash between modules (`class ConfigError$1`). Not
+// fixed with rolldown's keepNames, which would put the bundler's own helper module in the bundle.
+export function findRenamedClasses(chunks) {
+  return chunks.flatMap((chunk) => [...chunk.code.matchAll(/\bclass\s+([\w$]+\$\d+)\b/g)].map((match) => `${chunk.fileName}: ${match[1]}`));
+}
+
+// Hands rolldown tsc's source maps, so the bundle's maps lead back to src/*.ts.
+const tscSourceMaps = {
+  name: 'tsc-source-maps',
+  async load(id) {
+    if (!id.endsWith('.js')) return null;
+    const code = await readFile(id, 'utf8');
+    const map = await readFile(`${id}.map`, 'utf8').catch(() => null);
+    return { code: code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'), map };
+  },
+};
+
+async function bundleCli() {
+  const entry = join(CLI_DIR, 'main.js');
+  if ((await readFile(entry, 'utf8')).startsWith(BANNER)) throw new Error(`expected tsc's dist/cli/main.js, found an earlier bundle: run tsc first (npm run build)`);
+  const { rolldown } = await import('rolldown');
+  const build = await rolldown({
+    input: { main: entry },
+    platform: 'node',
+    // Bare specifiers are node builtins and npm packages: never bundled (see the top of this file).
+    external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0'),
+    plugins: [tscSourceMaps],
+    logLevel: 'warn',
+  });
+  const { output } = await build.generate({
+    format: 'esm',
+    dir: CLI_DIR,
+    entryFileNames: '[name].js',
+    // Stable names: a lazily imported stage keeps its file name from build to build.
+    chunkFileNames: `${CHUNK_PREFIX}[name].js`,
+    banner: BANNER,
+    // --debug stack traces lead back to src/*.ts (node --enable-source-maps).
+    sourcemap: true,
+  });
+  await build.close();
+
+  const chunks = output.filter((item) => item.type === 'chunk');
+  const foreign = findForeignModules(chunks);
+  if (foreign.length > 0) throw new Error(`expected only verify-deps's own modules (dist/) in the CLI bundle, found: ${foreign.join(', ')}`);
+  const renamed = findRenamedClasses(chunks);
+  if (renamed.length > 0) throw new Error(`expected every class to keep its name in the CLI bundle (errors take their name from their class), found: ${renamed.join(', ')}`);
+  for (const item of output) {
+    if (item.fileName.includes('/')) throw new Error(`expected every bundle file directly in dist/cli/, found ${item.fileName}`);
+  }
+
+  // No chunk of an earlier build stays behind.
+  for (const name of await readdir(CLI_DIR)) {
+    if (name.startsWith(CHUNK_PREFIX)) await rm(join(CLI_DIR, name));
+  }
+  for (const item of output) {
+    await writeFile(join(CLI_DIR, item.fileName), item.type === 'chunk' ? item.code : item.source);
+  }
+  return chunks;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const chunks = await bundleCli();
+  const modules = chunks.reduce((sum, chunk) => sum + chunk.moduleIds.length, 0);
+  process.stdout.write(`CLI bundle: ${modules} modules in ${chunks.length} files in dist/cli/\n`);
+}
