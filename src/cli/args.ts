@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { assertFreshTrustAllowed } from '../check/fresh-trust.js';
 import { UsageError } from '../errors.js';
 import type { OmitType } from '../types.js';
-import { MAX_LOCKFILE_ENTRIES } from '../walk/index.js';
+import type { TreeOptions } from '../check/tree.js';
+import { MAX_LOCKFILE_ENTRIES } from '../walk/limits.js';
 
 // The commands; a first positional that is not one of them is the project directory.
 export const COMMANDS = ['check', 'inventory', 'policy', 'ledger', 'init'] as const;
@@ -261,4 +262,14 @@ function toUsageError(error: Error & { code?: string }): UsageError {
     return new UsageError('UNKNOWN_OPTION', `unknown option ${option}`, { field: option });
   }
   return new UsageError('INVALID_OPTION', message);
+}
+
+// The part of the tree a command reads (besides --omit): --workspace, --include-workspace-root,
+// --max-entries.
+export function toTreeOptions(args: CliArgs): Omit<TreeOptions, 'omit'> {
+  return {
+    workspaces: args.workspaces,
+    includeWorkspaceRoot: args.includeWorkspaceRoot,
+    ...(args.maxEntries === undefined ? {} : { maxEntries: args.maxEntries }),
+  };
 }

@@ -3,6 +3,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import semver from 'semver';
 import { toDisplayValue } from '../display-value.js';
 import { InputError } from '../errors.js';
+import { MAX_LOCKFILE_ENTRIES } from './limits.js';
 
 // Where the tree comes from: a lockfile the project commits, or (only when there is none) what
 // npm left in node_modules.
@@ -20,11 +21,7 @@ export interface TreeSource {
 const REGENERATE_HINT = 'Regenerate it with `npm install --package-lock-only` and commit it.';
 const SUPPORTED_VERSIONS = [1, 2, 3];
 
-// The most entries a lockfile may list by default (--max-entries changes it). The ceiling keeps a
-// run bounded against a hostile lockfile; a lockfile v2/v3 is read in linear time
-// (lockfile-tree.ts, measured 2.5 s for 19,000 entries), so it sits well above the largest real
-// monorepos.
-export const MAX_LOCKFILE_ENTRIES = 100_000;
+export { MAX_LOCKFILE_ENTRIES };
 // The most entries of a lockfile that only arborist's loadVirtual can read (lockfileVersion 1, an
 // override of a direct dependency), whatever --max-entries says: it grows quadratically
 // (measured: 10,000 entries 21 s, 20,000 112 s), so a larger one would stall the gate.

@@ -17,7 +17,7 @@ import { prepareOutputs } from '../../report/prepare-outputs.js';
 import { renderGithubAnnotations, renderGithubStepSummary, renderGitlabCodeQuality } from '../ci-annotations.js';
 import { renderSarif } from '../render-sarif.js';
 import { isInteractive, ProgressReporter } from '../progress.js';
-import type { CheckOutputArgs, CliArgs } from '../args.js';
+import { toTreeOptions, type CheckOutputArgs, type CliArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { indexLockfileLines } from '../lockfile-lines.js';
 import { renderGateSummary, renderQuietSummary, renderStoppedVerdict, renderVerdict } from '../render-check.js';
@@ -175,14 +175,6 @@ export function toGateOptions(args: CliArgs, clockAtStart: Date): GateOptions {
   };
 }
 
-// The part of the tree a command reads: --workspace, --include-workspace-root, --max-entries.
-export function toTreeOptions(args: CliArgs): NonNullable<GateOptions['treeOptions']> {
-  return {
-    workspaces: args.workspaces,
-    includeWorkspaceRoot: args.includeWorkspaceRoot,
-    ...(args.maxEntries === undefined ? {} : { maxEntries: args.maxEntries }),
-  };
-}
 
 // GitHub Actions annotations and step summary; GitLab's code-quality report when asked for. Each
 // points at the package's entry in the lockfile.

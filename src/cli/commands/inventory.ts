@@ -1,7 +1,6 @@
 import { EXIT, type ExitCode } from '../../errors.js';
 import { walkTree } from '../../walk/index.js';
-import type { CliArgs } from '../args.js';
-import { toTreeOptions } from './check.js';
+import { toTreeOptions, type CliArgs } from '../args.js';
 import type { CliIo } from '../io.js';
 import { renderInventory, renderInventorySummary, toInventoryJson } from '../render-inventory.js';
 
