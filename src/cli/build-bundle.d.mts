@@ -6,3 +6,4 @@ export interface BundleChunk {
 }
 export function findForeignModules(chunks: BundleChunk[], distDir?: string): string[];
 export function findRenamedClasses(chunks: BundleChunk[]): string[];
+export function requireCommonJsImports(code: string, isCommonJs: (spec: string) => boolean): string;

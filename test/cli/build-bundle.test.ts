@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findForeignModules, findRenamedClasses } from '../../src/cli/build-bundle.mjs';
+import { findForeignModules, findRenamedClasses, requireCommonJsImports } from '../../src/cli/build-bundle.mjs';
 
 const CLI_DIR = new URL('../../dist/cli/', import.meta.url);
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
@@ -21,6 +21,29 @@ describe('the bundle check', () => {
 
   it('finds a class the bundler renamed', () => {
     expect(findRenamedClasses([chunk([], 'class ConfigError$1 extends VerifyDepsError {}\nclass UsageError {}')])).toEqual(['chunk-a.js: ConfigError$1']);
+  });
+});
+
+describe('CommonJS imports as require calls', () => {
+  const commonJs = (spec: string) => spec !== 'esm-only';
+  const header = '__require = process.getBuiltinModule("node:module").createRequire(import.meta.url), ';
+
+  it('binds the same names from require, for a default import, named imports and both', () => {
+    const code = ['import cacache from "cacache";', 'import { a, b as c } from "pkg";', 'import path, { join, sep as separator } from "node:path";', 'code();'].join('\n');
+    expect(requireCommonJsImports(code, commonJs)).toBe(
+      [`const ${header}cacache = __require("cacache");`, 'const { a, b: c } = __require("pkg");', 'const path = __require("node:path"), { join, sep: separator } = path;', 'code();'].join('\n'),
+    );
+  });
+
+  it('leaves ES-only packages, namespace and side-effect imports, our chunks and dynamic imports alone', () => {
+    const code = ['import pLimit from "esm-only";', 'import * as ns from "pkg";', 'import "pkg";', 'import { t as x } from "./chunk-a.js";', 'const m = await import("pkg");'].join('\n');
+    const commonJsExceptChunks = (spec: string) => commonJs(spec) && !spec.startsWith('.');
+    expect(requireCommonJsImports(code, commonJsExceptChunks)).toBe(code);
+  });
+
+  it('keeps every line in its place (the source maps still hold)', () => {
+    const code = ['// banner', 'import a from "x";', 'import { b } from "y";', 'body();'].join('\n');
+    expect(requireCommonJsImports(code, commonJs).split('\n')).toHaveLength(4);
   });
 });
 
