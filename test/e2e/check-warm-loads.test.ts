@@ -47,11 +47,11 @@ describe('a run that reuses every verification result', () => {
     // The recorder saw the run: the registry client that fetched the keys is there.
     expect(loaded.some((url) => url.includes('/node_modules/npm-registry-fetch/'))).toBe(true);
     // Our own code loads as the CLI's bundle (a few files in dist/cli/), after bin.js and the
-    // modules it needs to turn on the compile cache.
+    // modules it needs before the bundle: the compile cache's, and node:http's face.
     const dist = new URL('../../dist/', import.meta.url).href;
     const ours = loaded.filter((url) => url.startsWith(dist)).map((url) => url.slice(dist.length));
     expect(ours).toContain('cli/main.js');
-    expect(ours.filter((file) => !/^cli\/(main|chunk-[\w.-]+)\.js$/.test(file)).sort()).toEqual(['cli/bin.js', 'cli/compile-cache.js', 'registry/result-key.js', 'registry/result-mac.js']);
+    expect(ours.filter((file) => !/^cli\/(main|chunk-[\w.-]+)\.js$/.test(file)).sort()).toEqual(['cli/bin.js', 'cli/compile-cache.js', 'cli/http-facade.js', 'registry/result-key.js', 'registry/result-mac.js']);
     expect(ours.length).toBeLessThan(25);
     for (const library of ['@sigstore/verify', '@sigstore/bundle', '@sigstore/protobuf-specs', 'tar', '@npmcli/map-workspaces']) {
       expect(loaded.filter((url) => url.includes(`/node_modules/${library}/`)), library).toEqual([]);
