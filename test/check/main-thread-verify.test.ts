@@ -1,42 +1,31 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readProjectTree, runCheck, type CheckOptions } from '../../src/check/index.js';
-import { cacheScenario } from '../support/cache-scenario.js';
-import type { FixtureRegistry } from '../support/index.js';
+import { serveCacheScenario } from '../support/cache-scenario.js';
 import { writeLockfileProject } from '../support/lockfile-project.js';
-import { serveScenario } from '../support/serve-scenario.js';
 
 const NOW = new Date('2026-11-23T00:00:00Z');
 
 // Without worker threads the trust's Sigstore material is built on the first verification, in
 // this thread, and every package is verified with it (bundles included).
 describe('verification on the main thread', () => {
-  const { pki, scenario, packages } = cacheScenario();
-  let registry: FixtureRegistry;
-  let dir: string;
-  let trustedRoot: string;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ dir, trustedRoot, registry, cleanup } = await serveScenario(pki, scenario));
-  });
-  afterAll(() => cleanup());
+  const served = serveCacheScenario();
 
   it('builds the trust when it first verifies, and verifies every package and bundle', async () => {
-    const project = join(dir, 'project');
+    const project = join(served.dir, 'project');
     await mkdir(project);
-    await writeLockfileProject(project, packages);
+    await writeLockfileProject(project, served.packages);
     const tree = await readProjectTree(project, {});
     const run = (verifyInWorkers: boolean, cacheDir: string) => {
       const options: CheckOptions = {
-        dir: project, tree, registry: registry.url, trustedRootFile: trustedRoot, concurrency: 4, timeoutMs: 10_000, retries: 0,
-        cacheDir, stateDir: join(dir, 'state'), offline: false, now: NOW, refreshTimeoutMs: 1_000, verifyInWorkers,
+        dir: project, tree, registry: served.registry.url, trustedRootFile: served.trustedRoot, concurrency: 4, timeoutMs: 10_000, retries: 0,
+        cacheDir, stateDir: join(served.dir, 'state'), offline: false, now: NOW, refreshTimeoutMs: 1_000, verifyInWorkers,
       };
       return runCheck(options);
     };
-    const here = await run(false, join(dir, 'cache'));
-    expect(here.packages).toHaveLength(packages.length);
+    const here = await run(false, join(served.dir, 'cache'));
+    expect(here.packages).toHaveLength(served.packages.length);
     for (const p of here.packages) {
       expect(p.findings).toEqual([]);
       expect(p.facts?.registrySignature.status).toBe('verified');

@@ -1,12 +1,10 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enableCodeCache } from '../../src/cli/compile-cache.js';
-import { cacheScenario } from '../support/cache-scenario.js';
-import type { FixtureRegistry } from '../support/index.js';
+import { serveCacheScenario } from '../support/cache-scenario.js';
 import { writeLockfileProject } from '../support/lockfile-project.js';
 import { runCli } from '../support/run-cli.js';
-import { serveScenario } from '../support/serve-scenario.js';
 
 const NOW = '2026-11-23T00:00:00Z';
 
@@ -18,27 +16,19 @@ async function filesUnder(dir: string): Promise<number> {
 // Node's compile cache, kept in the state directory: it speeds up loading, and a directory it
 // cannot use never stops a run.
 describe('the compile cache', () => {
-  const { pki, scenario, packages } = cacheScenario();
-  let registry: FixtureRegistry;
-  let dir: string;
-  let trustedRoot: string;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    ({ dir, trustedRoot, registry, cleanup } = await serveScenario(pki, scenario));
-  });
-  afterAll(() => cleanup());
+  const served = serveCacheScenario();
 
   const check = async (name: string, stateDir: string) => {
-    const project = join(dir, name);
+    const project = join(served.dir, name);
     await mkdir(project);
-    await writeLockfileProject(project, packages);
-    return runCli(['check', project, '--registry', registry.url, '--trusted-root', trustedRoot, '--cache', join(dir, `${name}-cache`), '--now', NOW, '--json'], {
+    await writeLockfileProject(project, served.packages);
+    return runCli(['check', project, '--registry', served.registry.url, '--trusted-root', served.trustedRoot, '--cache', join(served.dir, `${name}-cache`), '--now', NOW, '--json'], {
       env: { VERIFY_DEPS_STATE_DIR: stateDir },
     });
   };
 
   it('is written to the state directory', async () => {
-    const stateDir = join(dir, 'state');
+    const stateDir = join(served.dir, 'state');
     const run = await check('writable', stateDir);
     expect(run.code).toBe(0);
     expect(await filesUnder(join(stateDir, 'compile-cache'))).toBeGreaterThan(0);
@@ -46,7 +36,7 @@ describe('the compile cache', () => {
 
   it('never stops a run when its directory cannot be created', async () => {
     // A file where the state directory should be: nothing can be created under it (even by root).
-    const blocker = join(dir, 'blocker');
+    const blocker = join(served.dir, 'blocker');
     await writeFile(blocker, 'not a directory');
     const run = await check('unwritable', join(blocker, 'state'));
     expect(run.code).toBe(0);
@@ -57,6 +47,6 @@ describe('the compile cache', () => {
   });
 
   it('is not turned on when its directory cannot be created', () => {
-    expect(enableCodeCache({ VERIFY_DEPS_STATE_DIR: join(dir, 'blocker', 'state') })).toBeUndefined();
+    expect(enableCodeCache({ VERIFY_DEPS_STATE_DIR: join(served.dir, 'blocker', 'state') })).toBeUndefined();
   });
 });

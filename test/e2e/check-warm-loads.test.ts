@@ -1,11 +1,9 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheScenario } from '../support/cache-scenario.js';
-import type { FixtureRegistry } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import { serveCacheScenario } from '../support/cache-scenario.js';
 import { writeLockfileProject } from '../support/lockfile-project.js';
 import { runCli } from '../support/run-cli.js';
-import { serveScenario } from '../support/serve-scenario.js';
 
 const NOW = '2026-11-23T00:00:00Z';
 const RECORDER = `--import=${new URL('../support/loaded-modules.mjs', import.meta.url).href}`;
@@ -13,38 +11,29 @@ const RECORDER = `--import=${new URL('../support/loaded-modules.mjs', import.met
 // Start-up is part of every run's time: a run whose every result comes from the cache verifies
 // no bundle and reads no tarball, so the libraries that do are not loaded at all.
 describe('a run that reuses every verification result', () => {
-  const { pki, scenario, packages } = cacheScenario();
-  let registry: FixtureRegistry;
-  let dir: string;
-  let trustedRoot: string;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    ({ dir, trustedRoot, registry, cleanup } = await serveScenario(pki, scenario));
-  });
-  afterAll(() => cleanup());
+  const served = serveCacheScenario();
 
   it('loads neither the Sigstore verification libraries, tar, nor the workspace mapper', async () => {
-    const project = join(dir, 'project');
-    const cache = join(dir, 'cache');
-    const loadedList = join(dir, 'loaded.txt');
+    const project = join(served.dir, 'project');
+    const cache = join(served.dir, 'cache');
+    const loadedList = join(served.dir, 'loaded.txt');
     await mkdir(project);
-    await writeLockfileProject(project, packages);
+    await writeLockfileProject(project, served.packages);
     const check = (env: NodeJS.ProcessEnv = {}) =>
-      runCli(['check', project, '--registry', registry.url, '--trusted-root', trustedRoot, '--cache', cache, '--now', NOW, '--json'], { env });
+      runCli(['check', project, '--registry', served.registry.url, '--trusted-root', served.trustedRoot, '--cache', cache, '--now', NOW, '--json'], { env });
 
     const cold = await check();
     expect(cold.code).toBe(0);
-    registry.resetLog();
+    served.registry.resetLog();
     const warm = await check({ NODE_OPTIONS: [process.env.NODE_OPTIONS, RECORDER].filter(Boolean).join(' '), VERIFY_DEPS_TEST_LOADED: loadedList });
     expect(warm.code).toBe(0);
     const report = JSON.parse(warm.stdout);
     expect(report.verdict).toBe('pass');
     // Warm: the registry's keys are all it asked for.
-    expect(registry.requests.map((r) => r.path)).toEqual(['/-/npm/v1/keys']);
+    expect(served.registry.requests.map((r) => r.path)).toEqual(['/-/npm/v1/keys']);
 
     const loaded = (await readFile(loadedList, 'utf8')).split('\n');
-    // The recorder saw the run: the registry client that fetched the keys is there.
+    // The recorder saw the run: the served.registry client that fetched the keys is there.
     expect(loaded.some((url) => url.includes('/node_modules/npm-registry-fetch/'))).toBe(true);
     // Our own code loads as the CLI's bundle (a few files in dist/cli/), after bin.js and the
     // modules it needs before the bundle: the compile cache's, and node:http's face.
