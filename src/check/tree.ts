@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { sha256Hex } from '../canonical-json.js';
 import { InputError } from '../errors.js';
 import { walkTree, type WalkOptions, type WalkResult } from '../walk/index.js';
 
@@ -30,8 +28,8 @@ export async function readProjectTree(dir: string, options: TreeOptions): Promis
     ...(maxEntries === undefined ? {} : { maxEntries }),
   });
   if (inventory.treeSource.kind === 'node_modules') throw installedTreeOnly(projectDir);
-  const lockfileSha256 = sha256Hex(await readFile(join(projectDir, inventory.lockfile)));
-  return { inventory, lockfileSha256 };
+  // The digest of the very bytes the walk read and checked (not a second read of the file).
+  return { inventory, lockfileSha256: inventory.lockfileSha256 };
 }
 
 // node_modules without a lockfile (npm 6, yarn, pnpm and bun leave it so) is already installed:

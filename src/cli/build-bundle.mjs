@@ -5,8 +5,10 @@
 // tool whose every dependency must remain a separately installed package that npm audits, signs
 // and pins; the build fails if a module from outside dist/ lands in a chunk.
 // Not compiled by tsc (a .mjs file): it runs on tsc's output.
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { createRequire, isBuiltin } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DIST_DIR = fileURLToPath(new URL('../../dist/', import.meta.url));
@@ -56,7 +58,7 @@ const tscSourceMaps = {
 // its place, so the source maps still hold.
 export function requireCommonJsImports(code, isCommonJs) {
   let prefixed = false;
-  const rewritten = code.replace(/^import (?:([\w$]+)(?:, )?)?(?:\{ ([^}]*) \})? from "([^"]+)";$/gm, (line, defaultName, named, spec) => {
+  return code.replace(/^import (?:([\w$]+)(?:, )?)?(?:\{ ([^}]*) \})? from "([^"]+)";$/gm, (line, defaultName, named, spec) => {
     if ((defaultName === undefined && named === undefined) || !isCommonJs(spec)) return line;
     const bindings = [
       ...(defaultName === undefined ? [] : [`${defaultName} = __require(${JSON.stringify(spec)})`]),
@@ -67,17 +69,12 @@ export function requireCommonJsImports(code, isCommonJs) {
     prefixed = true;
     return `const ${bindings.join(', ')};`;
   });
-  return rewritten;
 }
 
 // Whether an import loads as CommonJS from dist/cli/: a builtin, or a package file that is .cjs or
 // sits in a package whose package.json does not say "type": "module".
-async function commonJsResolver() {
-  const { createRequire, isBuiltin } = await import('node:module');
-  const { existsSync, readFileSync } = await import('node:fs');
-  const { dirname } = await import('node:path');
+function commonJsResolver() {
   const require = createRequire(join(CLI_DIR, 'main.js'));
-  const known = new Map();
   const typeOf = (file) => {
     for (let dir = dirname(file); ; dir = dirname(dir)) {
       const manifest = join(dir, 'package.json');
@@ -85,18 +82,16 @@ async function commonJsResolver() {
       if (dirname(dir) === dir) return undefined;
     }
   };
+  const loadsAsCommonJs = (spec) => {
+    // Our own chunks (relative) are ES modules, and may not be written yet.
+    if (spec.startsWith('.') || spec.startsWith('/')) return false;
+    if (isBuiltin(spec)) return true;
+    const file = require.resolve(spec);
+    return file.endsWith('.cjs') || (!file.endsWith('.mjs') && typeOf(file) !== 'module');
+  };
+  const known = new Map();
   return (spec) => {
-    if (!known.has(spec)) {
-      let commonJs = false;
-      // Our own chunks (relative) are ES modules, and may not be written yet.
-      if (spec.startsWith('.') || spec.startsWith('/')) commonJs = false;
-      else if (isBuiltin(spec)) commonJs = true;
-      else {
-        const file = require.resolve(spec);
-        commonJs = file.endsWith('.cjs') || (!file.endsWith('.mjs') && typeOf(file) !== 'module');
-      }
-      known.set(spec, commonJs);
-    }
+    if (!known.has(spec)) known.set(spec, loadsAsCommonJs(spec));
     return known.get(spec);
   };
 }
@@ -105,7 +100,7 @@ async function bundleCli() {
   const entry = join(CLI_DIR, 'main.js');
   if ((await readFile(entry, 'utf8')).startsWith(BANNER)) throw new Error(`expected tsc's dist/cli/main.js, found an earlier bundle: run tsc first (npm run build)`);
   const { rolldown } = await import('rolldown');
-  const isCommonJs = await commonJsResolver();
+  const isCommonJs = commonJsResolver();
   const build = await rolldown({
     input: { main: entry },
     platform: 'node',

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 
 // node:http's exports that load Node's bundled undici when read (WebSocket and its events).
 const UNDICI_EXPORTS = ['WebSocket', 'CloseEvent', 'MessageEvent'];
@@ -11,7 +10,7 @@ const UNDICI_EXPORTS = ['WebSocket', 'CloseEvent', 'MessageEvent'];
 // node:http would see undefined, and none in this tool's tree does. Anything unexpected (a Node
 // where they are plain values or cannot be redefined) leaves node:http untouched.
 export async function importHttpWithoutUndici(): Promise<void> {
-  const http = createRequire(import.meta.url)('node:http') as Record<string, unknown>;
+  const http = process.getBuiltinModule('node:http') as unknown as Record<string, unknown>;
   const lazy: Array<[string, PropertyDescriptor]> = [];
   for (const name of UNDICI_EXPORTS) {
     const descriptor = Object.getOwnPropertyDescriptor(http, name);

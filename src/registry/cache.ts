@@ -92,8 +92,10 @@ export class EvidenceCache {
     if (entry === undefined) return undefined;
     this.#touch(registry, 'packages', key, entry.value);
     const verified = entry.value.verified;
-    const message = verified === undefined || this.#mac === undefined ? undefined : resultMessage({ registry, name, version, integrity }, entry.value);
-    if (message !== undefined && (this.#mac as ResultMac).verify(message, (verified as VerifiedRecord).mac)) return entry.value;
+    if (verified !== undefined && this.#mac !== undefined) {
+      const message = resultMessage({ registry, name, version, integrity }, entry.value);
+      if (message !== undefined && this.#mac.verify(message, verified.mac)) return entry.value;
+    }
     // Not vouched for: the evidence alone (the copy without the result is made only then).
     const { verified: _unvouched, ...rest } = entry.value;
     return rest;

@@ -15,13 +15,17 @@ export class ResultMac {
 
   // The MAC of a message, in lower-case hex.
   sign(message: string): string {
-    return createHmac('sha256', this.#key).update(message, 'utf8').digest('hex');
+    return this.#digest(message).toString('hex');
   }
 
   // Whether mac is the MAC of message; compared in constant time, so that timing does not tell
   // how much of a guessed MAC is right.
   verify(message: string, mac: unknown): boolean {
     if (typeof mac !== 'string' || !/^[0-9a-f]{64}$/.test(mac)) return false;
-    return timingSafeEqual(createHmac('sha256', this.#key).update(message, 'utf8').digest(), Buffer.from(mac, 'hex'));
+    return timingSafeEqual(this.#digest(message), Buffer.from(mac, 'hex'));
+  }
+
+  #digest(message: string): Buffer {
+    return createHmac('sha256', this.#key).update(message, 'utf8').digest();
   }
 }

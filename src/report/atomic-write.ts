@@ -111,20 +111,17 @@ function toOutputError(path: string, err: unknown): OutputError {
 // first copy all of it into one Buffer (a report at 10,000 packages is tens of MB, and that copy
 // was the run's peak memory).
 async function writeInPieces(handle: FileHandle, data: FileData): Promise<void> {
-  if (data instanceof Uint8Array) {
-    await handle.writeFile(data);
-    return;
-  }
-  if (typeof data !== 'string') {
-    await writeEachPiece(handle, data);
-    return;
-  }
-  for (let start = 0; start < data.length; ) {
-    let end = Math.min(start + WRITE_SLICE_CHARS, data.length);
-    // A slice never ends between the two halves of a surrogate pair (each would be written as a
-    // replacement character).
-    if (end < data.length && isHighSurrogate(data.charCodeAt(end - 1))) end--;
-    await writeAll(handle, Buffer.from(data.slice(start, end), 'utf8'));
+  if (data instanceof Uint8Array) await handle.writeFile(data);
+  else await writeEachPiece(handle, typeof data === 'string' ? inSlices(data) : data);
+}
+
+// A string in slices that each fit the write buffer once encoded, never cut between the two
+// halves of a surrogate pair (each would be written as a replacement character).
+function* inSlices(text: string): Generator<string> {
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(start + SLICE_CHARS, text.length);
+    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end--;
+    yield text.slice(start, end);
     start = end;
   }
 }
@@ -132,7 +129,7 @@ async function writeInPieces(handle: FileHandle, data: FileData): Promise<void> 
 // Encodes the pieces one after another into one reused buffer, written out whenever the next
 // piece might not fit: joining them into strings first and encoding those copied every byte twice.
 async function writeEachPiece(handle: FileHandle, pieces: Iterable<string>): Promise<void> {
-  const buffer = Buffer.allocUnsafe(WRITE_SLICE_BYTES);
+  const buffer = Buffer.allocUnsafe(WRITE_BUFFER_BYTES);
   let used = 0;
   for (const piece of pieces) {
     // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, two units, is 4).
@@ -159,5 +156,6 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-const WRITE_SLICE_CHARS = 1024 * 1024;
-const WRITE_SLICE_BYTES = 1024 * 1024;
+const WRITE_BUFFER_BYTES = 1024 * 1024;
+// At most 3 bytes of UTF-8 a UTF-16 code unit: a slice this long always fits the buffer.
+const SLICE_CHARS = WRITE_BUFFER_BYTES / 4;

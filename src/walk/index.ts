@@ -37,6 +37,8 @@ export interface WalkResult extends Inventory {
   outOfSync?: string;
   // Distinct packages --omit left out; present only when --omit was given.
   omitted?: number;
+  // sha256 of the lockfile's bytes as read and checked; null when the tree came from node_modules.
+  lockfileSha256: string | null;
 }
 
 // Reads the project's lockfile (never node_modules when a lockfile exists) and returns every
@@ -100,6 +102,7 @@ export async function walkTree(dir: string, options: WalkOptions = {}): Promise<
     schemaVersion: 1,
     lockfile: relative(startDir, lockfilePath),
     lockfileVersion: treeSource.lockfileVersion,
+    lockfileSha256: lockfile?.sha256 ?? null,
     ...(selection === undefined ? {} : { workspaces: selection }),
     treeSource,
     warnings,

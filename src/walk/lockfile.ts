@@ -1,6 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import semver from 'semver';
+import { sha256Hex } from '../canonical-json.js';
 import { toDisplayValue } from '../display-value.js';
 import { InputError } from '../errors.js';
 import { MAX_LOCKFILE_ENTRIES } from './limits.js';
@@ -68,10 +69,11 @@ export async function findLockfile(dir: string): Promise<'npm-shrinkwrap.json' |
   return undefined;
 }
 
-// A lockfile's text and its parse, as the shape check read them.
+// A lockfile's text and its parse, as the shape check read them, and the sha256 of the bytes read.
 export interface ReadLockfile {
   text: string;
   data: Record<string, unknown>;
+  sha256: string;
 }
 
 // Finds the file npm itself would install from, in npm's order of precedence, and checks its
@@ -147,12 +149,13 @@ async function assertInsideProject(dir: string, path: string): Promise<void> {
 // Parses and shape-checks a lockfile, because arborist silently treats a broken one as empty,
 // and an empty tree would pass the gate.
 async function readLockfileShape(path: string, relPath: string, maxEntries: number): Promise<{ lockfileVersion: number; entries: number; lockfile: ReadLockfile }> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (cause) {
     throw new InputError('LOCKFILE_UNREADABLE', `${path}: cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`, { file: path }, cause);
   }
+  const text = bytes.toString('utf8');
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -164,7 +167,7 @@ async function readLockfileShape(path: string, relPath: string, maxEntries: numb
   }
   const lockfileVersion = assertLockfileShape(data, path, relPath, maxEntries);
   const packages = (data as { packages?: unknown }).packages;
-  return { lockfileVersion, entries: isRecord(packages) ? Object.keys(packages).length : 0, lockfile: { text, data: data as Record<string, unknown> } };
+  return { lockfileVersion, entries: isRecord(packages) ? Object.keys(packages).length : 0, lockfile: { text, data: data as Record<string, unknown>, sha256: sha256Hex(bytes) } };
 }
 
 function invalid(path: string, field: string, expected: string): InputError {
