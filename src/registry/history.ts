@@ -65,7 +65,6 @@ export function readVersionHistory(packument: Packument, version: string): Versi
   const time = timesOf(packument);
   const entries = Object.entries(versions)
     .filter(([candidate]) => candidate !== version && semver.valid(candidate) !== null)
-    .sort(([a], [b]) => semver.rcompare(a, b))
     .map(([candidate, manifest]): VersionHistoryEntry => {
       const attestations = (manifest as { dist?: { attestations?: { provenance?: unknown } } } | null)?.dist?.attestations;
       const publishedAt = timeOf(time, candidate);
@@ -73,7 +72,9 @@ export function readVersionHistory(packument: Packument, version: string): Versi
       // does not say whether a publish attestation exists, so none is claimed for history.
       return { version: candidate, ...(publishedAt === undefined ? {} : { publishedAt }), provenance: Boolean(attestations?.provenance), publishAttestation: false, ...publishingOf(manifest) };
     })
-    .filter((entry) => entry.provenance || entry.publishAttestation || entry.trustedPublisher !== undefined || entry.approver !== undefined);
+    .filter((entry) => entry.provenance || entry.publishAttestation || entry.trustedPublisher !== undefined || entry.approver !== undefined)
+    // Sorted once the versions without a claim are gone: a long history sorts a few, not all.
+    .sort((a, b) => semver.rcompare(a.version, b.version));
   const publishedAt = timeOf(time, version);
   return { ...(publishedAt === undefined ? {} : { publishedAt }), publishing: publishingOf(versions[version]), versions: entries };
 }
