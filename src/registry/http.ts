@@ -1,4 +1,4 @@
-import npmFetch from 'npm-registry-fetch';
+import { createRequire } from 'node:module';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { getNpmAgent } from './npm-agent.js';
 import { assertRegistryUrl, type NpmFlatOptions } from './npm-config.js';
@@ -39,8 +39,10 @@ export interface HttpStats {
   requests: number;
 }
 
-// npm-registry-fetch's credential picker (exported, not typed).
-const getAuth = (npmFetch as unknown as { getAuth: (url: string, opts: Record<string, unknown>) => { token: string | null; auth: string | null; cert: string | null; key: string | null } }).getAuth;
+// npm-registry-fetch's credential picker, from its own module: the package's entry point loads
+// its whole HTTP stack (make-fetch-happen, minipass-fetch, an HTTP cache), which the gate does not
+// use (see transport.ts).
+const getAuth = createRequire(import.meta.url)('npm-registry-fetch/lib/auth.js') as (url: string, opts: Record<string, unknown>) => { token: string | null; auth: string | null; cert: string | null; key: string | null };
 
 // npm settings that hold credentials for a `//host/path` prefix.
 const CREDENTIAL_OPTION = /^(\/\/.*):(?:_authToken|_auth|_password|username|certfile|keyfile)$/;
@@ -49,6 +51,8 @@ const RETRY_STATUSES = new Set([408, 420, 429]);
 const RETRY_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EADDRINUSE', 'ETIMEDOUT', 'EPIPE', 'ECONNECTIONTIMEOUT', 'EIDLETIMEOUT', 'ERESPONSETIMEOUT', 'ETRANSFERTIMEOUT']);
 const BACKOFF = { factor: 2, minMs: 100, maxMs: 2_000 };
 const MAX_REDIRECTS = 5;
+// npm-registry-fetch's default registry.
+const NPM_PUBLIC_REGISTRY = 'https://registry.npmjs.org/';
 const USER_AGENT = `verify-deps (node/${process.version})`;
 
 // A JSON GET against a registry: npm's auth, proxy and CA settings, keep-alive sockets, retries
@@ -203,7 +207,7 @@ export class RegistryHttp {
     const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/') + 1) : '';
     let registry = this.#registries.get(scope);
     if (registry === undefined) {
-      registry = npmFetch.pickRegistry(name, this.#options.npm);
+      registry = pickRegistry(scope.slice(0, -1), this.#options.npm);
       // A scope's registry from .npmrc is checked when first used, as npm does: a bad one is a
       // configuration error, not a failure halfway through the run.
       assertRegistryUrl(registry, scope === '' ? 'registry' : `${scope.slice(0, -1)}:registry`);
@@ -254,6 +258,14 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+// npm's registry for a package of this scope ('' when unscoped), picked as npm-registry-fetch's
+// pickRegistry does: the scope's `@scope:registry`, else that of npm's `scope` setting, else
+// `registry`, else the public registry.
+export function pickRegistry(scope: string, npm: Record<string, unknown>): string {
+  const scopeRegistry = (name: unknown) => (typeof name === 'string' && name !== '' ? npm[`${name.replace(/^@?/, '@')}:registry`] : undefined);
+  return String(scopeRegistry(scope) || scopeRegistry(npm.scope) || npm.registry || NPM_PUBLIC_REGISTRY);
 }
 
 function describe(pathOrUrl: string, registry: string): string {

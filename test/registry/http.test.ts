@@ -3,9 +3,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import npmFetch from 'npm-registry-fetch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FetchError } from '../../src/registry/fetch-error.js';
-import { RegistryHttp } from '../../src/registry/http.js';
+import { pickRegistry, RegistryHttp } from '../../src/registry/http.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 const servers: Server[] = [];
@@ -137,5 +138,29 @@ describe('RegistryHttp', () => {
     });
     const error = await failure(client(url).getJson('/alpha/1.0.0'));
     expect(error.message).toContain('redirected to a file: URL');
+  });
+});
+
+// npm's choice of registry for a package, as npm-registry-fetch's pickRegistry makes it.
+describe('pickRegistry', () => {
+  const settings: Record<string, unknown>[] = [
+    { registry: 'https://main.example/' },
+    { registry: 'https://main.example/', '@corp:registry': 'https://corp.example/' },
+    { registry: 'https://main.example/', '@corp:registry': '' },
+    { registry: 'https://main.example/', scope: '@corp', '@corp:registry': 'https://corp.example/' },
+    { registry: 'https://main.example/', scope: 'corp', '@corp:registry': 'https://corp.example/', '@other:registry': 'https://other.example/' },
+    { registry: 'https://main.example/', scope: '@missing' },
+    { registry: '' },
+    {},
+  ];
+  const names = ['lodash', '@corp/tool', '@other/tool', '@missing/x'];
+
+  it('picks what npm picks: the scope\'s registry, else that of the `scope` setting, else `registry`, else the public one', () => {
+    for (const npm of settings) {
+      for (const name of names) {
+        const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : '';
+        expect(pickRegistry(scope, npm), `${name} with ${JSON.stringify(npm)}`).toBe(npmFetch.pickRegistry(name, npm));
+      }
+    }
   });
 });
