@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import cacache from 'cacache';
+import { cacheRead } from '../registry/cacache-parts.js';
 import type { RegistryHttp } from '../registry/http.js';
 import type { VersionManifest } from '../registry/manifest.js';
 import { toRegistryPath } from '../registry/package-name.js';
@@ -20,7 +20,7 @@ export interface TarballDeps {
 export async function getTarball(ref: PackageRef, manifest: VersionManifest, deps: TarballDeps): Promise<{ bytes: Buffer } | { finding: CheckFinding }> {
   if (ref.integrity !== null) {
     try {
-      return { bytes: (await cacache.get.byDigest(join(deps.npmCacheDir, '_cacache'), ref.integrity)) as Buffer };
+      return { bytes: (await cacheRead.byDigest(join(deps.npmCacheDir, '_cacache'), ref.integrity)) as Buffer };
     } catch {
       // Not in npm's cache (or corrupt there): fetched below.
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import cacache from 'cacache';
+import { cacacheForWriting, cacheRead } from './cacache-parts.js';
 import type { FetchedEvidence } from './evidence.js';
 import type { VersionHistory } from './history.js';
 import { putJson } from './json-put.js';
@@ -105,7 +105,7 @@ export class EvidenceCache {
   async getEvidence(ref: EvidenceRef): Promise<FetchedEvidence | undefined> {
     try {
       if (this.#lastPack?.digest !== ref.pack) {
-        const entries = JSON.parse((await cacache.get.byDigest(this.#dir, ref.pack)).toString('utf8')) as Record<string, unknown>;
+        const entries = JSON.parse((await cacheRead.byDigest(this.#dir, ref.pack)).toString('utf8')) as Record<string, unknown>;
         this.#lastPack = { digest: ref.pack, entries };
       }
       const evidence = this.#lastPack.entries[ref.key];
@@ -182,12 +182,12 @@ export class EvidenceCache {
       // Written member by member (package by package), never as one string.
       const integrity = await putJson(this.#dir, key, merged, 2);
       // Only the newest index is kept: the bucket's older lines and their content are garbage.
-      await cacache.index.compact(this.#dir, key, () => true);
-      if (stored.integrity !== undefined && stored.integrity !== integrity) await cacache.rm.content(this.#dir, stored.integrity).catch(() => undefined);
+      await cacacheForWriting().index.compact(this.#dir, key, () => true);
+      if (stored.integrity !== undefined && stored.integrity !== integrity) await cacacheForWriting().rm.content(this.#dir, stored.integrity).catch(() => undefined);
       for (const [digest, packKey] of Object.entries(packs)) {
         if (used.has(digest)) continue;
-        await cacache.rm.entry(this.#dir, packKey).catch(() => undefined);
-        await cacache.rm.content(this.#dir, digest).catch(() => undefined);
+        await cacacheForWriting().rm.entry(this.#dir, packKey).catch(() => undefined);
+        await cacacheForWriting().rm.content(this.#dir, digest).catch(() => undefined);
       }
     }
     this.#changes.clear();
@@ -218,7 +218,7 @@ export class EvidenceCache {
       const packKey = `verify-deps:evidence-pack:v1:${registry}:${randomUUID()}`;
       const text = `{${items.map((item) => `${JSON.stringify(item.key)}:${item.json}`).join(',')}}`;
       this.#writes.push(
-        cacache.put(this.#dir, packKey, text).then(
+        cacacheForWriting().put(this.#dir, packKey, text).then(
           (integrity) => {
             for (const item of items) item.ref.pack = String(integrity);
             const packs = this.#newPacks.get(registry) ?? {};
@@ -235,7 +235,7 @@ export class EvidenceCache {
 
   async getKeys(registry: string): Promise<RegistryKeysSource | undefined> {
     try {
-      return JSON.parse((await cacache.get(this.#dir, keysKey(registry))).data.toString('utf8')) as RegistryKeysSource;
+      return JSON.parse((await cacheRead(this.#dir, keysKey(registry))).data.toString('utf8')) as RegistryKeysSource;
     } catch {
       return undefined;
     }
@@ -243,7 +243,12 @@ export class EvidenceCache {
 
   async putKeys(source: RegistryKeysSource): Promise<void> {
     const document = Buffer.isBuffer(source.document) ? JSON.parse(source.document.toString('utf8')) : source.document;
-    await cacache.put(this.#dir, keysKey(source.registry), JSON.stringify({ ...source, document }));
+    const text = JSON.stringify({ ...source, document });
+    // Unchanged keys are not written again: each write adds a line to the key's index in cacache,
+    // read in full by every lookup.
+    const stored = await cacheRead(this.#dir, keysKey(source.registry)).catch(() => undefined);
+    if (stored?.data.toString('utf8') === text) return;
+    await cacacheForWriting().put(this.#dir, keysKey(source.registry), text);
   }
 
   // Reads a registry's index ahead of its first lookup (never fails: a missing or corrupt index
@@ -263,7 +268,7 @@ export class EvidenceCache {
 
   async #read(key: string): Promise<{ index: RegistryIndex; integrity?: string }> {
     try {
-      const { data, integrity } = await cacache.get(this.#dir, key);
+      const { data, integrity } = await cacheRead(this.#dir, key);
       const index = JSON.parse(data.toString('utf8')) as RegistryIndex;
       if (index.version === 3 && isObject(index.packages) && isObject(index.history) && isObject(index.packs) && (index.packumentBytes === undefined || isObject(index.packumentBytes))) return { index, integrity: String(integrity) };
     } catch {

@@ -1,4 +1,4 @@
-import cacache from 'cacache';
+import { cacacheForWriting } from './cacache-parts.js';
 import { inChunks, toJsonPieces } from '../json-pieces.js';
 
 // Writes value as JSON under key, in pieces of about CHUNK_CHARS, and returns its integrity. The
@@ -6,7 +6,7 @@ import { inChunks, toJsonPieces } from '../json-pieces.js';
 // record (tens of MB at 10,000 packages), and stringified whole it was the largest string of the
 // run, then copied again into a Buffer. The text is what JSON.stringify(value) gives.
 export async function putJson(dir: string, key: string, value: unknown, depth: number): Promise<string> {
-  const stream = cacache.put.stream(dir, key);
+  const stream = cacacheForWriting().put.stream(dir, key);
   let integrity: string | undefined;
   stream.on('integrity', (digest: unknown) => {
     integrity = String(digest);

@@ -1,7 +1,7 @@
 // The evidence cache: evidence written in packs, one index document per registry written once
 // per run, merged with what another run saved meanwhile, integrity-checked on read, pruned of
 // entries nobody uses (and of the packs nothing points into any more).
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import cacache from 'cacache';
@@ -191,5 +191,23 @@ describe('EvidenceCache', () => {
     const index = JSON.parse((await cacache.get(dir, `verify-deps:index:v3:${REGISTRY}`)).data.toString('utf8'));
     expect(index.packages['alpha@1.0.0:none'].value.verified).toBeUndefined();
     expect((await stored(dir, 'alpha')).evidence).toEqual(evidence('alpha'));
+  });
+
+  it("keeps a registry's keys for offline runs, writing them again only when they change", async () => {
+    const dir = newDir();
+    const cache = new EvidenceCache(dir, new Date('2026-11-23T00:00:00Z'));
+    const keys = (keyid: string) => ({ registry: REGISTRY, document: { keys: [{ keyid }] }, origin: 'registry' as const });
+    const indexLines = () =>
+      filesUnder(join(dir, 'index-v5'))
+        .map((file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).length)
+        .reduce((sum, lines) => sum + lines, 0);
+    await cache.putKeys(keys('first'));
+    const written = indexLines();
+    await cache.putKeys(keys('first'));
+    expect(indexLines()).toBe(written);
+    expect(await cache.getKeys(REGISTRY)).toEqual(keys('first'));
+    await cache.putKeys(keys('second'));
+    expect(indexLines()).toBe(written + 1);
+    expect(await cache.getKeys(REGISTRY)).toEqual(keys('second'));
   });
 });
