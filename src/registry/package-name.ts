@@ -27,7 +27,14 @@ const MAX_VERDICTS = 100_000;
 const ACCEPTED = Symbol('accepted');
 const verdicts = new Map<string, string | typeof ACCEPTED>();
 
+// Names validate-npm-package-name accepts for existing packages at first sight: lower case, URL
+// characters only (scope too), each part starting with a letter or a digit, and neither of its
+// two excluded names. Most names of a lockfile; npm-package-arg judges every other one.
+const PLAINLY_VALID = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+const EXCLUDED_NAMES = new Set(['node_modules', 'favicon.ico']);
+
 function judgeName(name: string): string | undefined {
+  if (PLAINLY_VALID.test(name) && !EXCLUDED_NAMES.has(name)) return undefined;
   try {
     new NamedResult({ name, rawSpec: '' });
     return undefined;

@@ -1,6 +1,7 @@
 // getPackageNameProblem: npm's own verdict on a package name (npm-package-arg, which applies
 // validate-npm-package-name's rules for existing packages), with its reasons; undefined when npm
 // accepts the name. A name npm refuses is never fetched: the gate reports it instead.
+import { readdirSync, readFileSync } from 'node:fs';
 import npa from 'npm-package-arg';
 import { describe, expect, it } from 'vitest';
 import { getPackageNameProblem, toRegistryPath } from '../../src/registry/package-name.js';
@@ -41,6 +42,23 @@ describe('getPackageNameProblem', () => {
       }
     }
     expect(compared).toBe(20 * 20 * 21);
+  });
+
+  it("gives npm's verdict for every name of the lockfiles in the fixtures and for names at the edges of a plain one", () => {
+    const dir = new URL('../fixtures/lockfiles/', import.meta.url);
+    const names = new Set(['favicon.ico', 'FAVICON.ICO', 'node_modules', 'Node_Modules', '@s/node_modules', '@s/favicon.ico', 'a~b', '@a~/b', '1', '1a', '-a', 'a-', '@-a/b', '@a/-b', '@a/.b', '@a/_b', '@_a/b', '@.a/b', 'a..b', 'a/b', '@a/b/c', 'http', 'fs', 'a'.repeat(215)]);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      for (const file of readdirSync(new URL(`${entry.name}/`, dir))) {
+        if (!file.endsWith('.json')) continue;
+        const lockfile = JSON.parse(readFileSync(new URL(`${entry.name}/${file}`, dir), 'utf8')) as { packages?: Record<string, { name?: string }> };
+        for (const [location, meta] of Object.entries(lockfile.packages ?? {})) {
+          names.add(meta.name ?? location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length));
+        }
+      }
+    }
+    expect(names.size).toBeGreaterThan(2_000);
+    for (const name of names) expect(getPackageNameProblem(name), JSON.stringify(name)).toBe(npmReasons(name));
   });
 
   it('gives the same verdict and reasons when asked again about a name (the verdicts are remembered)', () => {

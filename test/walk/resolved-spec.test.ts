@@ -1,7 +1,8 @@
 // A lockfile's `resolved` values read as arborist's Node reads them (the expectations are what
 // arborist 10's own reading gives for the same values).
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { readResolved, readResolvedSpec } from '../../src/walk/resolved-spec.js';
+import { parseResolvedSpec, readResolved, readResolvedSpec } from '../../src/walk/resolved-spec.js';
 import { npmjsTarballUrl } from '../support/public-urls.js';
 
 const PROJECT = '/proj';
@@ -37,5 +38,67 @@ describe('readResolvedSpec', () => {
     expect(remote('http://example.com/x.tgz')).toBe(true);
     for (const resolved of ['https://github.com/npm/cli.git', 'file:vendor/x-1.0.0.tgz', 'git+https://git.example.com/a/b.git#deadbeef', 'http://[bad', '*', 'npm:foo@1']) expect(remote(resolved), resolved).toBe(false);
     expect(readResolvedSpec(undefined, PROJECT)).toEqual({ resolved: null, remote: false });
+  });
+});
+
+// Every `resolved` of the lockfiles in the fixtures, real ones from npm 5 to npm 11.
+function fixtureResolvedValues(): string[] {
+  const dir = new URL('../fixtures/lockfiles/', import.meta.url);
+  const values = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, member] of Object.entries(value)) {
+      if (key === 'resolved' && typeof member === 'string') values.add(member);
+      else collect(member);
+    }
+  };
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    for (const file of readdirSync(new URL(`${entry.name}/`, dir))) {
+      if (file.endsWith('.json')) collect(JSON.parse(readFileSync(new URL(`${entry.name}/${file}`, dir), 'utf8')));
+    }
+  }
+  return [...values];
+}
+
+describe('readResolvedSpec on plain http(s) URLs', () => {
+  test("reads every value as npm-package-arg's parse does: the lockfiles of the fixtures, and URLs at the edges of a plain one", () => {
+    const edges = [
+      'https://registry.npmjs.org/a/-/a-1.0.0.tgz',
+      'https://registry.npmjs.org/@s/a/-/a-1.0.0.tgz',
+      'http://127.0.0.1:4873/a/-/a-1.0.0.tgz',
+      'http://localhost:65535/a.tgz',
+      'http://localhost:65536/a.tgz',
+      'http://localhost:99999/a.tgz',
+      'http://256.0.0.1/a.tgz',
+      'http://1.2.3/a.tgz',
+      'http://0x7f.1/a.tgz',
+      'https://github.com/npm/cli/archive/v1.0.0.tar.gz',
+      'https://www.github.com/npm/cli.git',
+      'https://github.com/npm/cli.git',
+      'https://github.com./npm/cli.git',
+      'https://gist.github.com/a/b.git',
+      'https://gitlab.com/a/b.git',
+      'https://www.gitlab.com/a/b.git',
+      'https://bitbucket.org/a/b.git',
+      'https://git.sr.ht/~a/b',
+      'https://codeload.github.com/npm/cli/tar.gz/abc',
+      'https://GitHub.com/npm/cli.git',
+      'https://user:pass@registry.example/a.tgz',
+      'https://registry.example/a.tgz#sha',
+      'https://registry.example/a.tgz?x=1',
+      'https://registry.example/a%20b.tgz',
+      'https://registry.example/a+b~c.tgz',
+      'https://registry.example/',
+      'https://-/a.tgz',
+      'https://a..b/a.tgz',
+      'https://xn--nxasmq6b.example/a.tgz',
+      'HTTPS://registry.example/a.tgz',
+      'https:/registry.example/a.tgz',
+      'https://registry.example:/a.tgz',
+    ];
+    const values = [...fixtureResolvedValues(), ...edges];
+    expect(values.length).toBeGreaterThan(5_000);
+    for (const value of values) expect(readResolvedSpec(value, PROJECT), value).toEqual(parseResolvedSpec(value, PROJECT));
   });
 });
