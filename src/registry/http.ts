@@ -187,10 +187,10 @@ export class RegistryHttp {
   }
 
   // npm's agent for this URL: its proxy, noproxy, CA, client certificate and strict-ssl settings,
-  // one keep-alive pool per set of options (@npmcli/agent caches them).
+  // one keep-alive pool per set of options (getNpmAgent keeps them).
   #agent(url: URL, tls: { cert?: unknown; key?: unknown }) {
-    // One lookup per origin and client certificate: @npmcli/agent derives a cache key from every
-    // option on each call.
+    // One lookup per origin and client certificate: the agent's key is derived from every option
+    // on each call.
     const key = `${url.origin}\0${String(tls.cert ?? '')}\0${String(tls.key ?? '')}`;
     if (!this.#agents.has(key)) this.#agents.set(key, this.#newAgent(url, tls));
     return this.#agents.get(key);
