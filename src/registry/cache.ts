@@ -182,12 +182,13 @@ export class EvidenceCache {
       // Written member by member (package by package), never as one string.
       const integrity = await putJson(this.#dir, key, merged, 2);
       // Only the newest index is kept: the bucket's older lines and their content are garbage.
-      await cacacheForWriting().index.compact(this.#dir, key, () => true);
-      if (stored.integrity !== undefined && stored.integrity !== integrity) await cacacheForWriting().rm.content(this.#dir, stored.integrity).catch(() => undefined);
+      const cacache = cacacheForWriting();
+      await cacache.index.compact(this.#dir, key, () => true);
+      if (stored.integrity !== undefined && stored.integrity !== integrity) await cacache.rm.content(this.#dir, stored.integrity).catch(() => undefined);
       for (const [digest, packKey] of Object.entries(packs)) {
         if (used.has(digest)) continue;
-        await cacacheForWriting().rm.entry(this.#dir, packKey).catch(() => undefined);
-        await cacacheForWriting().rm.content(this.#dir, digest).catch(() => undefined);
+        await cacache.rm.entry(this.#dir, packKey).catch(() => undefined);
+        await cacache.rm.content(this.#dir, digest).catch(() => undefined);
       }
     }
     this.#changes.clear();
