@@ -1,14 +1,18 @@
 // npm's agent for a registry URL: with no proxy set anywhere, node's own keep-alive agent with
 // npm's TLS settings (CA, strict-ssl); with a proxy set in npm's settings or the environment,
 // npm's @npmcli/agent, which decides per host (noproxy included).
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getNpmAgent, proxySet } from '../../src/registry/npm-agent.js';
+import { loadNpmSettings } from '../../src/registry/npm-config.js';
 import { getOnce, TransportError } from '../../src/registry/transport.js';
 import { createTlsServerIdentity } from '../bench/tls-ca.js';
+import { makeTempDir } from '../support/fixture-project.js';
 
 const { Agent: NpmcliAgent } = createRequire(import.meta.url)('@npmcli/agent') as { Agent: new () => http.Agent };
 const REGISTRY = { registry: 'https://registry.example/' };
@@ -86,6 +90,20 @@ describe('a direct connection with npm TLS settings', () => {
     const failure = await get({ strictSSL: true }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TransportError);
     expect((failure as TransportError).code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  });
+
+  it(".npmrc's cafile is read into that ca, as npm reads it", async () => {
+    const { dir, cleanup } = await makeTempDir();
+    try {
+      writeFileSync(join(dir, 'ca.pem'), identity.caPem);
+      writeFileSync(join(dir, '.npmrc'), `cafile=${join(dir, 'ca.pem')}\n`);
+      process.env.npm_config_userconfig = join(dir, 'no-user-npmrc');
+      process.env.npm_config_globalconfig = join(dir, 'no-global-npmrc');
+      const settings = await loadNpmSettings(dir);
+      expect((await get(settings.flat)).status).toBe(200);
+    } finally {
+      await cleanup();
+    }
   });
 
   it('accepts it with strict-ssl=false, when the user set it', async () => {
