@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { cacacheForWriting, cacheRead } from './cacache-parts.js';
 import type { FetchedEvidence } from './evidence.js';
+import { EvidencePackWriter } from './evidence-pack.js';
 import type { VersionHistory } from './history.js';
 import { putJson } from './json-put.js';
 import type { RegistryKeysSource } from './keys.js';
@@ -69,8 +69,8 @@ export class EvidenceCache {
   // What this run added or touched, per registry: merged into the stored index on save.
   readonly #changes = new Map<string, RegistryIndex>();
   readonly #today: string;
-  // Evidence waiting to be written, and the packs being written.
-  #chunk: Array<{ key: string; json: string; ref: EvidenceRef; registry: string; indexKey: string }> = [];
+  // The pack being written per registry and the records pointing into it, and the packs written.
+  readonly #open = new Map<string, { pack: EvidencePackWriter; items: Array<{ ref: EvidenceRef; indexKey: string }> }>();
   readonly #writes: Array<Promise<void>> = [];
   readonly #newPacks = new Map<string, Record<string, string>>();
   // The last pack read (verifying again reads every entry of a pack in turn).
@@ -121,8 +121,14 @@ export class EvidenceCache {
     const key = packageKey(name, version, integrity);
     const ref: EvidenceRef = 'pack' in evidence ? evidence : { pack: '', key: `${registry}\0${key}` };
     if (!('pack' in evidence)) {
-      this.#chunk.push({ key: ref.key, json: JSON.stringify(evidence), ref, registry, indexKey: key });
-      if (this.#chunk.length >= PACK_SIZE) this.#flush();
+      let open = this.#open.get(registry);
+      if (open === undefined) {
+        open = { pack: new EvidencePackWriter(this.#dir, registry), items: [] };
+        this.#open.set(registry, open);
+      }
+      open.pack.add(ref.key, JSON.stringify(evidence));
+      open.items.push({ ref, indexKey: key });
+      if (open.pack.size >= PACK_SIZE) this.#close(registry);
     }
     const record: CachedPackage = { ...value, evidence: ref };
     this.#recorded.set(record, { registry, name, version, integrity });
@@ -161,7 +167,7 @@ export class EvidenceCache {
   // saved since this one read it), drops the entries nobody used for PRUNE_AFTER_DAYS, and
   // deletes the packs no entry points into any more.
   async save(): Promise<void> {
-    this.#flush();
+    for (const registry of [...this.#open.keys()]) this.#close(registry);
     await Promise.all(this.#writes);
     this.#seal();
     for (const [registry, changes] of this.#changes) {
@@ -208,30 +214,26 @@ export class EvidenceCache {
     this.#recorded.clear();
   }
 
-  // Writes the evidence waiting as one pack per registry; the records pointing into a pack that
-  // could not be written are dropped (the next run fetches them again).
-  #flush(): void {
-    const chunk = this.#chunk;
-    this.#chunk = [];
-    const byRegistry = new Map<string, typeof chunk>();
-    for (const item of chunk) byRegistry.set(item.registry, [...(byRegistry.get(item.registry) ?? []), item]);
-    for (const [registry, items] of byRegistry) {
-      const packKey = `verify-deps:evidence-pack:v1:${registry}:${randomUUID()}`;
-      const text = `{${items.map((item) => `${JSON.stringify(item.key)}:${item.json}`).join(',')}}`;
-      this.#writes.push(
-        cacacheForWriting().put(this.#dir, packKey, text).then(
-          (integrity) => {
-            for (const item of items) item.ref.pack = String(integrity);
-            const packs = this.#newPacks.get(registry) ?? {};
-            packs[String(integrity)] = packKey;
-            this.#newPacks.set(registry, packs);
-          },
-          () => {
-            for (const item of items) delete this.#changes.get(registry)?.packages[item.indexKey];
-          },
-        ),
-      );
-    }
+  // Ends the registry's open pack; the records pointing into a pack that could not be written
+  // are dropped (the next run fetches them again).
+  #close(registry: string): void {
+    const open = this.#open.get(registry);
+    if (open === undefined) return;
+    this.#open.delete(registry);
+    const { pack, items } = open;
+    this.#writes.push(
+      pack.close().then(
+        (integrity) => {
+          for (const item of items) item.ref.pack = integrity;
+          const packs = this.#newPacks.get(registry) ?? {};
+          packs[integrity] = pack.key;
+          this.#newPacks.set(registry, packs);
+        },
+        () => {
+          for (const item of items) delete this.#changes.get(registry)?.packages[item.indexKey];
+        },
+      ),
+    );
   }
 
   async getKeys(registry: string): Promise<RegistryKeysSource | undefined> {
