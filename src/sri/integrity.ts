@@ -35,7 +35,8 @@ export function rehashTarball(bytes: Uint8Array, expected: string): { integrity:
 // published before npm computed sha512, and what later npm keeps. No registry signs or attests a
 // sha1, so such a pin binds to the evidence only through the tarball's bytes (hashSha1Pinned).
 export function isSha1OnlyPin(integrity: string | null): boolean {
-  if (integrity === null) return false;
+  // Without a sha1 hash in it there is nothing to parse (asked of every package on every run).
+  if (integrity === null || !integrity.includes('sha1-')) return false;
   // Not strict: ssri's strict parse drops sha1, which is exactly the algorithm asked about.
   const algorithms = Object.keys(ssri.parse(integrity) ?? {});
   return algorithms.length === 1 && algorithms[0] === 'sha1';
