@@ -25,6 +25,11 @@ export interface TrustDocuments {
   npmKeys?: Uint8Array;
 }
 
+// Verification workers: one per core the main thread leaves free (at least one), at most four.
+export function defaultWorkerCount(): number {
+  return Math.min(4, Math.max(1, availableParallelism() - 1));
+}
+
 export class VerifierPool {
   readonly #size: number;
   readonly #workers: Worker[] = [];
@@ -36,8 +41,7 @@ export class VerifierPool {
   #seq = 0;
   #broken: Error | undefined;
 
-  // Workers: one per core the main thread leaves free (at least one), at most four.
-  constructor(size = Math.min(4, Math.max(1, availableParallelism() - 1))) {
+  constructor(size = defaultWorkerCount()) {
     this.#size = size;
   }
 
