@@ -1,25 +1,17 @@
 // The evidence cache: evidence written in packs, one index document per registry written once
 // per run, merged with what another run saved meanwhile, integrity-checked on read, pruned of
 // entries nobody uses (and of the packs nothing points into any more).
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cacache from 'cacache';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EvidenceCache } from '../../src/registry/cache.js';
 import type { FetchedEvidence } from '../../src/registry/evidence.js';
 import { ResultMac } from '../../src/registry/result-mac.js';
+import { useTempDirs } from '../support/temp-dirs.js';
 
 const REGISTRY = 'http://127.0.0.1:1/';
-const dirs: string[] = [];
-const newDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'verify-deps-cache-'));
-  dirs.push(dir);
-  return dir;
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const newDir = useTempDirs('verify-deps-cache-');
 
 const HISTORY = {
   publishedAt: '2026-03-01T00:00:00.000Z',

@@ -1,22 +1,14 @@
 // An evidence pack written member by member: the stored bytes are those of the pack stringified
 // as one object (the cache reads it back with one JSON.parse), whatever the pieces it went out in.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cacache from 'cacache';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EvidencePackWriter } from '../../src/registry/evidence-pack.js';
+import { useTempDirs } from '../support/temp-dirs.js';
 
 const REGISTRY = 'http://127.0.0.1:1/';
-const dirs: string[] = [];
-const newDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'verify-deps-pack-'));
-  dirs.push(dir);
-  return dir;
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const newDir = useTempDirs('verify-deps-pack-');
 
 describe('EvidencePackWriter', () => {
   it('stores the text of JSON.stringify of the whole pack, across many pieces, under its key and digest', async () => {

@@ -1,21 +1,13 @@
 // This machine's result key: created on first use with mode 0600 in the state directory (never
 // in a cache directory), the same key read back by every later run, one key when runs race.
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultStateDir, loadResultKey, RESULT_KEY_FILE, type ResultKey } from '../../src/registry/result-key.js';
 import { ResultMac } from '../../src/registry/result-mac.js';
+import { useTempDirs } from '../support/temp-dirs.js';
 
-const dirs: string[] = [];
-const newDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'verify-deps-state-'));
-  dirs.push(dir);
-  return dir;
-};
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const newDir = useTempDirs('verify-deps-state-');
 
 function macOf(key: ResultKey): ResultMac {
   if (!('mac' in key)) throw new Error(`expected a key, got: ${key.problem}`);
