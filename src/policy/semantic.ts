@@ -49,6 +49,14 @@ export function checkRulesSemantics(doc: DeepPartial<RulesPolicy>): SemanticResu
     if (typeof exception.expires === 'string' && parseExpiry(exception.expires) === undefined) {
       result.problems.push({ path: `/exceptions/${i}/expires`, message: `not a valid calendar date or date-time: ${JSON.stringify(exception.expires)}` });
     }
+    // A stale approval is a finding about package.json's allowScripts, which names a package the
+    // lockfile does not hold: there is no package for an exception to match, so none waives it.
+    if (Array.isArray(exception.waive) && exception.waive.includes('SCRIPT_APPROVAL_STALE')) {
+      result.warnings.push({
+        path: `/exceptions/${i}/waive`,
+        message: 'SCRIPT_APPROVAL_STALE is not waived by an exception (it is about an allowScripts approval, not a package of the tree): remove the approval (`npm install-scripts prune`) or pin it to the version you reviewed',
+      });
+    }
   });
   return result;
 }

@@ -36,6 +36,13 @@ describe('checkRulesSemantics', () => {
       expect(withException({ ...EXCEPTION, package: '@scope/a@^1.2.0' }).problems).toEqual([]);
     });
 
+    it('an exception listing SCRIPT_APPROVAL_STALE is warned about: no exception waives it', () => {
+      const result = withException({ ...EXCEPTION, waive: ['SIGNATURE_MISSING', 'SCRIPT_APPROVAL_STALE'] });
+      expect(result.problems).toEqual([]);
+      expect(result.warnings).toEqual([{ path: '/exceptions/0/waive', message: expect.stringContaining('SCRIPT_APPROVAL_STALE is not waived by an exception') }]);
+      expect(withException(EXCEPTION).warnings).toEqual([]);
+    });
+
     it('exceptions that are not objects are left to the schema', () => {
       expect(checkRulesSemantics({ rules: [CATCH_ALL], exceptions: [null, 5, 'a@1'] }).problems).toEqual([]);
     });
