@@ -8,6 +8,9 @@ export const YARNPKG_HOST = 'registry.yarnpkg.com'; // data only, never fetched
 export const REKOR_URL = 'https://rekor.sigstore.dev'; // data only, never fetched
 export const FULCIO_URL = 'https://fulcio.sigstore.dev'; // data only, never fetched
 export const CTFE_URL = 'https://ctfe.sigstore.dev'; // data only, never fetched
+// The hosts hosted-git-info knows a repository URL of, and one of GitHub's download hosts.
+export const GIT_HOSTS = ['github.com', 'gist.github.com', 'gitlab.com', 'bitbucket.org', 'git.sr.ht'] as const; // data only, never fetched
+export const GITHUB_CODELOAD_HOST = 'codeload.github.com'; // data only, never fetched
 
 // A registry.npmjs.org tarball URL, as npm writes it into `resolved`.
 export function npmjsTarballUrl(name: string, version: string): string {

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parseResolvedSpec, readResolved, readResolvedSpec } from '../../src/walk/resolved-spec.js';
-import { npmjsTarballUrl } from '../support/public-urls.js';
+import { GIT_HOSTS, GITHUB_CODELOAD_HOST, npmjsTarballUrl } from '../support/public-urls.js';
 
 const PROJECT = '/proj';
 
@@ -64,8 +64,8 @@ function fixtureResolvedValues(): string[] {
 describe('readResolvedSpec on plain http(s) URLs', () => {
   test("reads every value as npm-package-arg's parse does: the lockfiles of the fixtures, and URLs at the edges of a plain one", () => {
     const edges = [
-      'https://registry.npmjs.org/a/-/a-1.0.0.tgz',
-      'https://registry.npmjs.org/@s/a/-/a-1.0.0.tgz',
+      npmjsTarballUrl('a', '1.0.0'),
+      npmjsTarballUrl('@s/a', '1.0.0'),
       'http://127.0.0.1:4873/a/-/a-1.0.0.tgz',
       'http://localhost:65535/a.tgz',
       'http://localhost:65536/a.tgz',
@@ -73,17 +73,10 @@ describe('readResolvedSpec on plain http(s) URLs', () => {
       'http://256.0.0.1/a.tgz',
       'http://1.2.3/a.tgz',
       'http://0x7f.1/a.tgz',
-      'https://github.com/npm/cli/archive/v1.0.0.tar.gz',
-      'https://www.github.com/npm/cli.git',
-      'https://github.com/npm/cli.git',
-      'https://github.com./npm/cli.git',
-      'https://gist.github.com/a/b.git',
-      'https://gitlab.com/a/b.git',
-      'https://www.gitlab.com/a/b.git',
-      'https://bitbucket.org/a/b.git',
-      'https://git.sr.ht/~a/b',
-      'https://codeload.github.com/npm/cli/tar.gz/abc',
-      'https://GitHub.com/npm/cli.git',
+      // Each git host with and without `www.`, with a trailing dot, and in capitals; a repository
+      // and a download path on each.
+      ...GIT_HOSTS.flatMap((host) => [`https://${host}/npm/cli.git`, `https://www.${host}/npm/cli.git`, `https://${host}./npm/cli.git`, `https://${host.toUpperCase()}/npm/cli.git`, `https://${host}/npm/cli/archive/v1.0.0.tar.gz`]),
+      `https://${GITHUB_CODELOAD_HOST}/npm/cli/tar.gz/abc`,
       'https://user:pass@registry.example/a.tgz',
       'https://registry.example/a.tgz#sha',
       'https://registry.example/a.tgz?x=1',
