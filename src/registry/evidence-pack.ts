@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cacacheForWriting } from './cacache-parts.js';
+import { openCacheWrite } from './cacache-parts.js';
 
 // One pack of evidence being written to the cache: a JSON object of member key → evidence, whose
 // members go to cacache's write stream as they are added, in pieces of about PIECE_CHARS. Held
@@ -9,7 +9,7 @@ import { cacacheForWriting } from './cacache-parts.js';
 // memory. The bytes written are those of JSON.stringify of the pack as one object.
 export class EvidencePackWriter {
   readonly key: string;
-  readonly #stream: ReturnType<ReturnType<typeof cacacheForWriting>['put']['stream']>;
+  readonly #stream: ReturnType<typeof openCacheWrite>['stream'];
   readonly #written: Promise<string>;
   #piece: string[] = [];
   #pieceChars = 0;
@@ -18,15 +18,7 @@ export class EvidencePackWriter {
 
   constructor(dir: string, registry: string) {
     this.key = `verify-deps:evidence-pack:v1:${registry}:${randomUUID()}`;
-    this.#stream = cacacheForWriting().put.stream(dir, this.key);
-    let integrity: string | undefined;
-    this.#stream.on('integrity', (digest: unknown) => {
-      integrity = String(digest);
-    });
-    this.#written = this.#stream.promise().then(() => {
-      if (integrity === undefined) throw new Error(`expected an integrity for the cache entry ${this.key}, got none`);
-      return integrity;
-    });
+    ({ stream: this.#stream, written: this.#written } = openCacheWrite(dir, this.key));
     // The failure is the caller's once it closes the pack; until then a write that fails only
     // stops the writing.
     this.#written.catch(() => {

@@ -54,10 +54,8 @@ export function proxySet(npm: NpmFlatOptions, env: NodeJS.ProcessEnv): boolean {
   return Object.entries(env).some(([name, value]) => Boolean(value) && PROXY_ENV_NAMES.has(name.toLowerCase()));
 }
 
-type DirectOptions = Record<string, unknown>;
-
 // npm leaves a setting it has no value for as null; node's agents take absent options only.
-function withoutUnset(options: Record<string, unknown>): DirectOptions {
+function withoutUnset(options: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined && value !== null));
 }
 
@@ -65,7 +63,7 @@ function withoutUnset(options: Record<string, unknown>): DirectOptions {
 // origin shares its keep-alive pool.
 const directAgents = new Map<string, http.Agent>();
 
-function directAgent(protocol: string, options: DirectOptions): http.Agent {
+function directAgent(protocol: string, options: Record<string, unknown>): http.Agent {
   const key = JSON.stringify([protocol, options.ca, options.cert, options.key, options.rejectUnauthorized, options.localAddress, options.maxSockets, options.timeout]);
   let agent = directAgents.get(key);
   if (agent === undefined) {
