@@ -1,13 +1,15 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { PACKAGE_SOURCES, type Inventory, type OmitType, type PackageRef, type PackageSource } from '../types.js';
-import { assertPackageJsonParses, assertProjectDir, findLockfile, locateTreeSource, MAX_ARBORIST_ENTRIES, MAX_LOCKFILE_ENTRIES, type ReadLockfile, type TreeSource } from './lockfile.js';
+import { assertPackageJsonParses, assertProjectDir, findLockfile, locateTreeSource, MAX_ARBORIST_ENTRIES, type ReadLockfile, type TreeSource } from './lockfile.js';
+import { MAX_LOCKFILE_ENTRIES } from './limits.js';
 import { loadLockfileNodes, type LockfileName } from './lockfile-tree.js';
 import { classifySource, registryHostOf } from './source.js';
 import type { WalkNode } from './walk-node.js';
 import { findWorkspaceRoot, selectWorkspaces, workspaceDependencySet } from './workspaces.js';
 
-export { assertLockfileShape, MAX_LOCKFILE_ENTRIES, type TreeSource } from './lockfile.js';
+export { assertLockfileShape, type TreeSource } from './lockfile.js';
+export { MAX_LOCKFILE_ENTRIES } from './limits.js';
 export { classifySource, isRegistryTarballUrl } from './source.js';
 export { findWorkspaceRoot } from './workspaces.js';
 

@@ -22,7 +22,6 @@ export interface TreeSource {
 const REGENERATE_HINT = 'Regenerate it with `npm install --package-lock-only` and commit it.';
 const SUPPORTED_VERSIONS = [1, 2, 3];
 
-export { MAX_LOCKFILE_ENTRIES };
 // The most entries of a lockfile that only arborist's loadVirtual can read (lockfileVersion 1, an
 // override of a direct dependency), whatever --max-entries says: it grows quadratically
 // (measured: 10,000 entries 21 s, 20,000 112 s), so a larger one would stall the gate.

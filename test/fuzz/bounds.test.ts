@@ -12,7 +12,8 @@ import { MAX_DOCUMENT_BYTES, MAX_PACKUMENT_BYTES, RegistryHttp } from '../../src
 import { MAX_SUBJECTS } from '../../src/verify/attestation/statement.js';
 import { createTrust, verifyPackageEvidence } from '../../src/verify/index.js';
 import type { PackageEvidence } from '../../src/verify/types.js';
-import { MAX_ARBORIST_ENTRIES, MAX_LOCKFILE_ENTRIES, assertLockfileShape } from '../../src/walk/lockfile.js';
+import { MAX_LOCKFILE_ENTRIES } from '../../src/walk/limits.js';
+import { MAX_ARBORIST_ENTRIES, assertLockfileShape } from '../../src/walk/lockfile.js';
 import { walkTree } from '../../src/walk/index.js';
 import { npmjsTarballUrl } from '../support/public-urls.js';
 import {
